@@ -1,0 +1,72 @@
+import express, { type Express } from 'express';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { authApi, authPages, createPassport, enforceSessionLimits, type AuthService } from './auth';
+import type { Config } from './config';
+import { isDatabaseUnavailable, isDuplicateKey, ping } from './db';
+import { csrf } from './platform/csrf';
+import { errorHandler, notFound } from './platform/error-handler';
+import { healthRouter } from './platform/health';
+import { requestLogger } from './platform/logger';
+import { cspNonce, noStore, securityHeaders } from './platform/security';
+import { sessions } from './platform/session';
+import { govukAssets, setUpViews } from './platform/views';
+import type { SuppliersService } from './suppliers';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  conn: Connection;
+  auth: AuthService;
+  suppliers: SuppliersService;
+}
+
+export const JSON_BODY_LIMIT = '100kb';
+export const SESSION_IDLE_MINUTES = 30;
+export const SESSION_ABSOLUTE_MINUTES = 8 * 60;
+
+/** Builds the portal: middleware in a fixed order, then the feature routers, then 404 and errors. */
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, conn, auth } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('env', config.env);
+
+  setUpViews(app, { development: config.env === 'development' });
+
+  // 1. Request log and security headers on every response.
+  app.use(requestLogger(logger));
+  app.use(cspNonce);
+  app.use(securityHeaders(config.isProduction));
+
+  // 2. Things that need no session.
+  app.use(govukAssets());
+  app.use(healthRouter(() => ping(conn)));
+
+  // 3. Bodies, sessions, the signed-in user, CSRF.
+  app.use('/api', noStore);
+  app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+  app.use(express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT, parameterLimit: 200 }));
+  app.use(sessions({ conn, secret: config.sessionSecret, secure: config.isProduction, idleMinutes: SESSION_IDLE_MINUTES }));
+  const passport = createPassport(auth);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(enforceSessionLimits({ absoluteMinutes: SESSION_ABSOLUTE_MINUTES }));
+  app.use(csrf.csrfSynchronisedProtection);
+  app.use((req, res, next) => {
+    res.locals.currentUser = req.user;
+    res.locals.csrfToken = () => csrf.generateToken(req);
+    next();
+  });
+
+  // 4. Features.
+  app.use('/api/v1', authApi(auth, passport));
+  app.get('/', (_req, res) => res.render('platform/views/home.njk'));
+  app.use(authPages(auth, passport));
+
+  // 5. Nothing matched, and the one error handler.
+  app.use(notFound);
+  app.use(errorHandler(logger, { isDatabaseUnavailable, isDuplicateKey }));
+  return app;
+}

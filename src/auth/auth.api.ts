@@ -1,0 +1,43 @@
+import { Router } from 'express';
+import type { PassportInstance } from './passport';
+import { csrf } from '../platform/csrf';
+import { parseInput } from '../platform/validation';
+import type { AuthService } from './auth.service';
+import { boroughSlugs } from './auth.service';
+import { loginSchema, registerSchema } from './auth.schemas';
+import { signIn, signInUser, signOut } from './passport';
+import { allowAnyone, requireRole } from './require-role';
+
+export function authApi(auth: AuthService, passport: PassportInstance): Router {
+  const router = Router();
+  const register = registerSchema(boroughSlugs);
+
+  router.get('/auth/session', allowAnyone(), (req, res) => {
+    res.json({ user: req.user ?? null, csrfToken: csrf.generateToken(req) });
+  });
+
+  router.post('/auth/register', allowAnyone(), async (req, res) => {
+    const input = parseInput(register, req.body);
+    const user = await auth.register(input);
+    await signInUser(req, user);
+    res.status(201).json({ user, csrfToken: csrf.generateToken(req, true) });
+  });
+
+  router.post('/auth/login', allowAnyone(), async (req, res) => {
+    req.body = parseInput(loginSchema, req.body);
+    const user = await signIn(passport, req);
+    res.json({ user, csrfToken: csrf.generateToken(req, true) });
+  });
+
+  router.post('/auth/logout', allowAnyone(), async (req, res) => {
+    await signOut(req);
+    res.status(204).end();
+  });
+
+  router.post('/admin/users/:id/disable', requireRole('admin'), async (req, res) => {
+    await auth.disableUser(String(req.params.id));
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,56 @@
+import { Schema, type Connection, type InferSchemaType, Types } from 'mongoose';
+
+export const ROLES = ['supplier', 'officer', 'programme', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const userSchema = new Schema(
+  {
+    email: { type: String, required: true, lowercase: true, trim: true, unique: true, maxlength: 254 },
+    name: { type: String, required: true, trim: true, maxlength: 200 },
+    passwordHash: { type: String, required: true },
+    role: { type: String, required: true, enum: ROLES },
+    borough: { type: Schema.Types.ObjectId, ref: 'Borough', default: null },
+    organisation: { type: Schema.Types.ObjectId, ref: 'Organisation', default: null },
+    disabledAt: { type: Date, default: null },
+  },
+  { timestamps: true, strict: 'throw' },
+);
+
+export type UserRecord = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
+const buildUser = (conn: Connection) => conn.model('User', userSchema);
+export type UserModel = ReturnType<typeof buildUser>;
+
+export function userModel(conn: Connection): UserModel {
+  return (conn.models.User as UserModel | undefined) ?? buildUser(conn);
+}
+
+const boroughSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    slug: { type: String, required: true, unique: true },
+    onsCode: { type: String, required: true, unique: true },
+  },
+  { timestamps: true },
+);
+
+export type BoroughRecord = InferSchemaType<typeof boroughSchema> & { _id: Types.ObjectId };
+const buildBorough = (conn: Connection) => conn.model('Borough', boroughSchema);
+export type BoroughModel = ReturnType<typeof buildBorough>;
+
+export function boroughModel(conn: Connection): BoroughModel {
+  return (conn.models.Borough as BoroughModel | undefined) ?? buildBorough(conn);
+}
+
+/** Failed sign-in attempts per account and per address, counted in a fixed window. */
+const loginAttemptSchema = new Schema({
+  key: { type: String, required: true, unique: true },
+  count: { type: Number, required: true, default: 0 },
+  windowStart: { type: Date, required: true },
+});
+
+const buildLoginAttempt = (conn: Connection) => conn.model('LoginAttempt', loginAttemptSchema);
+export type LoginAttemptModel = ReturnType<typeof buildLoginAttempt>;
+
+export function loginAttemptModel(conn: Connection): LoginAttemptModel {
+  return (conn.models.LoginAttempt as LoginAttemptModel | undefined) ?? buildLoginAttempt(conn);
+}

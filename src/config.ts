@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The project's root folder (holding package.json), whether running from src/ or dist/. */
+export const projectRoot = path.resolve(__dirname, '..');
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const optionalUrl = (schemes: string[], label: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => {
+        try {
+          return schemes.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be a ${label} URL` },
+    )
+    .optional();
+
+const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production'], { message: 'must be development, test or production' }).default('development'),
+    PORT: z.coerce
+      .number({ message: 'must be a port number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 to 65535')
+      .max(65535, 'must be 0 to 65535')
+      .default(3000),
+    MONGODB_URI: optionalUrl(['mongodb:', 'mongodb+srv:'], 'mongodb:// or mongodb+srv://'),
+    EMBEDDED_DB: z.enum(['auto', 'mongod', 'ferretdb'], { message: 'must be auto, mongod or ferretdb' }).default('auto'),
+    MONGOMS_SYSTEM_BINARY: z.string().trim().min(1).optional(),
+    DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+    UPLOAD_DIR: z.string().trim().min(1, 'must not be empty').default('./uploads'),
+    UPLOAD_STORE: z.enum(['disk', 'gridfs'], { message: 'must be disk or gridfs' }).default('disk'),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SDC_THRESHOLD: z.coerce
+      .number({ message: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(2, 'must be at least 2')
+      .max(1000, 'must be at most 1000')
+      .default(10),
+    SMTP_URL: optionalUrl(['smtp:', 'smtps:'], 'smtp:// or smtps://'),
+    REQUIRE_2FA: booleanString.default(false),
+    TRUST_PROXY: z.coerce
+      .number({ message: 'must be the number of proxies in front of the portal' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more')
+      .max(10, 'must be 10 or fewer')
+      .default(0),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino log level' })
+      .default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  env: RawConfig['NODE_ENV'];
+  isProduction: boolean;
+  port: number;
+  mongodbUri: string | undefined;
+  embeddedDb: RawConfig['EMBEDDED_DB'];
+  mongodBinary: string | undefined;
+  dataDir: string;
+  uploadDir: string;
+  uploadStore: RawConfig['UPLOAD_STORE'];
+  sessionSecret: string | undefined;
+  sdcThreshold: number;
+  smtpUrl: string | undefined;
+  require2fa: boolean;
+  logLevel: RawConfig['LOG_LEVEL'];
+  /** How many reverse proxies (load balancers) sit in front, for client addresses and secure cookies. */
+  trustProxy: number;
+  /** The executable search path, used to look for a mongod binary. */
+  searchPath: string;
+  /** The user's home folder, where mongodb-memory-server keeps downloaded binaries. */
+  homeDir: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses configuration from an environment; throws a ConfigError naming each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as in most shells' `VAR= npm start`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = configSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  }
+  const c = result.data;
+  return {
+    env: c.NODE_ENV,
+    isProduction: c.NODE_ENV === 'production',
+    port: c.PORT,
+    mongodbUri: c.MONGODB_URI,
+    embeddedDb: c.EMBEDDED_DB,
+    mongodBinary: c.MONGOMS_SYSTEM_BINARY,
+    dataDir: path.resolve(projectRoot, c.DATA_DIR),
+    uploadDir: path.resolve(projectRoot, c.UPLOAD_DIR),
+    uploadStore: c.UPLOAD_STORE,
+    sessionSecret: c.SESSION_SECRET,
+    sdcThreshold: c.SDC_THRESHOLD,
+    smtpUrl: c.SMTP_URL,
+    require2fa: c.REQUIRE_2FA,
+    logLevel: c.LOG_LEVEL,
+    trustProxy: c.TRUST_PROXY,
+    searchPath: env.PATH ?? '',
+    homeDir: env.HOME,
+  };
+}
+
+/** The configuration of this process, read once from its environment. */
+export function loadConfig(): Config {
+  return parseConfig(process.env);
+}

@@ -1,0 +1,75 @@
+import type { Connection } from 'mongoose';
+import type { Config } from '../config';
+import { connect } from './connection';
+import {
+  chooseEngine,
+  ferretdbBinary,
+  findMongodBinary,
+  readEngineRecord,
+  removeEngineRecord,
+  startEngine,
+  writeEngineRecord,
+  type EmbeddedEngine,
+} from './engine';
+import fs from 'node:fs';
+
+export { connect, ping, isDatabaseUnavailable, isDuplicateKey } from './connection';
+export * from './engine';
+
+export interface Database {
+  conn: Connection;
+  /** Where the connection came from, for the start-up log. */
+  source: string;
+  /** Closes the connection, then stops the embedded engine if this process started it. */
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /**
+   * `own`: start an engine for this process (refusing if another process already runs one on DATA_DIR).
+   * `share`: use the engine of a running portal on DATA_DIR when there is one, else start one.
+   */
+  mode: 'own' | 'share';
+  log?: (message: string) => void;
+}
+
+/** Connects to MONGODB_URI, or starts the embedded engine on DATA_DIR and connects to it. */
+export async function openDatabase(config: Config, opts: OpenOptions): Promise<Database> {
+  const log = opts.log ?? (() => undefined);
+  if (config.mongodbUri) {
+    const conn = await connect({ uri: config.mongodbUri });
+    return { conn, source: 'MONGODB_URI', close: () => conn.close() };
+  }
+  const running = readEngineRecord(config.dataDir);
+  if (running) {
+    if (opts.mode === 'own') {
+      throw new Error(
+        `Another portal process (pid ${running.pid}) is already running the database in DATA_DIR ${config.dataDir}. ` +
+          'Stop it, or set a different DATA_DIR.',
+      );
+    }
+    const conn = await connect({ uri: running.uri, dbName: 'portal' });
+    return { conn, source: `the ${running.kind} engine of process ${running.pid}`, close: () => conn.close() };
+  }
+  const mongodBinary = findMongodBinary({ configured: config.mongodBinary, searchPath: config.searchPath, homeDir: config.homeDir });
+  const choice = chooseEngine({ requested: config.embeddedDb, mongodBinary, ferretdbBuilt: fs.existsSync(ferretdbBinary) });
+  log(`Embedded database: ${choice.kind} (${choice.reason})`);
+  const engine: EmbeddedEngine = await startEngine({ kind: choice.kind, dir: config.dataDir, mongodBinary });
+  writeEngineRecord(config.dataDir, { kind: engine.kind, uri: engine.uri, pid: process.pid });
+  try {
+    const conn = await connect({ uri: engine.uri, dbName: 'portal' });
+    return {
+      conn,
+      source: `embedded ${engine.kind} on port ${engine.port}, data in ${config.dataDir}`,
+      async close() {
+        await conn.close();
+        await engine.stop();
+        removeEngineRecord(config.dataDir, process.pid);
+      },
+    };
+  } catch (err) {
+    await engine.stop();
+    removeEngineRecord(config.dataDir, process.pid);
+    throw err;
+  }
+}

@@ -1,0 +1,93 @@
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError, NotFoundError, ServiceUnavailableError, ConflictError, type FieldErrors } from './errors';
+
+/** Hands database-level failures to the handler as typed errors, without importing the db layer here. */
+export interface ErrorClassifiers {
+  isDatabaseUnavailable(err: unknown): boolean;
+  isDuplicateKey(err: unknown): boolean;
+}
+
+interface HttpishError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  code?: string;
+  name?: string;
+}
+
+/** Maps anything thrown to an AppError; unknown errors become a plain 500 with nothing leaked. */
+export function toAppError(err: unknown, classify: ErrorClassifiers): AppError {
+  if (err instanceof AppError) return err;
+  const e = (typeof err === 'object' && err !== null ? err : {}) as HttpishError;
+  if (e.type === 'entity.parse.failed') return new AppError(400, 'malformed_json', 'The request body is not valid JSON');
+  if (e.type === 'entity.too.large') return new AppError(413, 'too_large', 'The request body is too large');
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+    return new AppError(415, 'unsupported_encoding', 'The request body encoding is not supported');
+  }
+  if (e.code === 'invalid_csrf_token') {
+    return new AppError(403, 'invalid_csrf_token', 'The security token is missing or out of date. Reload the page and try again');
+  }
+  if (classify.isDatabaseUnavailable(err)) return new ServiceUnavailableError();
+  if (classify.isDuplicateKey(err)) return new ConflictError('duplicate', 'This already exists');
+  if (e.name === 'CastError') return new NotFoundError();
+  const status = e.status ?? e.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError(status, 'bad_request', 'The request could not be handled');
+  }
+  return new AppError(500, 'internal_error', 'Sorry, there is a problem with the service. Try again later');
+}
+
+export function isApiRequest(req: Request): boolean {
+  return req.originalUrl.startsWith('/api/');
+}
+
+const pageTitles: Record<number, string> = {
+  400: 'There is a problem with your request',
+  401: 'You need to sign in',
+  403: 'You do not have permission to see this page',
+  404: 'Page not found',
+  409: 'This cannot be done now',
+  413: 'What you sent is too large',
+  415: 'This type of file is not allowed',
+  422: 'There is a problem with what you entered',
+  429: 'Too many attempts',
+  503: 'Sorry, the service is unavailable',
+};
+
+export function errorHandler(logger: Logger, classify: ErrorClassifiers): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    const appError = toAppError(err, classify);
+    if (appError.status >= 500) {
+      logger.error({ err, url: req.originalUrl.split('?')[0] }, 'request failed');
+    }
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (appError.status === 429 && 'retryAfterSeconds' in appError && typeof appError.retryAfterSeconds === 'number') {
+      res.setHeader('Retry-After', String(appError.retryAfterSeconds));
+    }
+    res.status(appError.status);
+    if (isApiRequest(req)) {
+      const body: { code: string; message: string; fields?: FieldErrors } = { code: appError.code, message: appError.message };
+      if (appError.fields) body.fields = appError.fields;
+      res.json({ error: body });
+      return;
+    }
+    if (appError.status === 401) {
+      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    const title = pageTitles[appError.status] ?? 'Sorry, there is a problem with the service';
+    res.render('platform/views/error.njk', { status: appError.status, title, message: appError.message }, (renderErr, html) => {
+      // A broken error page must not fall through to a default page that could show internals.
+      if (renderErr) logger.error({ err: renderErr }, 'error page failed to render');
+      res.type('html').send(renderErr ? `<h1>${title}</h1>` : html);
+    });
+  };
+}
+
+export const notFound: RequestHandler = (_req, _res, next) => {
+  next(new NotFoundError());
+};

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import session from 'express-session';
+import MongoStore from 'connect-mongo';
+import type { Connection } from 'mongoose';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** When the user signed in; the session ends a fixed time after, whatever the activity. */
+    signedInAt?: number;
+    csrfToken?: string;
+    flash?: string;
+  }
+}
+
+export const SESSION_COOKIE = 'lmep.sid';
+export const SESSION_COLLECTION = 'sessions';
+
+export interface SessionOptions {
+  conn: Connection;
+  secret: string | undefined;
+  secure: boolean;
+  idleMinutes: number;
+}
+
+/** Sessions kept in MongoDB so app servers stay stateless; the cookie holds only the session id. */
+export function sessions(opts: SessionOptions): RequestHandler {
+  const store = MongoStore.create({
+    client: opts.conn.getClient(),
+    dbName: opts.conn.name,
+    collectionName: SESSION_COLLECTION,
+    stringify: false,
+    ttl: opts.idleMinutes * 60,
+    // TTL indexes are not available on every engine the portal supports, so expired sessions are swept.
+    autoRemove: 'interval',
+    autoRemoveInterval: 10,
+  });
+  return session({
+    name: SESSION_COOKIE,
+    // Without a configured secret (development and tests only) each process makes its own.
+    secret: opts.secret ?? randomBytes(32).toString('hex'),
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secure, maxAge: opts.idleMinutes * 60_000 },
+  });
+}

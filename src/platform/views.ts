@@ -1,0 +1,48 @@
+import path from 'node:path';
+import express, { type Express } from 'express';
+import nunjucks from 'nunjucks';
+import { projectRoot } from '../config';
+
+const govukDist = path.join(projectRoot, 'node_modules', 'govuk-frontend', 'dist');
+
+/**
+ * Server-side templates: each feature keeps its views under src/<feature>/views and names them
+ * from src/ ("auth/views/login.njk"); GOV.UK macros come from govuk-frontend.
+ */
+export function setUpViews(app: Express, opts: { development: boolean }): nunjucks.Environment {
+  const env = nunjucks.configure([path.join(projectRoot, 'src'), govukDist], {
+    autoescape: true,
+    express: app,
+    // Compiling templates on every request costs throughput: only development re-reads them.
+    noCache: opts.development,
+    watch: false,
+    throwOnUndefined: false,
+  });
+  env.addGlobal('serviceName', 'Library Market Engagement Portal');
+  env.addFilter('date', (value: unknown) => {
+    const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
+    return date && !Number.isNaN(date.getTime())
+      ? date.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' })
+      : '';
+  });
+  app.set('view engine', 'njk');
+  return env;
+}
+
+/** GOV.UK Frontend's stylesheet, script, fonts and images, served from the installed package. */
+export function govukAssets(): express.Router {
+  const router = express.Router();
+  const options = { immutable: true, maxAge: '7d', index: false, fallthrough: false } as const;
+  router.use('/assets', express.static(path.join(govukDist, 'govuk', 'assets'), options));
+  router.get('/govuk/govuk-frontend.min.css', (_req, res) => {
+    res.sendFile(path.join(govukDist, 'govuk', 'govuk-frontend.min.css'), { maxAge: '1d' });
+  });
+  router.get('/govuk/govuk-frontend.min.js', (_req, res) => {
+    res.sendFile(path.join(govukDist, 'govuk', 'govuk-frontend.min.js'), { maxAge: '1d' });
+  });
+  router.use(
+    '/static',
+    express.static(path.join(projectRoot, 'src', 'platform', 'static'), { maxAge: '1d', index: false, fallthrough: false }),
+  );
+  return router;
+}

@@ -1,0 +1,74 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db';
+import { createLogger } from './platform/logger';
+import { createServices } from './services';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Idle keep-alive connections would hold close() open; in-flight requests finish first.
+    server.closeIdleConnections();
+  });
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, { mode: 'own', log: (message) => logger.info(message) });
+  logger.info(`Database: ${database.source}`);
+  const services = await createServices(database.conn);
+  const app = createApp({ config, logger, conn: database.conn, ...services });
+
+  const server = app.listen(config.port, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info(`Library Market Engagement Portal listening on http://localhost:${port}`);
+  });
+  server.on('error', async (err) => {
+    logger.fatal({ err }, 'could not listen');
+    await database.close();
+    process.exit(1);
+  });
+
+  const sweeper = setInterval(() => {
+    services.auth.throttle.sweep().catch((err: unknown) => logger.warn({ err }, 'sweeping sign-in attempts failed'));
+  }, 60_000);
+  sweeper.unref();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: finishing requests in progress, then stopping`);
+    clearInterval(sweeper);
+    const forced = setTimeout(() => {
+      logger.error('requests did not finish in time; closing connections');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    forced.unref();
+    await closeServer(server);
+    await database.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { IDENTIFIER_SCHEME_KEYS, LEGAL_FORM_KEYS, SECTORS, SIZES } from './sectors';
+
+const organisationSchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true, maxlength: 200 },
+    sector: { type: String, required: true, enum: SECTORS },
+    legalForm: { type: String, required: true, enum: LEGAL_FORM_KEYS },
+    size: { type: String, required: true, enum: SIZES },
+    identifiers: {
+      type: [{ _id: false, scheme: { type: String, enum: IDENTIFIER_SCHEME_KEYS, required: true }, id: { type: String, required: true } }],
+      default: [],
+    },
+    postcode: { type: String, required: true },
+    areas: { type: [String], default: [] },
+    /** Register identifiers that contradict the chosen sector: shown to officers, never a block. */
+    sectorWarnings: { type: [String], default: [] },
+  },
+  { timestamps: true, strict: 'throw' },
+);
+
+export type OrganisationRecord = InferSchemaType<typeof organisationSchema>;
+const build = (conn: Connection) => conn.model('Organisation', organisationSchema);
+export type OrganisationModel = ReturnType<typeof build>;
+
+export function organisationModel(conn: Connection): OrganisationModel {
+  return (conn.models.Organisation as OrganisationModel | undefined) ?? build(conn);
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { IDENTIFIER_SCHEMES, IDENTIFIER_SCHEME_KEYS, LEGAL_FORMS, LEGAL_FORM_KEYS, SECTORS, SECTOR_LABELS, SIZES } from './sectors';
+
+const POSTCODE = /^([A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|GIR ?0AA)$/;
+
+/** Normalises a UK postcode to capitals with one space before the inward code ("sw1a1aa" → "SW1A 1AA"). */
+export function normalisePostcode(value: string): string {
+  const compact = value.replace(/\s+/g, '').toUpperCase();
+  return compact.length > 3 ? `${compact.slice(0, -3)} ${compact.slice(-3)}` : compact;
+}
+
+const identifierSchema = z
+  .object({
+    scheme: z.enum(IDENTIFIER_SCHEME_KEYS, { message: `Choose a register: ${IDENTIFIER_SCHEME_KEYS.join(', ')}` }),
+    id: z
+      .string({ message: 'Enter the registration number' })
+      .trim()
+      .min(1, 'Enter the registration number')
+      .transform((v) => v.replace(/\s+/g, '').toUpperCase()),
+  })
+  .superRefine((identifier, ctx) => {
+    const scheme = IDENTIFIER_SCHEMES[identifier.scheme];
+    if (!scheme.pattern.test(identifier.id)) {
+      ctx.addIssue({ code: 'custom', path: ['id'], message: `Enter a ${scheme.label} in the correct format, like ${scheme.example}` });
+    }
+  });
+
+/** Builds the organisation schema; `boroughSlugs` are the areas an organisation may say it serves. */
+export function organisationInputSchema(boroughSlugs: readonly string[]) {
+  return z
+    .object({
+      name: z
+        .string({ message: 'Enter your organisation’s name' })
+        .trim()
+        .min(1, 'Enter your organisation’s name')
+        .max(200, 'Organisation name must be 200 characters or fewer'),
+      sector: z.enum(SECTORS, { message: `Choose your sector: ${SECTORS.map((s) => SECTOR_LABELS[s]).join(', ')}` }),
+      legalForm: z.enum(LEGAL_FORM_KEYS, { message: 'Choose your organisation’s legal form' }),
+      size: z.enum(SIZES, { message: 'Choose your organisation’s size' }),
+      identifiers: z.array(identifierSchema, { message: 'Identifiers must be a list' }).max(5, 'Give at most 5 identifiers').default([]),
+      postcode: z
+        .string({ message: 'Enter a postcode' })
+        .trim()
+        .min(1, 'Enter a postcode')
+        .transform(normalisePostcode)
+        .refine((v) => POSTCODE.test(v), 'Enter a full UK postcode, like SW1A 1AA'),
+      areas: z
+        .array(
+          z.string().refine((slug) => boroughSlugs.includes(slug), 'Choose London boroughs from the list'),
+          { message: 'Areas served must be a list of boroughs' },
+        )
+        .max(boroughSlugs.length)
+        .default([]),
+    })
+    .superRefine((org, ctx) => {
+      const formSector = LEGAL_FORMS[org.legalForm].sector;
+      if (formSector && formSector !== org.sector) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['legalForm'],
+          message: `A ${LEGAL_FORMS[org.legalForm].label.toLowerCase()} is in the ${SECTOR_LABELS[formSector].toLowerCase()}: choose that sector or a different legal form`,
+        });
+      }
+      const schemes = org.identifiers.map((i) => i.scheme);
+      if (new Set(schemes).size !== schemes.length) {
+        ctx.addIssue({ code: 'custom', path: ['identifiers'], message: 'Give each register only once' });
+      }
+    });
+}
+
+export type OrganisationInput = z.infer<ReturnType<typeof organisationInputSchema>>;
