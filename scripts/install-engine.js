@@ -35,12 +35,19 @@ function main() {
   }
   console.log(`Embedded database: building FerretDB with ${go.stdout.trim()} (about a minute the first time)...`);
   fs.mkdirSync(binDir, { recursive: true });
-  const build = spawnSync('go', ['build', '-trimpath', '-o', binary, '.'], {
-    cwd: sourceDir,
-    stdio: 'inherit',
-    env: { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0' },
-  });
-  if (build.status !== 0) {
+  const build = (toolchain) =>
+    spawnSync('go', ['build', '-trimpath', '-o', binary, '.'], {
+      cwd: sourceDir,
+      stdio: 'inherit',
+      env: { ...process.env, GOTOOLCHAIN: toolchain, CGO_ENABLED: '0' },
+    });
+  // The machine's Go first; if it is older than go.mod needs, Go fetches a newer toolchain from its module proxy.
+  let result = build('local');
+  if (result.status !== 0) {
+    console.log('Embedded database: retrying with a Go toolchain from the Go module proxy...');
+    result = build('auto');
+  }
+  if (result.status !== 0) {
     console.error('Embedded database: building FerretDB failed (see above). Set MONGODB_URI to use an existing MongoDB instead.');
     return 1;
   }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { authApi, authPages, createPassport, enforceSessionLimits, type AuthService } from './auth';
 import type { Config } from './config';
 import { isDatabaseUnavailable, isDuplicateKey, ping } from './db';
-import { csrf } from './platform/csrf';
+import { csrf, pageLocals } from './platform/csrf';
 import { errorHandler, notFound } from './platform/error-handler';
 import { healthRouter } from './platform/health';
 import { requestLogger } from './platform/logger';
@@ -54,11 +54,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(passport.session());
   app.use(enforceSessionLimits({ absoluteMinutes: SESSION_ABSOLUTE_MINUTES }));
   app.use(csrf.csrfSynchronisedProtection);
-  app.use((req, res, next) => {
-    res.locals.currentUser = req.user;
-    res.locals.csrfToken = () => csrf.generateToken(req);
-    next();
-  });
+  app.use(pageLocals);
 
   // 4. Features.
   app.use('/api/v1', authApi(auth, passport));

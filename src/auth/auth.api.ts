@@ -12,8 +12,11 @@ export function authApi(auth: AuthService, passport: PassportInstance): Router {
   const router = Router();
   const register = registerSchema(boroughSlugs);
 
-  router.get('/auth/session', allowAnyone(), (req, res) => {
-    res.json({ user: req.user ?? null, csrfToken: csrf.generateToken(req) });
+  router.get('/auth/session', allowAnyone(), async (req, res) => {
+    const csrfToken = csrf.generateToken(req);
+    // Saved before answering: a token the store never kept would fail on the next request.
+    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+    res.json({ user: req.user ?? null, csrfToken });
   });
 
   router.post('/auth/register', allowAnyone(), async (req, res) => {

@@ -89,7 +89,8 @@ export function enforceSessionLimits(limits: SessionLimits): RequestHandler {
     const signedInAt = req.session?.signedInAt;
     if (req.user && (!signedInAt || Date.now() - signedInAt > limits.absoluteMinutes * 60_000)) {
       req.user = undefined;
-      req.session.destroy((err) => next(err));
+      // A new, empty session: the old one is deleted from the store and the request goes on anonymous.
+      req.session.regenerate((err) => next(err));
       return;
     }
     next();

@@ -36,7 +36,7 @@ export class LoginThrottle {
   async check(email: string, ip: string): Promise<void> {
     const keys = this.keys(email, ip);
     const records = await this.attempts
-      .find({ key: { $in: keys.map((k) => k.key) }, windowStart: mongoose.trusted({ $gt: this.cutoff() }) })
+      .find({ key: mongoose.trusted({ $in: keys.map((k) => k.key) }), windowStart: mongoose.trusted({ $gt: this.cutoff() }) })
       .lean();
     for (const record of records) {
       const limit = keys.find((k) => k.key === record.key);

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 
 /** Synchroniser-token CSRF protection: the token lives in the session and comes back as `_csrf` or `X-CSRF-Token`. */
@@ -13,3 +13,30 @@ export const csrf = csrfSync({
   },
   errorConfig: { statusCode: 403, message: 'The security token is missing or out of date', code: 'invalid_csrf_token' },
 });
+
+/**
+ * Gives templates the signed-in user and a `csrfToken()` for forms. A page that hands out a token is
+ * sent only once its session (holding the token) is stored, so a form never carries a token the
+ * store lost; a failed save becomes a 503 like any other database failure.
+ */
+export const pageLocals: RequestHandler = (req, res, next) => {
+  let tokenIssued = false;
+  res.locals.currentUser = req.user;
+  res.locals.csrfToken = () => {
+    tokenIssued = true;
+    return csrf.generateToken(req);
+  };
+  const render = res.render.bind(res);
+  res.render = ((view: string, options?: object, callback?: (err: Error, html: string) => void) => {
+    if (typeof options === 'function' || callback) {
+      render(view, options as object, callback);
+      return;
+    }
+    render(view, options ?? {}, (err: Error | null, html: string) => {
+      if (err) return next(err);
+      if (!tokenIssued) return void res.send(html);
+      req.session.save((saveErr) => (saveErr ? next(saveErr) : res.send(html)));
+    });
+  }) as typeof res.render;
+  next();
+};

@@ -30,7 +30,8 @@ export function toAppError(err: unknown, classify: ErrorClassifiers): AppError {
   }
   if (classify.isDatabaseUnavailable(err)) return new ServiceUnavailableError();
   if (classify.isDuplicateKey(err)) return new ConflictError('duplicate', 'This already exists');
-  if (e.name === 'CastError') return new NotFoundError();
+  // A malformed id in a path names nothing that exists; other cast failures are bugs, reported as 500.
+  if (e.name === 'CastError' && (err as { path?: string }).path === '_id') return new NotFoundError();
   const status = e.status ?? e.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new AppError(status, 'bad_request', 'The request could not be handled');

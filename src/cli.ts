@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util';
+import { createUserSchema } from './auth';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db';
+import { DEMO_PASSWORD, seedDemo } from './demo';
+import { AppError } from './platform/errors';
+import { parseInput } from './platform/validation';
+import { createServices, type Services } from './services';
+
+const usage = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  create-user --role officer|programme|admin --email E --password P --name N [--borough SLUG]
+      Creates a user and prints its id. Officers need --borough (a London borough slug, like camden).
+  disable-user --email E
+      Disables a user and ends all their sessions.
+  seed-demo
+      Adds demo boroughs' officers, a programme user and suppliers of every sector, and prints the logins.
+
+The commands use the database of a running portal on the same DATA_DIR, or start one and stop it after.`;
+
+class UsageError extends Error {}
+
+async function withServices<T>(run: (services: Services) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = await openDatabase(config, { mode: 'share' });
+  try {
+    return await run(await createServices(database.conn));
+  } finally {
+    await database.close();
+  }
+}
+
+async function createUser(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      role: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      borough: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (values.role === 'supplier') throw new UsageError('Suppliers register themselves with their organisation at /register.');
+  const input = parseInput(createUserSchema, values);
+  const user = await withServices(({ auth }) => auth.createUser(input));
+  console.log(user.id);
+}
+
+async function disableUser(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { email: { type: 'string' } }, strict: true });
+  if (!values.email) throw new UsageError('Give the user with --email.');
+  const email = values.email;
+  await withServices(async ({ auth }) => {
+    const user = await auth.findByEmail(email);
+    if (!user) throw new UsageError(`There is no user with the email address ${email}.`);
+    await auth.disableUser(user.id);
+    console.log(`Disabled ${email}; their sessions have ended.`);
+  });
+}
+
+async function seed(args: string[]): Promise<void> {
+  parseArgs({ args, options: {}, strict: true });
+  const logins = await withServices(seedDemo);
+  console.log(`Demo data is ready. Every demo user's password is: ${DEMO_PASSWORD}\n`);
+  for (const login of logins) console.log(`  ${login.role.padEnd(10)} ${login.email.padEnd(32)} ${login.detail}`);
+}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  'create-user': createUser,
+  'disable-user': disableUser,
+  'seed-demo': seed,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(name && name !== '--help' ? `Unknown command: ${name}\n\n${usage}` : usage);
+    return name === '--help' ? 0 : 2;
+  }
+  try {
+    await command(args);
+    return 0;
+  } catch (err) {
+    if (err instanceof AppError) {
+      console.error(`Error: ${err.message}`);
+      for (const [field, message] of Object.entries(err.fields ?? {})) console.error(`  --${field}: ${message}`);
+      return 1;
+    }
+    if (
+      err instanceof UsageError ||
+      err instanceof ConfigError ||
+      (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
+      console.error(`Error: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

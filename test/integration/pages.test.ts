@@ -1,0 +1,173 @@
+import supertest from 'supertest';
+import { startTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/app';
+import { createOfficer, uniqueEmail } from '../helpers/factories';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => t.close());
+
+/** A browser-like client: keeps cookies and reads the form's CSRF token from a page. */
+async function formClient(path: string) {
+  const agent = supertest.agent(t.app);
+  const page = await agent.get(path).expect(200);
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+  if (!token) throw new Error(`no CSRF token on ${path}`);
+  return { agent, token, page };
+}
+
+describe('public pages', () => {
+  test('the home page explains the service and links to register and sign in, without creating a session', async () => {
+    const res = await supertest(t.app).get('/').expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('Library Market Engagement Portal');
+    expect(res.text).toContain('href="/register"');
+    expect(res.text).toContain('href="/login"');
+    expect(res.headers['set-cookie']).toBeUndefined();
+  });
+
+  test('GOV.UK Frontend assets are served locally', async () => {
+    await supertest(t.app).get('/govuk/govuk-frontend.min.css').expect(200).expect('Content-Type', /css/);
+    await supertest(t.app)
+      .get('/govuk/govuk-frontend.min.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
+    await supertest(t.app).get('/assets/images/favicon.svg').expect(200);
+    await supertest(t.app).get('/static/init.js').expect(200);
+    await supertest(t.app).get('/assets/not-there.png').expect(404);
+  });
+
+  test('an unknown page gets a GOV.UK 404 page, an unknown API path a JSON 404', async () => {
+    const page = await supertest(t.app).get('/no-such-page').expect(404);
+    expect(page.text).toContain('Page not found');
+    const api = await supertest(t.app).get('/api/v1/no-such-thing').expect(404);
+    expect(api.body).toEqual({ error: { code: 'not_found', message: 'Not found' } });
+  });
+
+  test('pages and API responses carry the security headers, with a fresh CSP nonce for the layout script', async () => {
+    const one = await supertest(t.app).get('/login');
+    const two = await supertest(t.app).get('/login');
+    const csp = one.headers['content-security-policy'] as string;
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeDefined();
+    expect(one.text).toContain(`nonce="${nonce}"`);
+    expect(two.headers['content-security-policy']).not.toEqual(csp);
+    expect(one.headers['x-content-type-options']).toBe('nosniff');
+    expect(one.headers['x-frame-options']).toBe('DENY');
+    expect(one.headers['referrer-policy']).toBe('same-origin');
+    expect(one.headers['x-powered-by']).toBeUndefined();
+    expect(one.headers['strict-transport-security']).toBeUndefined();
+    const api = await supertest(t.app).get('/api/v1/auth/session');
+    expect(api.headers['x-content-type-options']).toBe('nosniff');
+    expect(api.headers['content-security-policy']).toBeDefined();
+  });
+});
+
+describe('sign in and out with forms', () => {
+  test('an empty sign-in form shows an error summary linking to each field, with status 422', async () => {
+    const { agent, token } = await formClient('/login');
+    const res = await agent.post('/login').type('form').send({ _csrf: token, email: '', password: '' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('There is a problem');
+    expect(res.text).toContain('href="#email"');
+    expect(res.text).toContain('href="#password"');
+    expect(res.text).toContain('<title>Error: Sign in');
+  });
+
+  test('wrong credentials re-show the form with a generic message and the email kept', async () => {
+    const officer = await createOfficer(t.auth);
+    const { agent, token } = await formClient('/login');
+    const res = await agent.post('/login').type('form').send({ _csrf: token, email: officer.email, password: 'not my password' });
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('The email address or password is not right');
+    expect(res.text).toContain(`value="${officer.email}"`);
+  });
+
+  test('a form without its CSRF token is refused with a 403 page', async () => {
+    const officer = await createOfficer(t.auth);
+    const { agent } = await formClient('/login');
+    const res = await agent.post('/login').type('form').send({ email: officer.email, password: STRONG_PASSWORD });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('security token');
+  });
+
+  test('signing in goes to the dashboard (or a safe next page); signing out returns home', async () => {
+    const officer = await createOfficer(t.auth, 'hackney');
+    const { agent, token } = await formClient('/login?next=//evil.example/');
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: token, email: officer.email, password: STRONG_PASSWORD, next: '//evil.example/' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/dashboard');
+    const dashboard = await agent.get('/dashboard').expect(200);
+    expect(dashboard.text).toContain('Olive Officer');
+    expect(dashboard.text).toContain('Hackney');
+    const logoutToken = /name="_csrf" value="([^"]+)"/.exec(dashboard.text)?.[1];
+    const out = await agent.post('/logout').type('form').send({ _csrf: logoutToken });
+    expect(out.status).toBe(303);
+    expect(out.headers.location).toBe('/');
+    const after = await agent.get('/dashboard');
+    expect(after.status).toBe(303);
+    expect(after.headers.location).toBe('/login?next=%2Fdashboard');
+  });
+});
+
+describe('registration form', () => {
+  const validForm = (token: string) => ({
+    _csrf: token,
+    name: 'Rae Reader',
+    email: uniqueEmail('form'),
+    password: STRONG_PASSWORD,
+    organisationName: 'Peckham Community Readers',
+    sector: 'voluntary',
+    legalForm: 'community_group',
+    size: 'micro',
+    identifierScheme: '',
+    identifierId: '',
+    postcode: 'se15 5bs',
+    areas: ['southwark', 'lewisham'],
+  });
+
+  test('a valid form registers the organisation and signs the user in', async () => {
+    const { agent, token } = await formClient('/register');
+    const res = await agent.post('/register').type('form').send(validForm(token));
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/dashboard');
+    const dashboard = await agent.get('/dashboard').expect(200);
+    expect(dashboard.text).toContain('Supplier organisation');
+  });
+
+  test('errors re-show the form with messages beside the fields, keeping what was typed (but not the password)', async () => {
+    const { agent, token } = await formClient('/register');
+    const res = await agent
+      .post('/register')
+      .type('form')
+      .send({ ...validForm(token), sector: 'private', postcode: 'nowhere', identifierScheme: 'GB-CHC', identifierId: '12' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('href="#legalForm"');
+    expect(res.text).toContain('href="#postcode"');
+    expect(res.text).toContain('href="#identifierId"');
+    expect(res.text).toContain('Enter a full UK postcode');
+    expect(res.text).toContain('value="Peckham Community Readers"');
+    expect(res.text).not.toContain(STRONG_PASSWORD);
+    expect(res.text).toMatch(/value="southwark"\s+checked/);
+  });
+
+  test('markup in names is shown as text, never run', async () => {
+    const { agent, token } = await formClient('/register');
+    const attack = '"><script>alert(1)</script>';
+    await agent
+      .post('/register')
+      .type('form')
+      .send({ ...validForm(token), name: attack, organisationName: attack })
+      .expect(303);
+    const dashboard = await agent.get('/dashboard').expect(200);
+    expect(dashboard.text).not.toContain('<script>alert(1)</script>');
+    expect(dashboard.text).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+});
