@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { authApi, authPages, createPassport, enforceSessionLimits, type AuthService } from './auth';
+import { authApi, authPages, createPassport, enforceSessionLimits } from './auth';
 import type { Config } from './config';
 import { isDatabaseUnavailable, isDuplicateKey, ping } from './db';
 import { csrf, pageLocals } from './platform/csrf';
@@ -11,14 +11,13 @@ import { requestLogger } from './platform/logger';
 import { cspNonce, noStore, securityHeaders } from './platform/security';
 import { sessions } from './platform/session';
 import { govukAssets, setUpViews } from './platform/views';
-import type { SuppliersService } from './suppliers';
+import type { Services } from './services';
+import { tendersApi } from './tenders';
 
-export interface AppDeps {
+export interface AppDeps extends Services {
   config: Config;
   logger: Logger;
   conn: Connection;
-  auth: AuthService;
-  suppliers: SuppliersService;
 }
 
 export const JSON_BODY_LIMIT = '100kb';
@@ -58,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
 
   // 4. Features.
   app.use('/api/v1', authApi(auth, passport));
+  app.use('/api/v1', tendersApi(deps.tenders));
   app.get('/', (_req, res) => res.render('platform/views/home.njk'));
   app.use(authPages(auth, passport));
 

@@ -1,17 +1,28 @@
 import type { Connection } from 'mongoose';
 import { AuthService, type AuthServiceOptions } from './auth';
+import { AuditLog } from './platform/audit';
 import { SuppliersService } from './suppliers';
+import { TendersService, type TendersServiceOptions } from './tenders';
 
 export interface Services {
+  audit: AuditLog;
   auth: AuthService;
   suppliers: SuppliersService;
+  tenders: TendersService;
 }
 
 /** Builds every feature's service on one connection, and makes sure reference data is in place. */
-export async function createServices(conn: Connection, opts: { auth?: AuthServiceOptions } = {}): Promise<Services> {
+export interface ServiceOptions {
+  auth?: AuthServiceOptions;
+  tenders?: TendersServiceOptions;
+}
+
+export async function createServices(conn: Connection, opts: ServiceOptions = {}): Promise<Services> {
+  const audit = new AuditLog(conn);
   const suppliers = new SuppliersService(conn);
   const auth = new AuthService(conn, suppliers, opts.auth);
+  const tenders = new TendersService(conn, auth, audit, opts.tenders);
   await auth.loadBoroughs();
   await Promise.all(Object.values(conn.models).map((model) => model.init()));
-  return { auth, suppliers };
+  return { audit, auth, suppliers, tenders };
 }

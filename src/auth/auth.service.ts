@@ -73,6 +73,10 @@ export class AuthService {
     return [...this.boroughsById.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  boroughById(id: string): Borough | undefined {
+    return this.boroughsById.get(id);
+  }
+
   boroughBySlug(slug: string): Borough | undefined {
     return [...this.boroughsById.values()].find((b) => b.slug === slug);
   }

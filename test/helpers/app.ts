@@ -6,8 +6,7 @@ import { createApp } from '../../src/app';
 import { parseConfig, type Config } from '../../src/config';
 import { connect } from '../../src/db';
 import { createLogger } from '../../src/platform/logger';
-import { createServices, type Services } from '../../src/services';
-import type { AuthServiceOptions } from '../../src/auth';
+import { createServices, type ServiceOptions, type Services } from '../../src/services';
 
 export function testDatabaseUri(): string {
   const uri = process.env.TEST_MONGODB_URI;
@@ -32,10 +31,10 @@ export interface TestApp extends Services {
 }
 
 /** The real app on a fresh database of the real engine. */
-export async function startTestApp(opts: { config?: Record<string, string>; auth?: AuthServiceOptions } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { config?: Record<string, string> } & ServiceOptions = {}): Promise<TestApp> {
   const conn = await connectTestDatabase();
   const config = testConfig(opts.config);
-  const services = await createServices(conn, { auth: opts.auth });
+  const services = await createServices(conn, opts);
   const app = createApp({ config, logger: createLogger('silent'), conn, ...services });
   return {
     app,
@@ -57,3 +56,25 @@ export async function apiClient(app: Express): Promise<{ agent: supertest.Agent;
 }
 
 export const STRONG_PASSWORD = 'correct horse battery';
+
+/** A client signed in as the given user (created with STRONG_PASSWORD), with its CSRF token. */
+export async function signedInAs(app: Express, email: string): Promise<{ agent: supertest.Agent; csrfToken: string }> {
+  const { agent, csrfToken } = await apiClient(app);
+  const res = await agent.post('/api/v1/auth/login').set('X-CSRF-Token', csrfToken).send({ email, password: STRONG_PASSWORD });
+  if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { agent, csrfToken: (res.body as { csrfToken: string }).csrfToken };
+}
+
+/** A clock tests can move. */
+export function testClock(start = '2027-01-10T09:00:00.000Z') {
+  let current = new Date(start);
+  return {
+    now: () => new Date(current),
+    set(iso: string) {
+      current = new Date(iso);
+    },
+    advance(ms: number) {
+      current = new Date(current.getTime() + ms);
+    },
+  };
+}

@@ -37,3 +37,26 @@ export function registration(overrides: { organisation?: Record<string, unknown>
     ...rest,
   };
 }
+
+/** A valid body for POST /api/v1/tenders, with deadlines after the test clock's start (2027-01-10). */
+export function tenderBody(overrides: Record<string, unknown> = {}) {
+  return {
+    title: 'Community library services in the north of the borough',
+    summary: 'We want to hear from groups who could run three small libraries. Tell us what would help you take part.',
+    specification: 'The provider will run three branch libraries, open at least 40 hours a week, with a home library service.',
+    lots: [
+      { title: 'Branch libraries', description: 'Three branches', estimatedAnnualValue: 450000 },
+      { title: 'Home library service', description: 'Deliveries to housebound residents', estimatedAnnualValue: 60000 },
+    ],
+    estimatedValue: { min: 1500000, max: 2500000 },
+    contractTermMonths: 60,
+    tupe: 'yes',
+    clarificationDeadline: '2027-02-01T12:00:00Z',
+    eoiDeadline: '2027-02-15T12:00:00Z',
+    questionnaireDeadline: '2027-03-01T12:00:00Z',
+    sealed: false,
+    shareFindings: true,
+    thirdSectorTarget: 0.3,
+    ...overrides,
+  };
+}

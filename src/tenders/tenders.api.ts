@@ -1,0 +1,42 @@
+import { Router } from 'express';
+import { allowAnyone, requireRole } from '../auth';
+import { parseInput } from '../platform/validation';
+import { createTenderSchema, listTendersQuery, updateTenderSchema } from './tenders.schemas';
+import type { TendersService } from './tenders.service';
+
+export function tendersApi(tenders: TendersService): Router {
+  const router = Router();
+
+  router.get('/tenders', allowAnyone(), async (req, res) => {
+    const query = parseInput(listTendersQuery, req.query);
+    res.json({ items: await tenders.list(query, req.user) });
+  });
+
+  router.post('/tenders', requireRole('officer'), async (req, res) => {
+    const input = parseInput(createTenderSchema, req.body);
+    res.status(201).json(await tenders.create(input, req.user!));
+  });
+
+  router.get('/tenders/:id', allowAnyone(), async (req, res) => {
+    res.json(await tenders.get(String(req.params.id), req.user));
+  });
+
+  router.patch('/tenders/:id', requireRole('officer'), async (req, res) => {
+    const patch = parseInput(updateTenderSchema, req.body);
+    res.json(await tenders.update(String(req.params.id), patch, req.user!));
+  });
+
+  router.post('/tenders/:id/publish', requireRole('officer'), async (req, res) => {
+    res.json(await tenders.publish(String(req.params.id), req.user!));
+  });
+
+  router.post('/tenders/:id/close', requireRole('officer'), async (req, res) => {
+    res.json(await tenders.close(String(req.params.id), req.user!));
+  });
+
+  router.post('/tenders/:id/cancel', requireRole('officer'), async (req, res) => {
+    res.json(await tenders.cancel(String(req.params.id), req.user!));
+  });
+
+  return router;
+}

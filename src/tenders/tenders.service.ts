@@ -1,0 +1,412 @@
+import mongoose, { Types, type Connection } from 'mongoose';
+import type { AuthService, Borough, PublicUser } from '../auth';
+import type { AuditLog } from '../platform/audit';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
+import { TENDER_TRANSITIONS, type TenderStatus } from './statuses';
+import { counterModel, tenderModel, type CounterModel, type TenderModel, type TenderRecord } from './tender.model';
+import { deadlineOrderProblems, type CreateTenderInput, type ListTendersQuery, type UpdateTenderInput } from './tenders.schemas';
+
+export type Actor = PublicUser | undefined;
+
+export interface TenderLot {
+  id: string;
+  title: string;
+  description: string;
+  estimatedAnnualValue: number | null;
+}
+
+export interface TenderDocument {
+  id: string;
+  title: string;
+  filename: string;
+  size: number;
+  contentType: string;
+  version: number;
+  uploadedAt: string;
+}
+
+export interface TenderHistoryEntry {
+  at: string;
+  field: string;
+  old: string;
+  new: string;
+  /** Only the borough's own officers see who made a change. */
+  byName?: string;
+}
+
+/** An exercise as the API returns it. */
+export interface Tender {
+  id: string;
+  reference: string;
+  status: TenderStatus;
+  borough: Borough;
+  title: string;
+  summary: string;
+  specification: string;
+  serviceScope: string;
+  lots: TenderLot[];
+  estimatedValue: { min: number; max: number } | null;
+  contractTermMonths: number | null;
+  tupe: 'yes' | 'no' | 'unknown';
+  clarificationDeadline: string;
+  eoiDeadline: string;
+  questionnaireDeadline: string;
+  engagementEvents: { id: string; title: string; format: string; startsAt: string; location: string }[];
+  sealed: boolean;
+  shareFindings: boolean;
+  thirdSectorTarget: number;
+  publishedAt: string | null;
+  closedAt: string | null;
+  cancelledAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  documents: TenderDocument[];
+  history: TenderHistoryEntry[];
+}
+
+/** Statuses anyone may see; drafts are for the borough's own officers only. */
+const PUBLIC_STATUSES: TenderStatus[] = ['published', 'closed', 'cancelled'];
+
+const HISTORY_LABELS: Record<string, string> = {
+  title: 'Title',
+  summary: 'Summary',
+  specification: 'Specification',
+  serviceScope: 'Service scope',
+  lots: 'Lots',
+  estimatedValue: 'Estimated value',
+  contractTermMonths: 'Contract term (months)',
+  tupe: 'TUPE',
+  clarificationDeadline: 'Clarification deadline',
+  eoiDeadline: 'Expression of interest deadline',
+  questionnaireDeadline: 'Questionnaire deadline',
+  engagementEvents: 'Engagement events',
+  sealed: 'Sealed responses',
+  shareFindings: 'Share anonymised findings',
+  thirdSectorTarget: 'Third-sector target',
+};
+
+export function historyLabel(field: string): string {
+  return HISTORY_LABELS[field] ?? field;
+}
+
+/** Short letters for a borough in references: "camden" → "CAM", "barking-and-dagenham" → "BAD". */
+export function boroughCode(slug: string): string {
+  const words = slug.split('-').filter((w) => w !== 'of');
+  const code = words.length === 1 ? (words[0] ?? '').slice(0, 3) : words.map((w) => w[0]).join('');
+  return code.toUpperCase();
+}
+
+function iso(date: Date | null | undefined): string | null {
+  return date ? date.toISOString() : null;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function isOwnBoroughOfficer(actor: Actor, boroughId: string): actor is PublicUser {
+  return actor?.role === 'officer' && actor.borough?.id === boroughId;
+}
+
+type TenderDoc = mongoose.HydratedDocument<TenderRecord>;
+
+export interface TendersServiceOptions {
+  now?: () => Date;
+}
+
+export class TendersService {
+  readonly tenders: TenderModel;
+  private readonly counters: CounterModel;
+  readonly now: () => Date;
+
+  constructor(
+    conn: Connection,
+    private readonly auth: AuthService,
+    private readonly audit: AuditLog,
+    opts: TendersServiceOptions = {},
+  ) {
+    this.tenders = tenderModel(conn);
+    this.counters = counterModel(conn);
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  toApi(t: TenderRecord, actor: Actor): Tender {
+    const boroughId = t.borough.toString();
+    const borough = this.auth.boroughById(boroughId) ?? { id: boroughId, slug: '', name: '' };
+    const own = isOwnBoroughOfficer(actor, boroughId);
+    return {
+      id: t._id.toString(),
+      reference: t.reference,
+      status: t.status,
+      borough,
+      title: t.title,
+      summary: t.summary,
+      specification: t.specification,
+      serviceScope: t.serviceScope,
+      lots: t.lots.map((l) => ({
+        id: l.lotId,
+        title: l.title,
+        description: l.description,
+        estimatedAnnualValue: l.estimatedAnnualValue ?? null,
+      })),
+      estimatedValue:
+        t.estimatedValue && typeof t.estimatedValue.min === 'number'
+          ? { min: t.estimatedValue.min, max: t.estimatedValue.max ?? t.estimatedValue.min }
+          : null,
+      contractTermMonths: t.contractTermMonths ?? null,
+      tupe: t.tupe,
+      clarificationDeadline: t.clarificationDeadline.toISOString(),
+      eoiDeadline: t.eoiDeadline.toISOString(),
+      questionnaireDeadline: t.questionnaireDeadline.toISOString(),
+      engagementEvents: t.engagementEvents.map((e) => ({
+        id: e.eventId,
+        title: e.title,
+        format: e.format,
+        startsAt: e.startsAt.toISOString(),
+        location: e.location,
+      })),
+      sealed: t.sealed,
+      shareFindings: t.shareFindings,
+      thirdSectorTarget: t.thirdSectorTarget,
+      publishedAt: iso(t.publishedAt),
+      closedAt: iso(t.closedAt),
+      cancelledAt: iso(t.cancelledAt),
+      createdAt: (t as unknown as { createdAt: Date }).createdAt.toISOString(),
+      updatedAt: (t as unknown as { updatedAt: Date }).updatedAt.toISOString(),
+      documents: t.documents.map((d) => ({
+        id: (d as unknown as { _id: Types.ObjectId })._id.toString(),
+        title: d.title,
+        filename: d.filename,
+        size: d.size,
+        contentType: d.contentType,
+        version: d.version,
+        uploadedAt: d.uploadedAt.toISOString(),
+      })),
+      history: t.history.map((h) => ({
+        at: h.at.toISOString(),
+        field: h.field,
+        old: h.old,
+        new: h.new,
+        ...(own ? { byName: h.byName } : {}),
+      })),
+    };
+  }
+
+  private async nextReference(borough: Borough): Promise<string> {
+    const year = this.now().getUTCFullYear();
+    const counter = await this.counters.findOneAndUpdate(
+      { _id: `tender:${borough.id}:${year}` },
+      { $inc: { seq: 1 } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    return `${boroughCode(borough.slug)}-LIB-${year}-${String(counter.seq).padStart(3, '0')}`;
+  }
+
+  private officerBorough(actor: PublicUser): Borough {
+    if (actor.role !== 'officer' || !actor.borough) throw new NotFoundError();
+    return actor.borough;
+  }
+
+  async create(input: CreateTenderInput, actor: PublicUser): Promise<Tender> {
+    const borough = this.officerBorough(actor);
+    const doc = await this.tenders.create({
+      ...input,
+      lots: input.lots.map((lot, i) => ({
+        lotId: `lot-${i + 1}`,
+        title: lot.title,
+        description: lot.description,
+        estimatedAnnualValue: lot.estimatedAnnualValue,
+      })),
+      engagementEvents: input.engagementEvents.map((e, i) => ({
+        eventId: `event-${i + 1}`,
+        title: e.title,
+        format: e.format,
+        startsAt: e.startsAt,
+        location: e.location,
+      })),
+      borough: borough.id,
+      reference: await this.nextReference(borough),
+      status: 'draft',
+      createdBy: actor.id,
+    });
+    return this.toApi(doc, actor);
+  }
+
+  /**
+   * An exercise the actor may see: drafts only to the borough's officers. Anything else is 404, and an
+   * officer reaching for another borough's draft is audited.
+   */
+  async findVisible(id: string, actor: Actor): Promise<TenderDoc> {
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Exercise not found');
+    const doc = await this.tenders.findById(id);
+    if (!doc) throw new NotFoundError('Exercise not found');
+    if (doc.status === 'draft' && !isOwnBoroughOfficer(actor, doc.borough.toString())) {
+      if (actor)
+        await this.audit.record({
+          action: 'tender.read',
+          outcome: 'denied',
+          actor,
+          target: `tender:${id}`,
+          detail: 'draft of another borough',
+        });
+      throw new NotFoundError('Exercise not found');
+    }
+    return doc;
+  }
+
+  /** An exercise of the officer's own borough, for changes. Another borough's id is 404 and audited. */
+  async findOwn(id: string, actor: PublicUser): Promise<TenderDoc> {
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Exercise not found');
+    const doc = await this.tenders.findById(id);
+    if (!doc) throw new NotFoundError('Exercise not found');
+    if (!isOwnBoroughOfficer(actor, doc.borough.toString())) {
+      await this.audit.record({
+        action: 'tender.change',
+        outcome: 'denied',
+        actor,
+        target: `tender:${id}`,
+        detail: 'exercise of another borough',
+      });
+      throw new NotFoundError('Exercise not found');
+    }
+    return doc;
+  }
+
+  async get(id: string, actor: Actor): Promise<Tender> {
+    return this.toApi(await this.findVisible(id, actor), actor);
+  }
+
+  async list(query: ListTendersQuery, actor: Actor): Promise<Tender[]> {
+    const ownBorough = actor?.role === 'officer' ? actor.borough?.id : undefined;
+    const visible: Record<string, unknown>[] = [{ status: mongoose.trusted({ $in: PUBLIC_STATUSES }) }];
+    if (ownBorough) visible.push({ borough: new Types.ObjectId(ownBorough) });
+    const filter: Record<string, unknown> = { $or: visible };
+    const and: Record<string, unknown>[] = [];
+    if (query.status) and.push({ status: query.status });
+    if (query.borough) {
+      const borough = this.auth.boroughBySlug(query.borough);
+      if (!borough) return [];
+      and.push({ borough: new Types.ObjectId(borough.id) });
+    }
+    if (query.q) and.push({ title: mongoose.trusted({ $regex: escapeRegex(query.q), $options: 'i' }) });
+    const docs = await this.tenders
+      .find(mongoose.trusted(and.length ? { $and: [filter, ...and] } : filter))
+      .sort({ publishedAt: -1, createdAt: -1 })
+      .limit(500);
+    return docs.map((d) => this.toApi(d, actor));
+  }
+
+  private checkDeadlines(doc: TenderDoc): void {
+    const problems = deadlineOrderProblems(doc);
+    if (Object.keys(problems).length) throw new ValidationError(problems);
+  }
+
+  async update(id: string, patch: UpdateTenderInput, actor: PublicUser): Promise<Tender> {
+    const doc = await this.findOwn(id, actor);
+    if (doc.status === 'closed' || doc.status === 'cancelled') {
+      throw new ConflictError('wrong_status', `A ${doc.status} exercise cannot be changed`);
+    }
+    const before = this.toApi(doc, actor) as unknown as Record<string, unknown>;
+    const { lots, engagementEvents, ...simple } = patch;
+    doc.set(simple);
+    if (lots) {
+      let next = Math.max(0, ...doc.lots.map((l) => Number(l.lotId.replace('lot-', '')) || 0));
+      const known = new Set(doc.lots.map((l) => l.lotId));
+      doc.set(
+        'lots',
+        lots.map((lot) => ({
+          lotId: lot.id && known.has(lot.id) ? lot.id : `lot-${(next += 1)}`,
+          title: lot.title,
+          description: lot.description,
+          estimatedAnnualValue: lot.estimatedAnnualValue,
+        })),
+      );
+    }
+    if (engagementEvents) {
+      let next = Math.max(0, ...doc.engagementEvents.map((e) => Number(e.eventId.replace('event-', '')) || 0));
+      const known = new Set(doc.engagementEvents.map((e) => e.eventId));
+      doc.set(
+        'engagementEvents',
+        engagementEvents.map((e) => ({
+          eventId: e.id && known.has(e.id) ? e.id : `event-${(next += 1)}`,
+          title: e.title,
+          format: e.format,
+          startsAt: e.startsAt,
+          location: e.location,
+        })),
+      );
+    }
+    this.checkDeadlines(doc);
+    if (doc.status === 'published') {
+      const after = this.toApi(doc, actor) as unknown as Record<string, unknown>;
+      const at = this.now();
+      for (const field of Object.keys(patch)) {
+        const old = JSON.stringify(before[field] ?? null);
+        const now = JSON.stringify(after[field] ?? null);
+        if (old !== now)
+          doc.history.push({
+            at,
+            by: actor.id,
+            byName: actor.name,
+            field,
+            old: displayValue(before[field]),
+            new: displayValue(after[field]),
+          });
+      }
+    }
+    await doc.save();
+    return this.toApi(doc, actor);
+  }
+
+  private async transition(id: string, to: TenderStatus, actor: PublicUser, extra: (doc: TenderDoc) => void): Promise<Tender> {
+    const doc = await this.findOwn(id, actor);
+    if (!TENDER_TRANSITIONS[doc.status].includes(to)) {
+      throw new ConflictError('wrong_status', `A ${doc.status} exercise cannot be ${to === 'published' ? 'published' : to}`);
+    }
+    extra(doc);
+    // The status in the filter makes two racing transitions safe: only one finds the old status.
+    const updated = await this.tenders.findOneAndUpdate(
+      { _id: doc._id, status: doc.status },
+      { $set: { status: to, publishedAt: doc.publishedAt, closedAt: doc.closedAt, cancelledAt: doc.cancelledAt } },
+      { returnDocument: 'after' },
+    );
+    if (!updated) throw new ConflictError('wrong_status', 'The exercise changed while you were working on it. Reload and try again');
+    return this.toApi(updated, actor);
+  }
+
+  publish(id: string, actor: PublicUser): Promise<Tender> {
+    return this.transition(id, 'published', actor, (doc) => {
+      const now = this.now();
+      const problems: Record<string, string> = {};
+      for (const field of ['clarificationDeadline', 'eoiDeadline', 'questionnaireDeadline'] as const) {
+        if (doc[field] <= now) problems[field] = `${historyLabel(field)} must be in the future to publish`;
+      }
+      Object.assign(problems, deadlineOrderProblems(doc));
+      if (Object.keys(problems).length) throw new ValidationError(problems, 'The exercise cannot be published yet');
+      doc.publishedAt = now;
+    });
+  }
+
+  close(id: string, actor: PublicUser): Promise<Tender> {
+    return this.transition(id, 'closed', actor, (doc) => {
+      doc.closedAt = this.now();
+    });
+  }
+
+  cancel(id: string, actor: PublicUser): Promise<Tender> {
+    return this.transition(id, 'cancelled', actor, (doc) => {
+      doc.cancelledAt = this.now();
+    });
+  }
+}
+
+/** A readable one-line form of a changed value for the history table. */
+function displayValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value.length > 500 ? `${value.slice(0, 500)}…` : value;
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return value.map((v: { title?: string }) => v.title ?? JSON.stringify(v)).join('; ');
+  if (typeof value === 'object' && 'min' in value && 'max' in value) return `£${String(value.min)} to £${String(value.max)}`;
+  return JSON.stringify(value);
+}
