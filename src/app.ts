@@ -12,7 +12,7 @@ import { cspNonce, noStore, securityHeaders } from './platform/security';
 import { sessions } from './platform/session';
 import { govukAssets, setUpViews } from './platform/views';
 import type { Services } from './services';
-import { tendersApi } from './tenders';
+import { clarificationsApi, tendersApi } from './tenders';
 
 export interface AppDeps extends Services {
   config: Config;
@@ -58,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   // 4. Features.
   app.use('/api/v1', authApi(auth, passport));
   app.use('/api/v1', tendersApi(deps.tenders));
+  app.use('/api/v1', clarificationsApi(deps.clarifications, deps.tenders));
   app.get('/', (_req, res) => res.render('platform/views/home.njk'));
   app.use(authPages(auth, passport));
 

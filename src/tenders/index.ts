@@ -8,3 +8,5 @@ export {
   type TendersServiceOptions,
 } from './tenders.service';
 export { tendersApi } from './tenders.api';
+export { ClarificationsService, type Clarification, type InterestSource } from './clarifications.service';
+export { clarificationsApi } from './clarifications.api';

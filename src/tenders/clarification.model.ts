@@ -1,0 +1,29 @@
+import { Schema, type Connection, type InferSchemaType, Types } from 'mongoose';
+
+export const CLARIFICATION_STATUSES = ['open', 'answered', 'published'] as const;
+export type ClarificationStatus = (typeof CLARIFICATION_STATUSES)[number];
+
+const clarificationSchema = new Schema(
+  {
+    tender: { type: Schema.Types.ObjectId, required: true, index: true },
+    borough: { type: Schema.Types.ObjectId, required: true },
+    organisation: { type: Schema.Types.ObjectId, required: true },
+    askedBy: { type: String, required: true },
+    question: { type: String, required: true },
+    answer: { type: String, default: '' },
+    status: { type: String, enum: CLARIFICATION_STATUSES, default: 'open' },
+    askedAt: { type: Date, required: true },
+    answeredAt: { type: Date, default: null },
+    answeredBy: { type: String, default: null },
+    publishedAt: { type: Date, default: null },
+  },
+  { versionKey: false },
+);
+
+export type ClarificationRecord = InferSchemaType<typeof clarificationSchema> & { _id: Types.ObjectId };
+const build = (conn: Connection) => conn.model('Clarification', clarificationSchema);
+export type ClarificationModel = ReturnType<typeof build>;
+
+export function clarificationModel(conn: Connection): ClarificationModel {
+  return (conn.models.Clarification as ClarificationModel | undefined) ?? build(conn);
+}

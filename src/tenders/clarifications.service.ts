@@ -1,0 +1,154 @@
+import mongoose, { Types, type Connection } from 'mongoose';
+import type { AuthService, PublicUser } from '../auth';
+import { ConflictError, NotFoundError } from '../platform/errors';
+import type { Notifier } from '../platform/notifications';
+import { clarificationModel, type ClarificationModel, type ClarificationRecord, type ClarificationStatus } from './clarification.model';
+import type { PublishedEnquiry } from './ocds';
+import { isOwnBoroughOfficer, type Actor, type TendersService } from './tenders.service';
+
+export interface Clarification {
+  id: string;
+  question: string;
+  answer: string | null;
+  status: ClarificationStatus;
+  askedAt: string;
+  answeredAt: string | null;
+  publishedAt: string | null;
+  /** Only the borough's officers see which organisation asked. */
+  askedBy?: { organisationId: string; organisationName: string };
+  /** True on the asking organisation's own questions. */
+  mine?: boolean;
+}
+
+/** Organisations with an interest in an exercise: told when answers are published. Features add sources. */
+export type InterestSource = (tenderId: string) => Promise<string[]>;
+
+export class ClarificationsService {
+  readonly clarifications: ClarificationModel;
+  private readonly interestSources: InterestSource[] = [];
+
+  constructor(
+    conn: Connection,
+    private readonly tenders: TendersService,
+    private readonly auth: AuthService,
+    private readonly notifier: Notifier,
+    private readonly organisationNames: (ids: string[]) => Promise<Map<string, string>>,
+  ) {
+    this.clarifications = clarificationModel(conn);
+    // Anyone who asked a question on the exercise has an interest in the answers.
+    this.addInterestSource(async (tenderId) => {
+      const ids = await this.clarifications.distinct('organisation', { tender: new Types.ObjectId(tenderId) });
+      return ids.map(String);
+    });
+  }
+
+  addInterestSource(source: InterestSource): void {
+    this.interestSources.push(source);
+  }
+
+  private toView(c: ClarificationRecord, opts: { officer: boolean; mine: boolean; names?: Map<string, string> }): Clarification {
+    const view: Clarification = {
+      id: c._id.toString(),
+      question: c.question,
+      answer: c.status === 'published' || opts.officer ? c.answer || null : null,
+      status: c.status,
+      askedAt: c.askedAt.toISOString(),
+      answeredAt: c.answeredAt ? c.answeredAt.toISOString() : null,
+      publishedAt: c.publishedAt ? c.publishedAt.toISOString() : null,
+    };
+    if (opts.officer)
+      view.askedBy = { organisationId: c.organisation.toString(), organisationName: opts.names?.get(c.organisation.toString()) ?? '' };
+    if (opts.mine) view.mine = true;
+    return view;
+  }
+
+  async ask(tenderId: string, question: string, actor: PublicUser): Promise<Clarification> {
+    const tender = await this.tenders.findVisible(tenderId, actor);
+    if (tender.status !== 'published') throw new ConflictError('not_open', 'Questions can only be asked while the exercise is open');
+    const now = this.tenders.now();
+    if (now > tender.clarificationDeadline) throw new ConflictError('deadline_passed', 'The deadline for questions has passed');
+    if (!actor.organisationId) throw new NotFoundError();
+    const doc = await this.clarifications.create({
+      tender: tender._id,
+      borough: tender.borough,
+      organisation: new Types.ObjectId(actor.organisationId),
+      askedBy: actor.id,
+      question,
+      askedAt: now,
+    });
+    return this.toView(doc, { officer: false, mine: true });
+  }
+
+  /** Published answers to everyone; every question to the borough's officers; a supplier also sees its own. */
+  async list(tenderId: string, actor: Actor): Promise<Clarification[]> {
+    const tender = await this.tenders.findVisible(tenderId, actor);
+    const officer = isOwnBoroughOfficer(actor, tender.borough.toString());
+    const ownOrg = actor?.role === 'supplier' ? actor.organisationId : null;
+    const docs = await this.clarifications.find({ tender: tender._id }).sort({ askedAt: 1 }).lean();
+    const visible = docs.filter((c) => officer || c.status === 'published' || (ownOrg && c.organisation.toString() === ownOrg));
+    const names = officer ? await this.organisationNames(visible.map((c) => c.organisation.toString())) : undefined;
+    return visible.map((c) => this.toView(c, { officer, mine: Boolean(ownOrg && c.organisation.toString() === ownOrg), names }));
+  }
+
+  /** Published questions and answers, for the OCDS release (never the asker). */
+  async publishedEnquiries(tenderId: string): Promise<PublishedEnquiry[]> {
+    const docs = await this.clarifications
+      .find({ tender: new Types.ObjectId(tenderId), status: 'published' })
+      .sort({ publishedAt: 1 })
+      .lean();
+    return docs.map((c) => ({
+      id: c._id.toString(),
+      question: c.question,
+      answer: c.answer,
+      askedAt: c.askedAt.toISOString(),
+      answeredAt: (c.publishedAt ?? c.answeredAt ?? c.askedAt).toISOString(),
+    }));
+  }
+
+  /** An officer answers; publishing shows the answer to everyone at once and tells every interested organisation. */
+  async answer(
+    tenderId: string,
+    clarificationId: string,
+    input: { answer: string; publish: boolean },
+    actor: PublicUser,
+  ): Promise<Clarification> {
+    const tender = await this.tenders.findOwn(tenderId, actor);
+    if (!Types.ObjectId.isValid(clarificationId)) throw new NotFoundError('Question not found');
+    const doc = await this.clarifications.findOne({ _id: new Types.ObjectId(clarificationId), tender: tender._id });
+    if (!doc) throw new NotFoundError('Question not found');
+    if (tender.status === 'cancelled') throw new ConflictError('wrong_status', 'The exercise has been cancelled');
+    const now = this.tenders.now();
+    const wasPublished = doc.status === 'published';
+    doc.answer = input.answer;
+    doc.answeredAt = now;
+    doc.answeredBy = actor.id;
+    if (input.publish || wasPublished) {
+      doc.status = 'published';
+      doc.publishedAt ??= now;
+    } else {
+      doc.status = 'answered';
+    }
+    await doc.save();
+    if (input.publish) await this.tellInterestedOrganisations(tenderId, tender.title, tender.reference, wasPublished);
+    return this.toView(doc, { officer: true, mine: false });
+  }
+
+  private async tellInterestedOrganisations(tenderId: string, title: string, reference: string, updated: boolean): Promise<void> {
+    const lists = await Promise.all(this.interestSources.map((source) => source(tenderId)));
+    const organisations = [...new Set(lists.flat())];
+    if (!organisations.length) return;
+    const users = await this.auth.users
+      .find({ organisation: mongoose.trusted({ $in: organisations.map((id) => new Types.ObjectId(id)) }), disabledAt: null }, { email: 1 })
+      .lean();
+    await this.notifier.notify(
+      organisations,
+      {
+        kind: 'clarification_published',
+        title: updated ? `An answer was updated: ${title}` : `New answer to a question: ${title}`,
+        body: `The council has published ${updated ? 'an updated' : 'a new'} answer to a question about ${title} (${reference}). Everyone taking part sees the same answer.`,
+        link: `/tenders/${tenderId}#questions`,
+      },
+      users.map((u) => u.email),
+    );
+  }
+}
