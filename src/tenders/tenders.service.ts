@@ -1,6 +1,7 @@
 import mongoose, { Types, type Connection } from 'mongoose';
 import type { AuthService, Borough, PublicUser } from '../auth';
 import type { AuditLog } from '../platform/audit';
+import { isDuplicateKey } from '../db/connection';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
 import { TENDER_TRANSITIONS, type TenderStatus } from './statuses';
 import { counterModel, tenderModel, type CounterModel, type TenderModel, type TenderRecord } from './tender.model';
@@ -209,6 +210,18 @@ export class TendersService {
 
   async create(input: CreateTenderInput, actor: PublicUser): Promise<Tender> {
     const borough = this.officerBorough(actor);
+    // The reference counter can hand out a number twice under concurrency on some engines; the unique
+    // index catches that, and the next number is taken.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.insertDraft(input, actor, borough);
+      } catch (err) {
+        if (!isDuplicateKey(err) || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  private async insertDraft(input: CreateTenderInput, actor: PublicUser, borough: Borough): Promise<Tender> {
     const doc = await this.tenders.create({
       ...input,
       lots: input.lots.map((lot, i) => ({

@@ -62,6 +62,13 @@ describe('the exercise lifecycle', () => {
     expect(second.reference).not.toBe(res.body.reference);
   });
 
+  test('drafts created at the same moment get different references', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => post(camden, '/api/v1/tenders', tenderBody())));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
+    const refs = results.map((r) => r.body.reference as string);
+    expect(new Set(refs).size).toBe(8);
+  });
+
   test('draft → published → closed, each step once; wrong steps get 409', async () => {
     const draft = await createDraft();
     expect((await post(camden, `/api/v1/tenders/${draft.id}/close`)).status).toBe(409);
