@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { authApi, authPages, createPassport, enforceSessionLimits } from './auth';
+import { allowAnyone, authApi, authPages, createPassport, enforceSessionLimits, type DashboardPanel } from './auth';
 import type { Config } from './config';
 import { isDatabaseUnavailable, isDuplicateKey, ping } from './db';
 import { csrf, pageLocals } from './platform/csrf';
@@ -9,10 +9,10 @@ import { errorHandler, notFound } from './platform/error-handler';
 import { healthRouter } from './platform/health';
 import { requestLogger } from './platform/logger';
 import { cspNonce, noStore, securityHeaders } from './platform/security';
-import { sessions } from './platform/session';
+import { saveSessionBeforeRedirect, sessions } from './platform/session';
 import { govukAssets, setUpViews } from './platform/views';
 import type { Services } from './services';
-import { clarificationsApi, tendersApi } from './tenders';
+import { clarificationsApi, officerDashboard, tendersApi, tendersPages } from './tenders';
 
 export interface AppDeps extends Services {
   config: Config;
@@ -48,6 +48,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   app.use(express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT, parameterLimit: 200 }));
   app.use(sessions({ conn, secret: config.sessionSecret, secure: config.isProduction, idleMinutes: SESSION_IDLE_MINUTES }));
+  app.use(saveSessionBeforeRedirect);
   const passport = createPassport(auth);
   app.use(passport.initialize());
   app.use(passport.session());
@@ -59,8 +60,13 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', authApi(auth, passport));
   app.use('/api/v1', tendersApi(deps.tenders));
   app.use('/api/v1', clarificationsApi(deps.clarifications, deps.tenders));
-  app.get('/', (_req, res) => res.render('platform/views/home.njk'));
-  app.use(authPages(auth, passport));
+  app.get('/', allowAnyone(), (_req, res) => res.render('platform/views/home.njk'));
+  const panels: DashboardPanel[] = [
+    async (user) => (user.role === 'officer' ? officerDashboard(deps.tenders, user) : {}),
+    async (user) => (user.organisationId ? { notifications: await deps.notifier.listFor(user.organisationId) } : {}),
+  ];
+  app.use(authPages(auth, passport, panels));
+  app.use(tendersPages(deps.tenders, deps.clarifications, auth));
 
   // 5. Nothing matched, and the one error handler.
   app.use(notFound);

@@ -15,7 +15,8 @@ Commands:
   disable-user --email E
       Disables a user and ends all their sessions.
   seed-demo
-      Adds demo boroughs' officers, a programme user and suppliers of every sector, and prints the logins.
+      Adds demo boroughs' officers, a programme user, suppliers of every sector and published
+      exercises for several boroughs, and prints the logins. Safe to run again.
 
 The commands use the database of a running portal on the same DATA_DIR, or start one and stop it after.`;
 
@@ -25,7 +26,7 @@ async function withServices<T>(run: (services: Services) => Promise<T>): Promise
   const config = loadConfig();
   const database = await openDatabase(config, { mode: 'share' });
   try {
-    return await run(await createServices(database.conn));
+    return await run(await createServices(database.conn, { storage: config }));
   } finally {
     await database.close();
   }
@@ -63,9 +64,10 @@ async function disableUser(args: string[]): Promise<void> {
 
 async function seed(args: string[]): Promise<void> {
   parseArgs({ args, options: {}, strict: true });
-  const logins = await withServices(seedDemo);
+  const { logins, exercisesAdded } = await withServices(seedDemo);
   console.log(`Demo data is ready. Every demo user's password is: ${DEMO_PASSWORD}\n`);
   for (const login of logins) console.log(`  ${login.role.padEnd(10)} ${login.email.padEnd(32)} ${login.detail}`);
+  console.log(`\nExercises added this time: ${exercisesAdded}. See them at /tenders.`);
 }
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {

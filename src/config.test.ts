@@ -93,6 +93,9 @@ describe('parseConfig defaults', () => {
     expect(parseConfig({ SDC_THRESHOLD: '2' }).sdcThreshold).toBe(2);
     expect(parseConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27017/portal' }).mongodbUri).toBe('mongodb://127.0.0.1:27017/portal');
     expect(parseConfig({ SMTP_URL: 'smtp://localhost:25' }).smtpUrl).toBe('smtp://localhost:25');
+    expect(parseConfig({ MAIL_FROM: 'Camden Libraries <libraries@camden.example.org>' }).mailFrom).toBe(
+      'Camden Libraries <libraries@camden.example.org>',
+    );
   });
 });
 
@@ -110,6 +113,7 @@ describe('parseConfig rejects bad values, naming the variable', () => {
     ['MONGODB_URI', 'http://x', /mongodb:\/\/ or mongodb\+srv:\/\//],
     ['MONGODB_URI', 'not a url', /mongodb:\/\/ or mongodb\+srv:\/\//],
     ['SMTP_URL', 'ftp://x', /smtp:\/\/ or smtps:\/\//],
+    ['MAIL_FROM', 'not an address', /must be an email address/],
     ['NODE_ENV', 'staging', /must be development, test or production/],
     ['LOG_LEVEL', 'loud', /pino log level/],
     ['TRUST_PROXY', '11', /10 or fewer/],

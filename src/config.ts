@@ -47,6 +47,11 @@ const configSchema = z
       .max(1000, 'must be at most 1000')
       .default(10),
     SMTP_URL: optionalUrl(['smtp:', 'smtps:'], 'smtp:// or smtps://'),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/, { message: 'must be an email address, optionally with a name: Name <address>' })
+      .default('Library Market Engagement Portal <no-reply@localhost>'),
     REQUIRE_2FA: booleanString.default(false),
     TRUST_PROXY: z.coerce
       .number({ message: 'must be the number of proxies in front of the portal' })
@@ -79,6 +84,7 @@ export interface Config {
   sessionSecret: string | undefined;
   sdcThreshold: number;
   smtpUrl: string | undefined;
+  mailFrom: string;
   require2fa: boolean;
   logLevel: RawConfig['LOG_LEVEL'];
   /** How many reverse proxies (load balancers) sit in front, for client addresses and secure cookies. */
@@ -118,6 +124,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sessionSecret: c.SESSION_SECRET,
     sdcThreshold: c.SDC_THRESHOLD,
     smtpUrl: c.SMTP_URL,
+    mailFrom: c.MAIL_FROM,
     require2fa: c.REQUIRE_2FA,
     logLevel: c.LOG_LEVEL,
     trustProxy: c.TRUST_PROXY,

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db';
 import { createLogger } from './platform/logger';
 import { createServices } from './services';
+import { OutboxSender } from './platform/notifications';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, { mode: 'own', log: (message) => logger.info(message) });
   logger.info(`Database: ${database.source}`);
-  const services = await createServices(database.conn);
+  const services = await createServices(database.conn, { storage: config });
   const app = createApp({ config, logger, conn: database.conn, ...services });
 
   const server = app.listen(config.port, () => {
@@ -48,18 +49,31 @@ async function main(): Promise<void> {
   }, 60_000);
   sweeper.unref();
 
+  // Emails wait in the outbox; with SMTP_URL set they are sent every 30 seconds.
+  const sender = config.smtpUrl ? new OutboxSender(services.notifier.outbox, config.smtpUrl, config.mailFrom, logger) : undefined;
+  let sending: Promise<unknown> = Promise.resolve();
+  const mailer = sender
+    ? setInterval(() => {
+        sending = sender.sendPending().catch((err: unknown) => logger.warn({ err }, 'sending emails failed'));
+      }, 30_000)
+    : undefined;
+  mailer?.unref();
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: finishing requests in progress, then stopping`);
     clearInterval(sweeper);
+    if (mailer) clearInterval(mailer);
     const forced = setTimeout(() => {
       logger.error('requests did not finish in time; closing connections');
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
     forced.unref();
     await closeServer(server);
+    await sending;
+    sender?.close();
     await database.close();
     logger.info('stopped');
     process.exit(0);

@@ -1,4 +1,7 @@
+import path from 'node:path';
 import type { Connection } from 'mongoose';
+import type { Config } from './config';
+import { createFileStore, type FileStore } from './platform/file-store';
 import { AuthService, type AuthServiceOptions } from './auth';
 import { AuditLog } from './platform/audit';
 import { SuppliersService } from './suppliers';
@@ -12,22 +15,26 @@ export interface Services {
   tenders: TendersService;
   clarifications: ClarificationsService;
   notifier: Notifier;
+  files: FileStore;
 }
 
 /** Builds every feature's service on one connection, and makes sure reference data is in place. */
 export interface ServiceOptions {
   auth?: AuthServiceOptions;
   tenders?: TendersServiceOptions;
+  /** Where uploads are kept; local disk under ./uploads unless given. */
+  storage?: Pick<Config, 'uploadStore' | 'uploadDir'>;
 }
 
 export async function createServices(conn: Connection, opts: ServiceOptions = {}): Promise<Services> {
   const audit = new AuditLog(conn);
   const suppliers = new SuppliersService(conn);
   const auth = new AuthService(conn, suppliers, opts.auth);
-  const tenders = new TendersService(conn, auth, audit, opts.tenders);
+  const files = createFileStore(opts.storage ?? { uploadStore: 'disk', uploadDir: path.resolve('uploads') }, conn);
+  const tenders = new TendersService(conn, auth, audit, files, opts.tenders);
   const notifier = new Notifier(conn, opts.tenders?.now);
   const clarifications = new ClarificationsService(conn, tenders, auth, notifier, (ids) => suppliers.namesByIds(ids));
   await auth.loadBoroughs();
   await Promise.all(Object.values(conn.models).map((model) => model.init()));
-  return { audit, auth, suppliers, tenders, clarifications, notifier };
+  return { audit, auth, suppliers, tenders, clarifications, notifier, files };
 }

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { PassportInstance } from './passport';
+import type { PublicUser } from './auth.service';
 import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
 import { errorSummary, parseInput } from '../platform/validation';
 import {
@@ -68,7 +69,10 @@ function formErrors(fields: FieldErrors, ids: Record<string, string> = {}): Fiel
   return Object.fromEntries(Object.entries(fields).map(([key, message]) => [ids[key] ?? key, message]));
 }
 
-export function authPages(auth: AuthService, passport: PassportInstance): Router {
+/** Extra content for a user's dashboard, given by other features; each returns template variables. */
+export type DashboardPanel = (user: PublicUser) => Promise<Record<string, unknown>>;
+
+export function authPages(auth: AuthService, passport: PassportInstance, panels: DashboardPanel[] = []): Router {
   const router = Router();
   const register = registerSchema(boroughSlugs);
 
@@ -135,8 +139,10 @@ export function authPages(auth: AuthService, passport: PassportInstance): Router
     }
   });
 
-  router.get('/dashboard', requireRole('supplier', 'officer', 'programme', 'admin'), (req, res) => {
-    res.render('auth/views/dashboard.njk', { user: req.user });
+  router.get('/dashboard', requireRole('supplier', 'officer', 'programme', 'admin'), async (req, res) => {
+    const user = req.user!;
+    const extra = await Promise.all(panels.map((panel) => panel(user)));
+    res.render('auth/views/dashboard.njk', Object.assign({ user }, ...extra));
   });
 
   return router;

@@ -22,6 +22,11 @@ export const csrf = csrfSync({
 export const pageLocals: RequestHandler = (req, res, next) => {
   let tokenIssued = false;
   res.locals.currentUser = req.user;
+  // A one-time message from the previous request (after a redirect), shown once.
+  if (req.session?.flash) {
+    res.locals.flash = req.session.flash;
+    delete req.session.flash;
+  }
   res.locals.csrfToken = () => {
     tokenIssued = true;
     return csrf.generateToken(req);

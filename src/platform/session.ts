@@ -47,3 +47,17 @@ export function sessions(opts: SessionOptions): RequestHandler {
     cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secure, maxAge: opts.idleMinutes * 60_000 },
   });
 }
+
+/**
+ * Stores the session before a redirect goes out. express-session otherwise sends the status line and
+ * headers while the save is still running, and a browser following the Location header at once could
+ * arrive before the store holds what the first request wrote (a new sign-in, a one-time message).
+ */
+export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session) return redirect(...args);
+    req.session.save((err) => (err ? next(err) : redirect(...args)));
+  }) as typeof res.redirect;
+  next();
+};

@@ -2,6 +2,8 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import nunjucks from 'nunjucks';
 import { projectRoot } from '../config';
+import { formatBytes } from './upload';
+import { allowAnyone } from '../auth/require-role';
 
 const govukDist = path.join(projectRoot, 'node_modules', 'govuk-frontend', 'dist');
 
@@ -25,6 +27,10 @@ export function setUpViews(app: Express, opts: { development: boolean }): nunjuc
       ? date.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' })
       : '';
   });
+  env.addFilter('fileSize', (value: unknown) => (typeof value === 'number' ? formatBytes(value) : ''));
+  env.addFilter('pounds', (value: unknown) =>
+    typeof value === 'number' ? value.toLocaleString('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 }) : '',
+  );
   app.set('view engine', 'njk');
   return env;
 }
@@ -34,10 +40,10 @@ export function govukAssets(): express.Router {
   const router = express.Router();
   const options = { immutable: true, maxAge: '7d', index: false, fallthrough: false } as const;
   router.use('/assets', express.static(path.join(govukDist, 'govuk', 'assets'), options));
-  router.get('/govuk/govuk-frontend.min.css', (_req, res) => {
+  router.get('/govuk/govuk-frontend.min.css', allowAnyone(), (_req, res) => {
     res.sendFile(path.join(govukDist, 'govuk', 'govuk-frontend.min.css'), { maxAge: '1d' });
   });
-  router.get('/govuk/govuk-frontend.min.js', (_req, res) => {
+  router.get('/govuk/govuk-frontend.min.js', allowAnyone(), (_req, res) => {
     res.sendFile(path.join(govukDist, 'govuk', 'govuk-frontend.min.js'), { maxAge: '1d' });
   });
   router.use(

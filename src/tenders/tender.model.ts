@@ -71,6 +71,8 @@ const tenderSchema = new Schema(
     shareFindings: { type: Boolean, default: true },
     thirdSectorTarget: { type: Number, default: 0.25 },
     documents: { type: [documentSchema], default: [] },
+    /** Goes up by one with each document added, so concurrent uploads take turns. */
+    documentsRevision: { type: Number, default: 0 },
     history: { type: [historySchema], default: [] },
     createdBy: { type: String, required: true },
     publishedAt: { type: Date, default: null },

@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import { allowAnyone, requireRole } from '../auth';
+import { sendStoredFile } from '../platform/file-store';
+import { receiveUpload } from '../platform/upload';
 import { parseInput } from '../platform/validation';
-import { createTenderSchema, listTendersQuery, updateTenderSchema } from './tenders.schemas';
+import { createTenderSchema, documentTitleSchema, listTendersQuery, updateTenderSchema } from './tenders.schemas';
 import type { TendersService } from './tenders.service';
 
 export function tendersApi(tenders: TendersService): Router {
@@ -36,6 +38,20 @@ export function tendersApi(tenders: TendersService): Router {
 
   router.post('/tenders/:id/cancel', requireRole('officer'), async (req, res) => {
     res.json(await tenders.cancel(String(req.params.id), req.user!));
+  });
+
+  router.post('/tenders/:id/documents', requireRole('officer'), async (req, res) => {
+    const id = String(req.params.id);
+    // Another borough's exercise is refused before any of the upload is read.
+    await tenders.findOwn(id, req.user!);
+    const upload = await receiveUpload(req, res);
+    const { title } = parseInput(documentTitleSchema, req.body);
+    res.status(201).json(await tenders.addDocument(id, { title, upload }, req.user!));
+  });
+
+  router.get('/tenders/:id/documents/:docId', allowAnyone(), async (req, res) => {
+    const { key, meta } = await tenders.documentFile(String(req.params.id), String(req.params.docId), req.user);
+    await sendStoredFile(res, tenders.files, key, meta);
   });
 
   return router;

@@ -135,3 +135,12 @@ export const listTendersQuery = z.object({
 });
 
 export type ListTendersQuery = z.infer<typeof listTendersQuery>;
+
+/** The text fields that come with a document upload. */
+export const documentTitleSchema = z.object({
+  title: z
+    .string({ message: 'Enter a title for the document' })
+    .trim()
+    .min(1, 'Enter a title for the document')
+    .max(200, 'The title must be 200 characters or fewer'),
+});

@@ -3,6 +3,9 @@ import type { AuthService, Borough, PublicUser } from '../auth';
 import type { AuditLog } from '../platform/audit';
 import { isDuplicateKey } from '../db/connection';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
+import type { FileStore, StoredFileMeta } from '../platform/file-store';
+import { KeyedLock } from '../platform/keyed-lock';
+import type { ReceivedUpload } from '../platform/upload';
 import { TENDER_TRANSITIONS, type TenderStatus } from './statuses';
 import { counterModel, tenderModel, type CounterModel, type TenderModel, type TenderRecord } from './tender.model';
 import { deadlineOrderProblems, type CreateTenderInput, type ListTendersQuery, type UpdateTenderInput } from './tenders.schemas';
@@ -84,6 +87,7 @@ const HISTORY_LABELS: Record<string, string> = {
   sealed: 'Sealed responses',
   shareFindings: 'Share anonymised findings',
   thirdSectorTarget: 'Third-sector target',
+  documents: 'Documents',
 };
 
 export function historyLabel(field: string): string {
@@ -115,15 +119,28 @@ export interface TendersServiceOptions {
   now?: () => Date;
 }
 
+/** What an officer sends to add a document: the checked upload and its title. */
+export interface NewDocument {
+  title: string;
+  upload: ReceivedUpload;
+}
+
+/** Versions are counted per title, whatever its case or spacing. */
+export function documentTitleKey(title: string): string {
+  return title.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
 export class TendersService {
   readonly tenders: TenderModel;
   private readonly counters: CounterModel;
   readonly now: () => Date;
+  private readonly writes = new KeyedLock();
 
   constructor(
     conn: Connection,
     private readonly auth: AuthService,
     private readonly audit: AuditLog,
+    readonly files: FileStore,
     opts: TendersServiceOptions = {},
   ) {
     this.tenders = tenderModel(conn);
@@ -314,7 +331,11 @@ export class TendersService {
     if (Object.keys(problems).length) throw new ValidationError(problems);
   }
 
-  async update(id: string, patch: UpdateTenderInput, actor: PublicUser): Promise<Tender> {
+  update(id: string, patch: UpdateTenderInput, actor: PublicUser): Promise<Tender> {
+    return this.writes.run(id, () => this.applyUpdate(id, patch, actor));
+  }
+
+  private async applyUpdate(id: string, patch: UpdateTenderInput, actor: PublicUser): Promise<Tender> {
     const doc = await this.findOwn(id, actor);
     if (doc.status === 'closed' || doc.status === 'cancelled') {
       throw new ConflictError('wrong_status', `A ${doc.status} exercise cannot be changed`);
@@ -371,7 +392,11 @@ export class TendersService {
     return this.toApi(doc, actor);
   }
 
-  private async transition(id: string, to: TenderStatus, actor: PublicUser, extra: (doc: TenderDoc) => void): Promise<Tender> {
+  private transition(id: string, to: TenderStatus, actor: PublicUser, extra: (doc: TenderDoc) => void): Promise<Tender> {
+    return this.writes.run(id, () => this.applyTransition(id, to, actor, extra));
+  }
+
+  private async applyTransition(id: string, to: TenderStatus, actor: PublicUser, extra: (doc: TenderDoc) => void): Promise<Tender> {
     const doc = await this.findOwn(id, actor);
     if (!TENDER_TRANSITIONS[doc.status].includes(to)) {
       throw new ConflictError('wrong_status', `A ${doc.status} exercise cannot be ${to === 'published' ? 'published' : to}`);
@@ -385,6 +410,89 @@ export class TendersService {
     );
     if (!updated) throw new ConflictError('wrong_status', 'The exercise changed while you were working on it. Reload and try again');
     return this.toApi(updated, actor);
+  }
+
+  /**
+   * Stores a document for the officer's own exercise. A title already used gets the next version;
+   * earlier versions stay. The file is stored first and removed again if the record cannot be saved,
+   * so nothing is left behind. After publishing, the addition is also kept in the change history.
+   */
+  async addDocument(id: string, input: NewDocument, actor: PublicUser): Promise<TenderDocument> {
+    const existing = await this.findOwn(id, actor);
+    if (existing.status === 'closed' || existing.status === 'cancelled') {
+      throw new ConflictError('wrong_status', `Documents cannot be added to a ${existing.status} exercise`);
+    }
+    const { key } = await this.files.put(input.upload.buffer, {
+      contentType: input.upload.detectedMime,
+      originalName: input.upload.originalName,
+    });
+    return this.writes.run(id, () => this.recordDocument(id, input, key, actor));
+  }
+
+  private async recordDocument(id: string, input: NewDocument, key: string, actor: PublicUser): Promise<TenderDocument> {
+    try {
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        const doc = await this.findOwn(id, actor);
+        if (doc.status === 'closed' || doc.status === 'cancelled') {
+          throw new ConflictError('wrong_status', `Documents cannot be added to a ${doc.status} exercise`);
+        }
+        const titleKey = documentTitleKey(input.title);
+        const version = 1 + Math.max(0, ...doc.documents.filter((d) => documentTitleKey(d.title) === titleKey).map((d) => d.version));
+        const at = this.now();
+        const _id = new Types.ObjectId();
+        const record = {
+          _id,
+          title: input.title,
+          filename: input.upload.originalName,
+          size: input.upload.size,
+          contentType: input.upload.detectedMime,
+          version,
+          storageKey: key,
+          sha256: input.upload.sha256,
+          uploadedAt: at,
+          uploadedBy: actor.id,
+        };
+        const update: Record<string, unknown> = { documents: record };
+        if (doc.status === 'published') {
+          update.history = {
+            at,
+            by: actor.id,
+            byName: actor.name,
+            field: 'documents',
+            old: '',
+            new: `${input.title} (version ${version})`,
+          };
+        }
+        // The revision in the filter makes concurrent uploads take turns: only one finds the revision it read.
+        const updated = await this.tenders.findOneAndUpdate(
+          { _id: doc._id, status: doc.status, documentsRevision: doc.documentsRevision },
+          { $push: update, $set: { documentsRevision: doc.documentsRevision + 1 } },
+          { returnDocument: 'after' },
+        );
+        if (updated) {
+          await this.audit.record({
+            action: 'tender.document.add',
+            outcome: 'allowed',
+            actor,
+            target: `tender:${id}`,
+            detail: `${_id.toString()} v${version}`,
+          });
+          return this.toApi(updated, actor).documents.find((d) => d.id === _id.toString())!;
+        }
+      }
+      throw new ConflictError('busy', 'The exercise changed while the file was uploading. Try again');
+    } catch (err) {
+      await this.files.remove(key).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** The stored file behind a document of an exercise the actor can see. */
+  async documentFile(id: string, docId: string, actor: Actor): Promise<{ key: string; meta: StoredFileMeta }> {
+    const doc = await this.findVisible(id, actor);
+    const found = doc.documents.find((d) => (d as unknown as { _id: Types.ObjectId })._id.toString() === docId);
+    if (!found) throw new NotFoundError('Document not found');
+    return { key: found.storageKey, meta: { contentType: found.contentType, originalName: found.filename } };
   }
 
   publish(id: string, actor: PublicUser): Promise<Tender> {

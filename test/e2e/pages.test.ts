@@ -11,6 +11,7 @@ import {
   type PageProblems,
 } from '../helpers/browser';
 import { uniqueEmail } from '../helpers/factories';
+import { samplePdf } from '../helpers/sample-files';
 
 // Browser globals for the page.evaluate() callbacks below, which run in Chromium (see helpers/browser.ts).
 declare const document: InPageDocument;
@@ -246,5 +247,68 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
     await expect(page.locator('main').innerText()).resolves.toContain('Nora NoScript');
 
     expect(problems.list).toEqual([]);
+  });
+  test('an officer creates, documents and publishes an exercise, and the public sees it with its call to action', async () => {
+    const email = uniqueEmail('e2e-exercise');
+    await t.auth.createUser({ role: 'officer', email, password: STRONG_PASSWORD, name: 'Esme Exercise', borough: 'camden' });
+    const { page, problems } = await openPage();
+    await page.goto('/login');
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(STRONG_PASSWORD);
+    await submit(page, 'Sign in', '/login');
+
+    await page.goto('/tenders/new');
+    await page.getByLabel('Title', { exact: true }).fill('Home library service for housebound readers');
+    await page
+      .getByLabel('Summary', { exact: true })
+      .fill('We want a partner to take books to people who cannot get to a library. Tell us what would help you.');
+    await page.getByLabel('Specification', { exact: true }).fill('Visits every three weeks.');
+    await page.getByLabel('Lot 1 title').fill('Home library service');
+    await page.getByLabel('Lot 1 description').fill('Volunteers, a van and stock.');
+    const year = String(new Date().getFullYear() + 1);
+    for (const [name, day, month] of [
+      ['clarificationDeadline', '1', '2'],
+      ['eoiDeadline', '15', '2'],
+      ['questionnaireDeadline', '1', '3'],
+    ]) {
+      await page.locator(`#${name}-day`).fill(day!);
+      await page.locator(`#${name}-month`).fill(month!);
+      await page.locator(`#${name}-year`).fill(year);
+    }
+    const saved = await submit(page, 'Save as draft', '/tenders/new');
+    expect(saved.status()).toBe(303);
+    await expect(page.locator('.govuk-notification-banner').innerText()).resolves.toContain('Draft saved');
+    const exercisePath = pathOf(page);
+
+    await page.getByRole('link', { name: 'Add or update documents' }).click();
+    await page.waitForLoadState('load');
+    await page.getByLabel('Title', { exact: true }).fill('Service specification');
+    await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'spec.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+    const uploaded = await submit(page, 'Upload document', `${exercisePath}/documents`);
+    expect(uploaded.status()).toBe(303);
+    await expect(page.locator('main').innerText()).resolves.toContain('Service specification (version 1) is uploaded.');
+
+    await page.goto(`${exercisePath}/publish`);
+    const published = await submit(page, 'Publish', `${exercisePath}/publish`);
+    expect(published.status()).toBe(303);
+    await page.screenshot({ path: '/tmp/e2e-exercise-officer.png', fullPage: true });
+    expect(problems.list).toEqual([]);
+
+    const visitor = await openPage();
+    await visitor.page.goto('/tenders');
+    await visitor.page.getByRole('link', { name: 'Home library service for housebound readers' }).click();
+    await visitor.page.waitForLoadState('load');
+    expect(pathOf(visitor.page)).toBe(exercisePath);
+    const text = await visitor.page.locator('main').innerText();
+    expect(text).toContain('Express interest');
+    expect(text).toContain('Service specification');
+    expect(text).not.toContain('Manage this exercise');
+    const [download] = await Promise.all([
+      visitor.page.waitForEvent('download'),
+      visitor.page.getByRole('link', { name: 'Service specification' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('spec.pdf');
+    await visitor.page.screenshot({ path: '/tmp/e2e-exercise-public.png', fullPage: true });
+    expect(visitor.problems.list).toEqual([]);
   });
 });

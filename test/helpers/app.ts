@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import supertest from 'supertest';
@@ -33,8 +36,9 @@ export interface TestApp extends Services {
 /** The real app on a fresh database of the real engine. */
 export async function startTestApp(opts: { config?: Record<string, string> } & ServiceOptions = {}): Promise<TestApp> {
   const conn = await connectTestDatabase();
-  const config = testConfig(opts.config);
-  const services = await createServices(conn, opts);
+  const uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'portal-uploads-'));
+  const config = testConfig({ UPLOAD_DIR: uploadDir, ...opts.config });
+  const services = await createServices(conn, { storage: config, ...opts });
   const app = createApp({ config, logger: createLogger('silent'), conn, ...services });
   return {
     app,
@@ -44,6 +48,7 @@ export async function startTestApp(opts: { config?: Record<string, string> } & S
     async close() {
       await conn.dropDatabase().catch(() => undefined);
       await conn.close();
+      await fs.rm(uploadDir, { recursive: true, force: true });
     },
   };
 }

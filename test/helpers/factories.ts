@@ -1,5 +1,7 @@
 import type { AuthService, PublicUser } from '../../src/auth';
-import { STRONG_PASSWORD } from './app';
+import type { Express } from 'express';
+import type supertest from 'supertest';
+import { apiClient, STRONG_PASSWORD } from './app';
 
 let counter = 0;
 
@@ -58,5 +60,22 @@ export function tenderBody(overrides: Record<string, unknown> = {}) {
     shareFindings: true,
     thirdSectorTarget: 0.3,
     ...overrides,
+  };
+}
+
+/** A new supplier organisation, registered through the API and signed in, with its CSRF token and email. */
+export async function registeredSupplier(
+  app: Express,
+  overrides: Parameters<typeof registration>[0] = {},
+): Promise<{ agent: supertest.Agent; csrfToken: string; email: string; organisationId: string }> {
+  const client = await apiClient(app);
+  const body = registration(overrides);
+  const res = await client.agent.post('/api/v1/auth/register').set('X-CSRF-Token', client.csrfToken).send(body);
+  if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return {
+    agent: client.agent,
+    csrfToken: res.body.csrfToken as string,
+    email: body.email,
+    organisationId: res.body.user.organisationId as string,
   };
 }

@@ -3,8 +3,8 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { OutboxSender } from '../../src/platform/notifications';
-import { apiClient, signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { createOfficer, registration, tenderBody } from '../helpers/factories';
+import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
+import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
 
 type Client = Awaited<ReturnType<typeof signedInAs>>;
 const clock = testClock();
@@ -16,11 +16,7 @@ let supplierB: Client & { email: string };
 let tenderId: string;
 
 async function registerSupplier(name: string): Promise<Client & { email: string }> {
-  const client = await apiClient(t.app);
-  const body = registration({ organisation: { name } });
-  const res = await client.agent.post('/api/v1/auth/register').set('X-CSRF-Token', client.csrfToken).send(body);
-  expect(res.status).toBe(201);
-  return { agent: client.agent, csrfToken: res.body.csrfToken, email: body.email };
+  return registeredSupplier(t.app, { organisation: { name } });
 }
 
 const post = (c: Client, path: string, body?: object) => c.agent.post(path).set('X-CSRF-Token', c.csrfToken).send(body);

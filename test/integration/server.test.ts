@@ -154,9 +154,17 @@ test('seed-demo adds demo logins and is safe to run twice', async () => {
   expect(first.status).toBe(0);
   expect(first.stdout).toContain('officer@camden.example.org');
   expect(first.stdout).toContain('(social_enterprise)');
+  expect(first.stdout).toContain('Exercises added this time: 5.');
   const second = cli('seed-demo');
   expect(second.status).toBe(0);
+  expect(second.stdout).toContain('Exercises added this time: 0.');
   const agent = supertest.agent(`http://127.0.0.1:${port}`);
+  const list = (await agent.get('/api/v1/tenders?status=published')).body.items as { borough: { slug: string }; id: string }[];
+  expect(list).toHaveLength(4);
+  expect(new Set(list.map((t) => t.borough.slug))).toEqual(new Set(['camden', 'hackney', 'lambeth', 'barnet']));
+  const camden = list.find((t) => t.borough.slug === 'camden')!;
+  const qa = (await agent.get(`/api/v1/tenders/${camden.id}/clarifications`)).body;
+  expect(JSON.stringify(qa)).toContain('Could a group of volunteers bid for the home library service on its own?');
   const { csrfToken } = (await agent.get('/api/v1/auth/session')).body as { csrfToken: string };
   const login = await agent
     .post('/api/v1/auth/login')

@@ -1,6 +1,6 @@
 import supertest from 'supertest';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { createOfficer, registration, tenderBody } from '../helpers/factories';
+import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
 import { apiClient } from '../helpers/app';
 
 const clock = testClock();
@@ -15,9 +15,7 @@ beforeAll(async () => {
   camden = await signedInAs(t.app, (await createOfficer(t.auth, 'camden')).email);
   camden2 = await signedInAs(t.app, (await createOfficer(t.auth, 'camden')).email);
   hackney = await signedInAs(t.app, (await createOfficer(t.auth, 'hackney')).email);
-  supplier = await apiClient(t.app);
-  const reg = await supplier.agent.post('/api/v1/auth/register').set('X-CSRF-Token', supplier.csrfToken).send(registration());
-  supplier.csrfToken = reg.body.csrfToken;
+  supplier = await registeredSupplier(t.app);
 });
 afterAll(async () => t.close());
 

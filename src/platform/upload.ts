@@ -1,0 +1,418 @@
+import { createHash } from 'node:crypto';
+import { createInflateRaw } from 'node:zlib';
+import type { Request, Response } from 'express';
+import { fileTypeFromBuffer } from 'file-type';
+import multer from 'multer';
+import { AppError, BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
+
+/** The kinds of file the portal accepts, by the extension file-type reports for them. */
+export const uploadTypes = {
+  pdf: { mime: 'application/pdf', label: 'PDF', aliases: ['pdf'] },
+  docx: { mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', label: 'DOCX', aliases: ['docx'] },
+  xlsx: { mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', label: 'XLSX', aliases: ['xlsx'] },
+  odt: { mime: 'application/vnd.oasis.opendocument.text', label: 'ODT', aliases: ['odt'] },
+  ods: { mime: 'application/vnd.oasis.opendocument.spreadsheet', label: 'ODS', aliases: ['ods'] },
+  png: { mime: 'image/png', label: 'PNG', aliases: ['png'] },
+  jpg: { mime: 'image/jpeg', label: 'JPEG', aliases: ['jpg', 'jpeg', 'jpe'] },
+} as const;
+
+export type UploadType = keyof typeof uploadTypes;
+
+const zipBasedTypes: ReadonlySet<string> = new Set<UploadType>(['docx', 'xlsx', 'odt', 'ods']);
+
+const MB = 1024 * 1024;
+
+export interface ZipLimits {
+  /** Most entries (files and folders) the archive may hold. */
+  maxEntries: number;
+  /** Most bytes all entries may unpack to, together. */
+  maxUncompressedBytes: number;
+  /** Largest compression ratio allowed for an entry bigger than ratioAppliesAboveBytes. */
+  maxCompressionRatio: number;
+  ratioAppliesAboveBytes: number;
+}
+
+export const defaultZipLimits: ZipLimits = {
+  maxEntries: 2_000,
+  maxUncompressedBytes: 100 * MB,
+  maxCompressionRatio: 200,
+  ratioAppliesAboveBytes: 1 * MB,
+};
+
+export interface UploadOptions {
+  /** The form field holding the file. */
+  fieldName?: string;
+  maxFileBytes?: number;
+  /** Other (text) fields the form may carry, such as `_csrf`; multer puts them on req.body. */
+  maxFields?: number;
+  maxFieldBytes?: number;
+  /** The types this route accepts; all of uploadTypes unless narrowed. */
+  accept?: readonly UploadType[];
+  zip?: Partial<ZipLimits>;
+}
+
+export const defaultUploadLimits = {
+  fieldName: 'file',
+  maxFileBytes: 20 * MB,
+  maxFields: 20,
+  maxFieldBytes: 100 * 1024,
+} as const;
+
+export interface ReceivedUpload {
+  buffer: Buffer;
+  /** The client's file name, cleaned for display and headers, with an extension matching detectedMime. Data only: never a path. */
+  originalName: string;
+  detectedMime: string;
+  ext: UploadType;
+  size: number;
+  /** Hex SHA-256 of the content. */
+  sha256: string;
+}
+
+/** Bytes as people read them: "20 MB", "512 KB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= MB) return `${Number((bytes / MB).toFixed(1))} MB`;
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * Reads one multipart file upload into memory and checks it: size and part limits, type by magic
+ * bytes against the allow-list, zip archives for bombs. Nothing touches disk or the database here,
+ * so a request that fails or is aborted leaves nothing behind. Text fields end up on req.body.
+ */
+export async function receiveUpload(req: Request, res: Response, opts: UploadOptions = {}): Promise<ReceivedUpload> {
+  const fieldName = opts.fieldName ?? defaultUploadLimits.fieldName;
+  const maxFileBytes = opts.maxFileBytes ?? defaultUploadLimits.maxFileBytes;
+  const maxFields = opts.maxFields ?? defaultUploadLimits.maxFields;
+  const parse = multer({
+    storage: multer.memoryStorage(),
+    // Browsers send file names as raw UTF-8; busboy's default of latin1 would garble them.
+    defParamCharset: 'utf8',
+    limits: {
+      fileSize: maxFileBytes,
+      files: 1,
+      fields: maxFields,
+      fieldSize: opts.maxFieldBytes ?? defaultUploadLimits.maxFieldBytes,
+      fieldNameSize: 100,
+      parts: maxFields + 1,
+      headerPairs: 100,
+    },
+  }).single(fieldName);
+
+  await new Promise<void>((resolve, reject) => {
+    parse(req, res, (err?: unknown) =>
+      err === undefined || err === null ? resolve() : reject(toUploadError(err, fieldName, maxFileBytes)),
+    );
+  });
+
+  const file = req.file;
+  if (!file) throw new ValidationError({ [fieldName]: 'Select a file to upload' });
+  if (file.size === 0) throw new ValidationError({ [fieldName]: 'The selected file is empty' });
+
+  const ext = await detectUploadType(file.buffer, opts.accept ?? (Object.keys(uploadTypes) as UploadType[]), {
+    ...defaultZipLimits,
+    ...opts.zip,
+  });
+  return {
+    buffer: file.buffer,
+    originalName: sanitiseFilename(file.originalname, ext),
+    detectedMime: uploadTypes[ext].mime,
+    ext,
+    size: file.size,
+    sha256: createHash('sha256').update(file.buffer).digest('hex'),
+  };
+}
+
+function toUploadError(err: unknown, fieldName: string, maxFileBytes: number): AppError {
+  if (err instanceof AppError) return err;
+  if (!(err instanceof multer.MulterError)) {
+    // busboy's parse errors and client aborts: the body could not be read as a whole form.
+    return new BadRequestError('malformed_upload', 'The upload could not be read. Try again');
+  }
+  switch (err.code) {
+    case 'LIMIT_FILE_SIZE':
+      return new PayloadTooLargeError(`The selected file must be smaller than ${formatBytes(maxFileBytes)}`);
+    case 'LIMIT_FILE_COUNT':
+      return new PayloadTooLargeError('Upload one file at a time');
+    case 'LIMIT_PART_COUNT':
+    case 'LIMIT_FIELD_COUNT':
+      return new PayloadTooLargeError('The form has too many fields');
+    case 'LIMIT_FIELD_KEY':
+    case 'LIMIT_FIELD_VALUE':
+      return new PayloadTooLargeError('A field in the form is too long');
+    case 'LIMIT_UNEXPECTED_FILE':
+      return new BadRequestError('unexpected_file', `Send the file in the "${fieldName}" field`, {
+        [fieldName]: 'Select one file to upload',
+      });
+    default:
+      return new BadRequestError('malformed_upload', 'The upload could not be read. Try again');
+  }
+}
+
+/** The allowed type of a file, judged by its content alone; 415 for anything else, 413 for a zip bomb. */
+export async function detectUploadType(
+  buffer: Buffer,
+  accept: readonly UploadType[] = Object.keys(uploadTypes) as UploadType[],
+  zipLimits: ZipLimits = defaultZipLimits,
+): Promise<UploadType> {
+  const notAllowed = new UnsupportedMediaTypeError(`The selected file must be a ${listLabels(accept)}`);
+  // Check any zip before file-type reads it, so a bomb is refused (413) whatever its entries claim to be.
+  if (isZip(buffer)) await inspectZip(buffer, zipLimits);
+  const detected = await fileTypeFromBuffer(buffer);
+  if (!detected || !Object.hasOwn(uploadTypes, detected.ext)) throw notAllowed;
+  const ext = detected.ext as UploadType;
+  if (!accept.includes(ext) || uploadTypes[ext].mime !== detected.mime) throw notAllowed;
+  if (zipBasedTypes.has(ext) && !isZip(buffer)) throw notAllowed;
+  return ext;
+}
+
+function listLabels(types: readonly UploadType[]): string {
+  const labels = types.map((t) => uploadTypes[t].label);
+  return labels.length <= 1 ? (labels[0] ?? 'permitted file') : `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zip archives (DOCX, XLSX, ODT, ODS): read the central directory, never trust it blindly.
+
+const LOCAL_HEADER = 0x04034b50;
+const CENTRAL_HEADER = 0x02014b50;
+const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+const ZIP64_END_LOCATOR = 0x07064b50;
+const ZIP64_END = 0x06064b50;
+const ZIP64_EXTRA_ID = 0x0001;
+const U16_MAX = 0xffff;
+const U32_MAX = 0xffffffff;
+
+function isZip(buffer: Buffer): boolean {
+  return buffer.length >= 4 && buffer.readUInt32LE(0) === LOCAL_HEADER;
+}
+
+export interface ZipSummary {
+  entries: number;
+  uncompressedBytes: number;
+}
+
+interface ZipEntry {
+  method: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  dataStart: number;
+}
+
+const damaged = () => new UnsupportedMediaTypeError('The selected file is damaged or is not a real document');
+const tooManyParts = (limit: number) =>
+  new PayloadTooLargeError(`The selected file has too many parts when unpacked (more than ${limit.toLocaleString('en-GB')})`);
+const tooLargeUnpacked = (limit: number) =>
+  new PayloadTooLargeError(`The selected file is too large when unpacked (more than ${formatBytes(limit)})`);
+
+/**
+ * Checks a zip archive's declared entry count, unpacked sizes and compression ratios against the
+ * limits (413), then inflates each entry, counting without keeping, to catch entries that unpack to
+ * more than they declare. A zip this code cannot read in full is refused as damaged (415).
+ */
+export async function inspectZip(buffer: Buffer, limits: ZipLimits = defaultZipLimits): Promise<ZipSummary> {
+  const entries = readCentralDirectory(buffer, limits);
+  for (const entry of entries) {
+    const data = buffer.subarray(entry.dataStart, entry.dataStart + entry.compressedSize);
+    // Stored entries were matched against their sizes already; an empty deflated entry has nothing to inflate.
+    if (entry.method === 0 || (entry.compressedSize === 0 && entry.uncompressedSize === 0)) continue;
+    const unpacked = await inflatedSize(data, entry.uncompressedSize);
+    if (unpacked === 'over') throw tooLargeUnpacked(limits.maxUncompressedBytes);
+    if (unpacked !== entry.uncompressedSize) throw damaged();
+  }
+  return { entries: entries.length, uncompressedBytes: entries.reduce((sum, e) => sum + e.uncompressedSize, 0) };
+}
+
+function readCentralDirectory(buffer: Buffer, limits: ZipLimits): ZipEntry[] {
+  const eocd = findEndOfCentralDirectory(buffer);
+  if (eocd < 0) throw damaged();
+  if (buffer.readUInt16LE(eocd + 4) !== 0 || buffer.readUInt16LE(eocd + 6) !== 0) throw damaged(); // split archives
+  let count = buffer.readUInt16LE(eocd + 10);
+  let cdSize = buffer.readUInt32LE(eocd + 12);
+  let cdOffset = buffer.readUInt32LE(eocd + 16);
+  let cdEndLimit = eocd;
+  if (count === U16_MAX || cdSize === U32_MAX || cdOffset === U32_MAX) {
+    const locator = eocd - 20;
+    if (locator < 0 || buffer.readUInt32LE(locator) !== ZIP64_END_LOCATOR) throw damaged();
+    const record = readSafeU64(buffer, locator + 8);
+    if (record < 0 || record + 56 > locator || buffer.readUInt32LE(record) !== ZIP64_END) throw damaged();
+    count = readSafeU64(buffer, record + 32);
+    cdSize = readSafeU64(buffer, record + 40);
+    cdOffset = readSafeU64(buffer, record + 48);
+    cdEndLimit = record;
+  }
+  if (count > limits.maxEntries) throw tooManyParts(limits.maxEntries);
+  if (cdOffset < 0 || cdSize < 0 || cdOffset + cdSize > cdEndLimit) throw damaged();
+
+  const entries: ZipEntry[] = [];
+  let total = 0;
+  let pos = cdOffset;
+  const cdEnd = cdOffset + cdSize;
+  for (let i = 0; i < count; i++) {
+    if (pos + 46 > cdEnd || buffer.readUInt32LE(pos) !== CENTRAL_HEADER) throw damaged();
+    const flags = buffer.readUInt16LE(pos + 8);
+    const method = buffer.readUInt16LE(pos + 10);
+    let compressedSize = buffer.readUInt32LE(pos + 20);
+    let uncompressedSize = buffer.readUInt32LE(pos + 24);
+    const nameLength = buffer.readUInt16LE(pos + 28);
+    const extraLength = buffer.readUInt16LE(pos + 30);
+    const commentLength = buffer.readUInt16LE(pos + 32);
+    let localOffset = buffer.readUInt32LE(pos + 42);
+    const extraStart = pos + 46 + nameLength;
+    const next = extraStart + extraLength + commentLength;
+    if (next > cdEnd) throw damaged();
+    if (uncompressedSize === U32_MAX || compressedSize === U32_MAX || localOffset === U32_MAX) {
+      const zip64 = readZip64Extra(buffer.subarray(extraStart, extraStart + extraLength), {
+        uncompressed: uncompressedSize === U32_MAX,
+        compressed: compressedSize === U32_MAX,
+        offset: localOffset === U32_MAX,
+      });
+      uncompressedSize = zip64.uncompressed ?? uncompressedSize;
+      compressedSize = zip64.compressed ?? compressedSize;
+      localOffset = zip64.offset ?? localOffset;
+    }
+    // Encrypted entries cannot be checked, and office documents never use them.
+    if (flags & 0x1) throw damaged();
+    if (method !== 0 && method !== 8) throw damaged();
+    if (method === 0 && compressedSize !== uncompressedSize) throw damaged();
+
+    total += uncompressedSize;
+    if (total > limits.maxUncompressedBytes) throw tooLargeUnpacked(limits.maxUncompressedBytes);
+    if (uncompressedSize > limits.ratioAppliesAboveBytes && uncompressedSize > limits.maxCompressionRatio * compressedSize) {
+      throw tooLargeUnpacked(limits.maxUncompressedBytes);
+    }
+
+    if (localOffset + 30 > cdOffset || buffer.readUInt32LE(localOffset) !== LOCAL_HEADER) throw damaged();
+    const dataStart = localOffset + 30 + buffer.readUInt16LE(localOffset + 26) + buffer.readUInt16LE(localOffset + 28);
+    if (dataStart + compressedSize > cdOffset) throw damaged();
+    entries.push({ method, compressedSize, uncompressedSize, dataStart });
+    pos = next;
+  }
+  return entries;
+}
+
+/** The end-of-central-directory record's offset, searching back over a trailing comment; -1 when absent. */
+function findEndOfCentralDirectory(buffer: Buffer): number {
+  const earliest = Math.max(0, buffer.length - 22 - U16_MAX);
+  for (let pos = buffer.length - 22; pos >= earliest; pos--) {
+    if (buffer.readUInt32LE(pos) === END_OF_CENTRAL_DIRECTORY && pos + 22 + buffer.readUInt16LE(pos + 20) <= buffer.length) return pos;
+  }
+  return -1;
+}
+
+/** A 64-bit field as a number; beyond 2^53 it can name nothing in a 20 MB buffer, so -1 marks it unusable. */
+function readSafeU64(buffer: Buffer, offset: number): number {
+  if (offset + 8 > buffer.length) throw damaged();
+  const value = buffer.readBigUInt64LE(offset);
+  return value > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(value);
+}
+
+function readZip64Extra(
+  extra: Buffer,
+  wanted: { uncompressed: boolean; compressed: boolean; offset: boolean },
+): { uncompressed?: number; compressed?: number; offset?: number } {
+  let pos = 0;
+  while (pos + 4 <= extra.length) {
+    const id = extra.readUInt16LE(pos);
+    const size = extra.readUInt16LE(pos + 2);
+    if (pos + 4 + size > extra.length) break;
+    if (id === ZIP64_EXTRA_ID) {
+      const field = extra.subarray(pos + 4, pos + 4 + size);
+      const found: { uncompressed?: number; compressed?: number; offset?: number } = {};
+      let at = 0;
+      for (const key of ['uncompressed', 'compressed', 'offset'] as const) {
+        if (!wanted[key]) continue;
+        const value = readSafeU64(field, at);
+        // An unrepresentable size is certainly over any limit; an unrepresentable offset is damage.
+        found[key] = value < 0 ? (key === 'offset' ? -1 : Number.MAX_SAFE_INTEGER) : value;
+        at += 8;
+      }
+      if (found.offset !== undefined && found.offset < 0) throw damaged();
+      return found;
+    }
+    pos += 4 + size;
+  }
+  throw damaged();
+}
+
+/** How many bytes raw deflate data unpacks to, or 'over' as soon as it passes limit; -1 for data that is not deflate. */
+function inflatedSize(data: Buffer, limit: number): Promise<number | 'over'> {
+  return new Promise((resolve) => {
+    const inflate = createInflateRaw();
+    let total = 0;
+    let settled = false;
+    const settle = (result: number | 'over') => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+    inflate.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limit) {
+        settle('over');
+        inflate.destroy();
+      }
+    });
+    inflate.on('end', () => settle(total));
+    inflate.on('error', () => settle(-1));
+    inflate.end(data);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// File names: data to show people, never part of a path.
+
+// Control and invisible formatting characters (including bidi overrides that disguise extensions), lone surrogates.
+const invisible = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
+const lineBreaks = /[\p{Zl}\p{Zp}]/gu;
+// Reserved in file names on common systems.
+const reserved = /[<>:"/\\|?*]/g;
+const MAX_STEM_CHARACTERS = 120;
+
+function cleanName(name: string): string {
+  const base = name.split(/[/\\]/).at(-1) ?? '';
+  return base
+    .normalize('NFC')
+    .replace(invisible, '')
+    .replace(lineBreaks, ' ')
+    .replace(reserved, '_')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s.]+|[\s.]+$/g, '');
+}
+
+/**
+ * The client's file name made safe to show and to send back in Content-Disposition: no folders,
+ * no control or invisible characters, a bounded length, and an extension matching the detected type.
+ */
+export function sanitiseFilename(name: string | undefined, type: UploadType): string {
+  const cleaned = cleanName(name ?? '');
+  const dot = cleaned.lastIndexOf('.');
+  const currentExt = dot > 0 ? cleaned.slice(dot + 1).toLowerCase() : '';
+  let stem = cleaned;
+  let ext: string = type;
+  if ((uploadTypes[type].aliases as readonly string[]).includes(currentExt)) {
+    stem = cleaned.slice(0, dot);
+    ext = currentExt;
+  } else if (/^[a-z0-9]{1,5}$/.test(currentExt) && /[a-z]/.test(currentExt)) {
+    // A different extension (report.exe, photo.png for a JPEG) is replaced, not kept alongside.
+    stem = cleaned.slice(0, dot);
+  }
+  stem = Array.from(stem)
+    .slice(0, MAX_STEM_CHARACTERS)
+    .join('')
+    .replace(/[\s.]+$/, '');
+  return `${stem || 'upload'}.${ext}`;
+}
+
+/** A Content-Disposition value that makes browsers download, never display, the file under a safe name. */
+export function contentDisposition(filename: string): string {
+  const name = cleanName(filename) || 'download';
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]/g, '_')
+    .replace(/["\\%]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

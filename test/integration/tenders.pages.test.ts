@@ -1,0 +1,289 @@
+import supertest from 'supertest';
+import { apiClient, signedInAs, startTestApp, STRONG_PASSWORD, testClock, type TestApp } from '../helpers/app';
+import { createOfficer, registration, tenderBody } from '../helpers/factories';
+import { elfExecutable, samplePdf } from '../helpers/sample-files';
+
+const clock = testClock();
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ tenders: { now: clock.now } });
+});
+afterAll(async () => t.close());
+beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
+
+const csrfFrom = (html: string): string => {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error('no CSRF token on the page');
+  return token;
+};
+
+/** A browser-like client signed in through the sign-in form. */
+async function signInForm(email: string) {
+  const agent = supertest.agent(t.app);
+  const login = await agent.get('/login').expect(200);
+  await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrfFrom(login.text), email, password: STRONG_PASSWORD })
+    .expect(303);
+  return agent;
+}
+
+/** GETs a page and posts its form back with the given fields. */
+async function submit(agent: supertest.Agent, page: string, action: string, fields: Record<string, string>) {
+  const form = await agent.get(page).expect(200);
+  return agent
+    .post(action)
+    .type('form')
+    .send({ _csrf: csrfFrom(form.text), ...fields });
+}
+
+const validForm = {
+  title: 'Mobile library for the east of the borough',
+  summary: 'We want a partner to run our mobile library. It visits care homes and schools. Tell us what would help you bid.',
+  specification: 'Two vehicles. Six days a week.',
+  'lots-0-title': 'Mobile library',
+  'lots-0-description': 'Vehicle, staff and stock',
+  'lots-0-estimatedAnnualValue': '£120,000',
+  estimatedValueMin: '500000',
+  estimatedValueMax: '750000',
+  contractTermMonths: '48',
+  tupe: 'yes',
+  'clarificationDeadline-day': '1',
+  'clarificationDeadline-month': '2',
+  'clarificationDeadline-year': '2027',
+  'eoiDeadline-day': '15',
+  'eoiDeadline-month': '2',
+  'eoiDeadline-year': '2027',
+  'eoiDeadline-time': '17:00',
+  'questionnaireDeadline-day': '1',
+  'questionnaireDeadline-month': '3',
+  'questionnaireDeadline-year': '2027',
+  thirdSectorTargetPercent: '30',
+  shareFindings: 'yes',
+};
+
+describe('an officer runs an exercise through the pages, without JavaScript', () => {
+  test('create with errors, fix, publish after confirming, then see it listed for everyone', async () => {
+    const officer = await createOfficer(t.auth, 'camden');
+    const agent = await signInForm(officer.email);
+
+    const bad = await submit(agent, '/tenders/new', '/tenders/new', {
+      ...validForm,
+      title: '',
+      'lots-1-description': 'A lot with no title',
+      'eoiDeadline-day': '31',
+      'eoiDeadline-month': '2',
+      contractTermMonths: 'four years',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('There is a problem');
+    expect(bad.text).toMatch(/href="#title"/);
+    expect(bad.text).toMatch(/href="#lots-1-title"/);
+    expect(bad.text).toMatch(/href="#eoiDeadline"/);
+    expect(bad.text).toMatch(/href="#contractTermMonths"/);
+    expect(bad.text).toContain('<title>Error: ');
+    // What the officer typed is kept.
+    expect(bad.text).toContain('We want a partner to run our mobile library.');
+    expect(bad.text).toContain('value="four years"');
+
+    const saved = await submit(agent, '/tenders/new', '/tenders/new', validForm);
+    expect(saved.status).toBe(303);
+    const url = saved.headers.location as string;
+    expect(url).toMatch(/^\/tenders\/[0-9a-f]{24}$/);
+    const page = await agent.get(url).expect(200);
+    expect(page.text).toContain('Draft saved. Its reference is CAM-LIB-2027-');
+    expect(page.text).toContain('Mobile library for the east of the borough');
+    expect(page.text).toContain('£120,000 a year');
+    expect(page.text).toContain('15 February 2027 at 17:00');
+    expect(page.text).toContain('Reading ease of the summary');
+    // The message is shown once.
+    expect((await agent.get(url)).text).not.toContain('Draft saved');
+
+    // Drafts are invisible to the public.
+    expect((await supertest(t.app).get(url)).status).toBe(404);
+
+    const confirm = await agent.get(`${url}/publish`).expect(200);
+    expect(confirm.text).toContain('Publish this exercise');
+    const published = await agent
+      .post(`${url}/publish`)
+      .type('form')
+      .send({ _csrf: csrfFrom(confirm.text) });
+    expect(published.status).toBe(303);
+    expect((await agent.get(url)).text).toContain('The exercise is published');
+
+    const list = await supertest(t.app).get('/tenders?borough=camden&status=published&q=mobile').expect(200);
+    expect(list.text).toContain('Mobile library for the east of the borough');
+    const other = await supertest(t.app).get('/tenders?borough=hackney').expect(200);
+    expect(other.text).not.toContain('Mobile library for the east of the borough');
+    expect((await supertest(t.app).get('/tenders?status=nonsense')).status).toBe(200);
+
+    // The public page has the call to action and the key dates.
+    const publicPage = await supertest(t.app).get(url).expect(200);
+    expect(publicPage.text).toContain('Express interest');
+    expect(publicPage.text).toContain(`/login?next=${url}/interest`);
+    expect(publicPage.text).not.toContain('Manage this exercise');
+
+    // A change after publishing is listed on the page.
+    const edit = await submit(agent, `${url}/edit`, `${url}/edit`, { ...validForm, contractTermMonths: '60' });
+    expect(edit.status).toBe(303);
+    const after = await supertest(t.app).get(url).expect(200);
+    expect(after.text).toContain('Changes since publishing');
+    expect(after.text).toMatch(/Contract term \(months\)<\/td>\s*<td[^>]*>48<\/td>\s*<td[^>]*>60<\/td>/);
+
+    // Closing asks first; a second close is a clear 409, not an error page.
+    const closeForm = await agent.get(`${url}/close`).expect(200);
+    await agent
+      .post(`${url}/close`)
+      .type('form')
+      .send({ _csrf: csrfFrom(closeForm.text) })
+      .expect(303);
+    const again = await agent
+      .post(`${url}/close`)
+      .type('form')
+      .send({ _csrf: csrfFrom(closeForm.text) });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('A closed exercise cannot be closed');
+  });
+
+  test('publishing with past deadlines explains each problem with a link to the field', async () => {
+    const officer = await createOfficer(t.auth, 'camden');
+    const agent = await signInForm(officer.email);
+    const saved = await submit(agent, '/tenders/new', '/tenders/new', validForm);
+    const url = saved.headers.location as string;
+    clock.set('2027-02-10T09:00:00.000Z');
+    const confirm = await agent.get(`${url}/publish`).expect(200);
+    const res = await agent
+      .post(`${url}/publish`)
+      .type('form')
+      .send({ _csrf: csrfFrom(confirm.text) });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(`href="${url}/edit#clarificationDeadline"`);
+    expect(res.text).toContain('must be in the future to publish');
+  });
+
+  test('the summary’s reading ease is scored while editing, with a warning below 60', async () => {
+    const officer = await createOfficer(t.auth, 'camden');
+    const agent = await signInForm(officer.email);
+    const hard =
+      'The authority is undertaking comprehensive preliminary market engagement activities regarding the prospective externalisation of statutory library provision, incorporating considerations of organisational capability.';
+    const res = await submit(agent, '/tenders/new', '/tenders/new', { ...validForm, summary: hard, title: '' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Warning: this summary may be hard to read');
+    expect(res.text).toContain('TUPE');
+    expect(res.text).toContain('Soft market testing');
+    const plain = await submit(agent, '/tenders/new', '/tenders/new', { ...validForm, title: '' });
+    expect(plain.text).toContain('This summary is in plain English.');
+  });
+
+  test('documents are uploaded through the page form and downloaded from the exercise page', async () => {
+    const officer = await createOfficer(t.auth, 'camden');
+    const agent = await signInForm(officer.email);
+    const url = (await submit(agent, '/tenders/new', '/tenders/new', validForm)).headers.location as string;
+    const page = await agent.get(`${url}/documents`).expect(200);
+    const action = /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(page.text)?.[1]?.replace(/&amp;/g, '&');
+    expect(action).toMatch(/\?_csrf=/);
+
+    const bad = await agent.post(action!).field('title', 'Specification').attach('file', elfExecutable(), 'spec.pdf');
+    expect(bad.status).toBe(415);
+    expect(bad.text).toContain('The selected file must be a PDF');
+    expect(bad.text).toContain('value="Specification"');
+
+    const good = await agent.post(action!).field('title', 'Specification').attach('file', samplePdf(), 'spec.pdf');
+    expect(good.status).toBe(303);
+    const shown = await agent.get(url).expect(200);
+    const link = /href="(\/tenders\/[0-9a-f]{24}\/documents\/[0-9a-f]{24}\/download)"/.exec(shown.text)?.[1];
+    expect(link).toBeDefined();
+    const file = await agent.get(link!).expect(200);
+    expect(file.headers['content-disposition']).toMatch(/^attachment;/);
+
+    const noToken = await agent.post(`${url}/documents`).field('title', 'X').attach('file', samplePdf(), 'x.pdf');
+    expect(noToken.status).toBe(403);
+  });
+});
+
+describe('questions through the pages, and the dashboard', () => {
+  test('a supplier asks, the officer answers and publishes, the supplier’s dashboard lists the notification', async () => {
+    const officerUser = await createOfficer(t.auth, 'camden');
+    const officer = await signedInAs(t.app, officerUser.email);
+    const created = await officer.agent.post('/api/v1/tenders').set('X-CSRF-Token', officer.csrfToken).send(tenderBody());
+    const id = created.body.id as string;
+    await officer.agent.post(`/api/v1/tenders/${id}/publish`).set('X-CSRF-Token', officer.csrfToken).expect(200);
+
+    const reg = registration();
+    const supplierApi = await apiClient(t.app);
+    await supplierApi.agent.post('/api/v1/auth/register').set('X-CSRF-Token', supplierApi.csrfToken).send(reg).expect(201);
+    const supplier = await signInForm(reg.email as string);
+
+    const empty = await submit(supplier, `/tenders/${id}`, `/tenders/${id}/questions`, { question: '' });
+    expect(empty.status).toBe(303);
+    expect((await supplier.get(`/tenders/${id}`)).text).toContain('Enter your question');
+
+    const xss = '<script>alert("q")</script> Will staff <b>transfer</b>?';
+    const asked = await submit(supplier, `/tenders/${id}`, `/tenders/${id}/questions`, { question: xss });
+    expect(asked.status).toBe(303);
+    const mine = await supplier.get(`/tenders/${id}`);
+    expect(mine.text).toContain('Your question has been sent');
+    expect(mine.text).toContain('&lt;script&gt;alert(&quot;q&quot;)&lt;/script&gt; Will staff &lt;b&gt;transfer&lt;/b&gt;?');
+    expect(mine.text).not.toContain('<script>alert(');
+
+    const officerPages = await signInForm(officerUser.email);
+    const inbox = await officerPages.get(`/tenders/${id}/questions`).expect(200);
+    expect(inbox.text).toContain(reg.organisation.name);
+    const cid = /action="\/tenders\/[0-9a-f]{24}\/questions\/([0-9a-f]{24})\/answer"/.exec(inbox.text)?.[1];
+    expect(cid).toBeDefined();
+    const noAnswer = await officerPages
+      .post(`/tenders/${id}/questions/${cid}/answer`)
+      .type('form')
+      .send({ _csrf: csrfFrom(inbox.text), answer: '', publish: 'yes' });
+    expect(noAnswer.status).toBe(422);
+    expect(noAnswer.text).toContain(`href="#answer-${cid}"`);
+
+    const answer = 'Yes. <img src=x onerror=alert(1)> Staff will transfer under TUPE.';
+    await officerPages
+      .post(`/tenders/${id}/questions/${cid}/answer`)
+      .type('form')
+      .send({ _csrf: csrfFrom(inbox.text), answer, publish: 'yes' })
+      .expect(303);
+
+    const publicPage = await supertest(t.app).get(`/tenders/${id}`).expect(200);
+    expect(publicPage.text).toContain('&lt;img src=x onerror=alert(1)&gt; Staff will transfer under TUPE.');
+    expect(publicPage.text).not.toContain('<img src=x');
+    expect(publicPage.text).not.toContain(reg.organisation.name);
+
+    const dashboard = await supplier.get('/dashboard').expect(200);
+    expect(dashboard.text).toContain('Notifications');
+    expect(dashboard.text).toContain(`href="/tenders/${id}#questions"`);
+
+    const officerDashboard = await officerPages.get('/dashboard').expect(200);
+    expect(officerDashboard.text).toContain('Your council’s exercises');
+    expect(officerDashboard.text).toContain(created.body.reference);
+  });
+
+  test('another borough’s officer gets 404 on every officer page of the exercise', async () => {
+    const camden = await signedInAs(t.app, (await createOfficer(t.auth, 'camden')).email);
+    const draft = await camden.agent.post('/api/v1/tenders').set('X-CSRF-Token', camden.csrfToken).send(tenderBody());
+    const id = draft.body.id as string;
+    const hackney = await signInForm((await createOfficer(t.auth, 'hackney')).email);
+    for (const path of ['', '/edit', '/publish', '/close', '/cancel', '/documents', '/questions']) {
+      expect([path, (await hackney.get(`/tenders/${id}${path}`)).status]).toEqual([path, 404]);
+    }
+    const token = csrfFrom((await hackney.get('/tenders/new')).text);
+    for (const path of ['/edit', '/publish', '/close', '/cancel', '/questions/000000000000000000000000/answer']) {
+      expect([path, (await hackney.post(`/tenders/${id}${path}`).type('form').send({ _csrf: token })).status]).toEqual([path, 404]);
+    }
+    expect((await camden.agent.get(`/api/v1/tenders/${id}`)).body.status).toBe('draft');
+  });
+
+  test('a title with markup is shown as text in the list, the page and the title bar', async () => {
+    const camden = await signedInAs(t.app, (await createOfficer(t.auth, 'camden')).email);
+    const title = '<script>alert(1)</script> Libraries & "friends"';
+    const created = await camden.agent.post('/api/v1/tenders').set('X-CSRF-Token', camden.csrfToken).send(tenderBody({ title }));
+    await camden.agent.post(`/api/v1/tenders/${created.body.id}/publish`).set('X-CSRF-Token', camden.csrfToken).expect(200);
+    for (const path of ['/tenders', `/tenders/${created.body.id}`]) {
+      const page = await supertest(t.app).get(path).expect(200);
+      expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Libraries &amp; &quot;friends&quot;');
+      expect(page.text).not.toContain('<script>alert(1)');
+    }
+  });
+});
