@@ -12,6 +12,8 @@ import { cspNonce, noStore, securityHeaders } from './platform/security';
 import { saveSessionBeforeRedirect, sessions } from './platform/session';
 import { govukAssets, setUpViews } from './platform/views';
 import type { Services } from './services';
+import { invitationsApi, organisationPages, organisationsApi } from './suppliers';
+import { SECTOR_LABELS, interestOnExercise, interestsApi, interestsPages } from './suppliers';
 import { clarificationsApi, officerDashboard, tendersApi, tendersPages } from './tenders';
 
 export interface AppDeps extends Services {
@@ -60,13 +62,26 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', authApi(auth, passport));
   app.use('/api/v1', tendersApi(deps.tenders));
   app.use('/api/v1', clarificationsApi(deps.clarifications, deps.tenders));
+  app.use('/api/v1', organisationsApi(deps.suppliers));
+  app.use('/api/v1', invitationsApi(deps.invitations, auth));
+  app.use('/api/v1', interestsApi(deps.interests));
   app.get('/', allowAnyone(), (_req, res) => res.render('platform/views/home.njk'));
   const panels: DashboardPanel[] = [
     async (user) => (user.role === 'officer' ? officerDashboard(deps.tenders, user) : {}),
     async (user) => (user.organisationId ? { notifications: await deps.notifier.listFor(user.organisationId) } : {}),
+    async (user) =>
+      user.role === 'supplier' && user.organisationId
+        ? {
+            organisation: await deps.suppliers.getOrganisation(user.organisationId),
+            myInterests: await deps.interests.forOrganisation(user),
+            sectorLabels: SECTOR_LABELS,
+          }
+        : {},
   ];
   app.use(authPages(auth, passport, panels));
-  app.use(tendersPages(deps.tenders, deps.clarifications, auth));
+  app.use(tendersPages(deps.tenders, deps.clarifications, auth, (tender, user) => interestOnExercise(deps.interests, tender, user)));
+  app.use(organisationPages(deps.suppliers, deps.invitations, auth));
+  app.use(interestsPages(deps.interests, deps.tenders));
 
   // 5. Nothing matched, and the one error handler.
   app.use(notFound);

@@ -16,7 +16,8 @@ Commands:
       Disables a user and ends all their sessions.
   seed-demo
       Adds demo boroughs' officers, a programme user, suppliers of every sector and published
-      exercises for several boroughs, and prints the logins. Safe to run again.
+      exercises for several boroughs with about 30 organisations' expressions of interest, and prints
+      the logins. Safe to run again.
 
 The commands use the database of a running portal on the same DATA_DIR, or start one and stop it after.`;
 
@@ -64,10 +65,11 @@ async function disableUser(args: string[]): Promise<void> {
 
 async function seed(args: string[]): Promise<void> {
   parseArgs({ args, options: {}, strict: true });
-  const { logins, exercisesAdded } = await withServices(seedDemo);
+  const { logins, exercisesAdded, organisationsAdded, interestsAdded } = await withServices(seedDemo);
   console.log(`Demo data is ready. Every demo user's password is: ${DEMO_PASSWORD}\n`);
   for (const login of logins) console.log(`  ${login.role.padEnd(10)} ${login.email.padEnd(32)} ${login.detail}`);
   console.log(`\nExercises added this time: ${exercisesAdded}. See them at /tenders.`);
+  console.log(`Organisations added: ${organisationsAdded}. Expressions of interest added: ${interestsAdded}.`);
 }
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {

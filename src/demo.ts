@@ -1,12 +1,14 @@
-import type { OrganisationInput } from './suppliers';
+import { boroughSlugs } from './auth';
+import { organisationInputSchema, type OrganisationDraft } from './suppliers';
 import type { Services } from './services';
+import { DEMO_ORGANISATIONS } from './demo-organisations';
 
 /** Everyone in the demo signs in with this password. Demo data is for trying the portal, never for live use. */
 export const DEMO_PASSWORD = 'library demo 2026';
 
 export const DEMO_BOROUGHS = ['camden', 'hackney', 'lambeth', 'barnet'] as const;
 
-export const DEMO_SUPPLIERS: { email: string; name: string; organisation: OrganisationInput }[] = [
+export const DEMO_SUPPLIERS: { email: string; name: string; organisation: OrganisationDraft }[] = [
   {
     email: 'bookwise@example.org',
     name: 'Priya Shah',
@@ -187,6 +189,69 @@ async function seedExercises({ auth, tenders, clarifications }: Services): Promi
   return added;
 }
 
+/**
+ * Registers the demo organisations not there yet and gives the published demo exercises their
+ * expressions of interest. Returns how many interests it added.
+ */
+async function seedInterests({ auth, tenders, interests }: Services): Promise<{ organisations: number; interests: number }> {
+  let organisations = 0;
+  let added = 0;
+  const everyone = [
+    ...DEMO_SUPPLIERS.map((s) => ({
+      ...s,
+      interestedIn: s.organisation.areas ?? [],
+      willingToPartner: true,
+      heardVia: 'council_website' as const,
+    })),
+    ...DEMO_ORGANISATIONS,
+  ];
+  const published = new Map<string, string>();
+  for (const slug of DEMO_BOROUGHS) {
+    const officer = await auth.findByEmail(`officer@${slug}.example.org`);
+    const demo = DEMO_EXERCISES.find((e) => e.borough === slug && e.publish);
+    if (!officer || !demo) continue;
+    const found = (await tenders.list({ borough: slug, status: 'published' }, officer)).find((t) => t.title === demo.title);
+    if (found) published.set(slug, found.id);
+  }
+  for (const org of everyone) {
+    let user = await auth.findByEmail(org.email);
+    if (!user) {
+      user = await auth.register({
+        email: org.email,
+        password: DEMO_PASSWORD,
+        name: org.name,
+        organisation: organisationInputSchema(boroughSlugs).parse(org.organisation),
+      });
+      organisations += 1;
+    }
+    for (const slug of org.interestedIn) {
+      const tenderId = published.get(slug);
+      if (!tenderId || (await interests.mine(tenderId, user))) continue;
+      const tender = await tenders.get(tenderId, user);
+      // Smaller organisations tend to go for one lot; larger ones for all of them.
+      const lotIds =
+        org.organisation.size === 'large' || org.organisation.size === 'medium'
+          ? tender.lots.map((l) => l.id)
+          : tender.lots.slice(-1).map((l) => l.id);
+      await interests.express(
+        tenderId,
+        {
+          lotIds,
+          contactName: org.name,
+          contactEmail: org.email,
+          consortium: org.organisation.sector !== 'private' && org.organisation.size === 'micro',
+          willingToPartner: org.willingToPartner,
+          heardVia: org.heardVia,
+          heardViaOther: '',
+        },
+        user,
+      );
+      added += 1;
+    }
+  }
+  return { organisations, interests: added };
+}
+
 export interface DemoLogin {
   role: string;
   email: string;
@@ -194,7 +259,14 @@ export interface DemoLogin {
 }
 
 /** Adds the demo accounts; running it again changes nothing. Returns the logins to print. */
-export async function seedDemo(services: Services): Promise<{ logins: DemoLogin[]; exercisesAdded: number }> {
+export interface DemoSummary {
+  logins: DemoLogin[];
+  exercisesAdded: number;
+  organisationsAdded: number;
+  interestsAdded: number;
+}
+
+export async function seedDemo(services: Services): Promise<DemoSummary> {
   const { auth } = services;
   const logins: DemoLogin[] = [];
   const ensure = async (email: string, create: () => Promise<unknown>) => {
@@ -224,9 +296,16 @@ export async function seedDemo(services: Services): Promise<{ logins: DemoLogin[
   logins.push({ role: 'programme', email: 'programme@example.org', detail: 'cross-borough findings' });
   for (const supplier of DEMO_SUPPLIERS) {
     await ensure(supplier.email, () =>
-      auth.register({ email: supplier.email, password: DEMO_PASSWORD, name: supplier.name, organisation: supplier.organisation }),
+      auth.register({
+        email: supplier.email,
+        password: DEMO_PASSWORD,
+        name: supplier.name,
+        organisation: organisationInputSchema(boroughSlugs).parse(supplier.organisation),
+      }),
     );
     logins.push({ role: 'supplier', email: supplier.email, detail: `${supplier.organisation.name} (${supplier.organisation.sector})` });
   }
-  return { logins, exercisesAdded: await seedExercises(services) };
+  const exercisesAdded = await seedExercises(services);
+  const seeded = await seedInterests(services);
+  return { logins, exercisesAdded, organisationsAdded: seeded.organisations, interestsAdded: seeded.interests };
 }

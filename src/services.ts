@@ -4,8 +4,9 @@ import type { Config } from './config';
 import { createFileStore, type FileStore } from './platform/file-store';
 import { AuthService, type AuthServiceOptions } from './auth';
 import { AuditLog } from './platform/audit';
-import { SuppliersService } from './suppliers';
+import { InterestsService, SuppliersService } from './suppliers';
 import { Notifier } from './platform/notifications';
+import { InvitationsService, type InvitationsServiceOptions } from './suppliers';
 import { ClarificationsService, TendersService, type TendersServiceOptions } from './tenders';
 
 export interface Services {
@@ -14,7 +15,9 @@ export interface Services {
   suppliers: SuppliersService;
   tenders: TendersService;
   clarifications: ClarificationsService;
+  interests: InterestsService;
   notifier: Notifier;
+  invitations: InvitationsService;
   files: FileStore;
 }
 
@@ -22,6 +25,8 @@ export interface Services {
 export interface ServiceOptions {
   auth?: AuthServiceOptions;
   tenders?: TendersServiceOptions;
+  /** A clock for invitation expiry, for tests. */
+  invitations?: InvitationsServiceOptions;
   /** Where uploads are kept; local disk under ./uploads unless given. */
   storage?: Pick<Config, 'uploadStore' | 'uploadDir'>;
 }
@@ -34,7 +39,10 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
   const tenders = new TendersService(conn, auth, audit, files, opts.tenders);
   const notifier = new Notifier(conn, opts.tenders?.now);
   const clarifications = new ClarificationsService(conn, tenders, auth, notifier, (ids) => suppliers.namesByIds(ids));
+  const interests = new InterestsService(conn, tenders, suppliers, audit);
+  clarifications.addInterestSource((tenderId) => interests.interestedOrganisations(tenderId));
+  const invitations = new InvitationsService(conn, auth, suppliers, notifier, opts.invitations);
   await auth.loadBoroughs();
   await Promise.all(Object.values(conn.models).map((model) => model.init()));
-  return { audit, auth, suppliers, tenders, clarifications, notifier, files };
+  return { audit, auth, suppliers, tenders, clarifications, interests, notifier, files, invitations };
 }

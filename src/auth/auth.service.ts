@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import { isDuplicateKey } from '../db';
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from '../platform/errors';
 import { SESSION_COLLECTION } from '../platform/session';
@@ -174,6 +174,16 @@ export class AuthService {
   async findByEmail(email: string): Promise<PublicUser | null> {
     const user = await this.users.findOne({ email: email.toLowerCase() }).lean();
     return user ? this.toPublicUser(user) : null;
+  }
+
+  /** The active users of one supplier organisation, by name. */
+  async listOrganisationUsers(organisationId: string): Promise<PublicUser[]> {
+    if (!Types.ObjectId.isValid(organisationId)) return [];
+    const users = await this.users
+      .find({ organisation: new Types.ObjectId(organisationId), disabledAt: null })
+      .sort({ name: 1, email: 1 })
+      .lean();
+    return users.map((u) => this.toPublicUser(u));
   }
 
   /** Disables an account and ends all its sessions at once. */

@@ -5,3 +5,4 @@ export { createPassport, enforceSessionLimits } from './passport';
 export { requireRole, allowAnyone } from './require-role';
 export { ROLES, type Role } from './user.model';
 export { createUserSchema, type CreateUserInput } from './auth.schemas';
+export { signInUser } from './passport';

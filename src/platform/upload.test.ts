@@ -319,3 +319,21 @@ describe('formatBytes', () => {
     expect(formatBytes(bytes)).toBe(text);
   });
 });
+
+describe('office documents written with zip64 records', () => {
+  test('are recognised from the central directory', async () => {
+    await expect(detectUploadType(sampleDocx('x', { zip64: true }))).resolves.toBe('docx');
+    await expect(detectUploadType(buildZip(docxEntries('x'), { zip64: true }), ['docx'])).resolves.toBe('docx');
+  });
+
+  test('a macro-enabled document is still refused, zip64 or not', async () => {
+    const macro = docxEntries('x', 'application/vnd.ms-word.document.macroEnabled.main+xml');
+    await expect(detectUploadType(buildZip(macro))).rejects.toMatchObject({ status: 415 });
+    await expect(detectUploadType(buildZip(macro, { zip64: true }))).rejects.toMatchObject({ status: 415 });
+  });
+
+  test('a zip with office-like names but no content types is not an office document', async () => {
+    const fake = buildZip([{ name: 'word/document.xml', data: '<w:document/>' }], { zip64: true });
+    await expect(detectUploadType(fake)).rejects.toMatchObject({ status: 415 });
+  });
+});

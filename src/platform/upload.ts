@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createInflateRaw } from 'node:zlib';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { fileTypeFromBuffer } from 'file-type';
 import multer from 'multer';
@@ -159,7 +159,12 @@ export async function detectUploadType(
   const notAllowed = new UnsupportedMediaTypeError(`The selected file must be a ${listLabels(accept)}`);
   // Check any zip before file-type reads it, so a bomb is refused (413) whatever its entries claim to be.
   if (isZip(buffer)) await inspectZip(buffer, zipLimits);
-  const detected = await fileTypeFromBuffer(buffer);
+  let detected = await fileTypeFromBuffer(buffer);
+  // file-type reads only local headers and cannot size zip64 entries; the central directory can.
+  if (isZip(buffer) && (!detected || detected.ext === 'zip')) {
+    const office = officeTypeOfZip(buffer, zipLimits);
+    if (office) detected = { ext: office, mime: uploadTypes[office].mime } as typeof detected;
+  }
   if (!detected || !Object.hasOwn(uploadTypes, detected.ext)) throw notAllowed;
   const ext = detected.ext as UploadType;
   if (!accept.includes(ext) || uploadTypes[ext].mime !== detected.mime) throw notAllowed;
@@ -194,6 +199,7 @@ export interface ZipSummary {
 }
 
 interface ZipEntry {
+  name: string;
   method: number;
   compressedSize: number;
   uncompressedSize: number;
@@ -286,10 +292,48 @@ function readCentralDirectory(buffer: Buffer, limits: ZipLimits): ZipEntry[] {
     if (localOffset + 30 > cdOffset || buffer.readUInt32LE(localOffset) !== LOCAL_HEADER) throw damaged();
     const dataStart = localOffset + 30 + buffer.readUInt16LE(localOffset + 26) + buffer.readUInt16LE(localOffset + 28);
     if (dataStart + compressedSize > cdOffset) throw damaged();
-    entries.push({ method, compressedSize, uncompressedSize, dataStart });
+    const name = buffer.toString('utf8', pos + 46, pos + 46 + nameLength);
+    entries.push({ name, method, compressedSize, uncompressedSize, dataStart });
     pos = next;
   }
   return entries;
+}
+
+/** A small entry's text (at most 1 MB unpacked); empty when it cannot be read. */
+function entryText(buffer: Buffer, entry: ZipEntry): string {
+  const data = buffer.subarray(entry.dataStart, entry.dataStart + entry.compressedSize);
+  try {
+    const raw = entry.method === 0 ? data : inflateRawSync(data, { maxOutputLength: 1024 * 1024 });
+    return raw.toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+const OPEN_DOCUMENT_TYPES: Record<string, UploadType> = {
+  'application/vnd.oasis.opendocument.text': 'odt',
+  'application/vnd.oasis.opendocument.spreadsheet': 'ods',
+};
+
+/**
+ * The office format of a zip archive, read from its central directory: Office Open XML by its
+ * `[Content_Types].xml` and main part, OpenDocument by its stored `mimetype` entry. Null otherwise.
+ */
+export function officeTypeOfZip(buffer: Buffer, limits: ZipLimits = defaultZipLimits): UploadType | null {
+  const entries = readCentralDirectory(buffer, limits);
+  const names = new Set(entries.map((e) => e.name));
+  const types = entries.find((e) => e.name === '[Content_Types].xml');
+  if (types) {
+    // The main part's declared type tells a document from its macro-enabled or template cousins.
+    const xml = entryText(buffer, types);
+    if (names.has('word/document.xml') && xml.includes('wordprocessingml.document.main+xml')) return 'docx';
+    if (names.has('xl/workbook.xml') && xml.includes('spreadsheetml.sheet.main+xml')) return 'xlsx';
+    return null;
+  }
+  const mimetype = entries.find((e) => e.name === 'mimetype' && e.method === 0);
+  if (!mimetype) return null;
+  const declared = buffer.toString('ascii', mimetype.dataStart, mimetype.dataStart + mimetype.compressedSize).trim();
+  return OPEN_DOCUMENT_TYPES[declared] ?? null;
 }
 
 /** The end-of-central-directory record's offset, searching back over a trailing comment; -1 when absent. */

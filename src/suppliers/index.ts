@@ -1,3 +1,31 @@
-export { SuppliersService, type OrganisationSummary } from './suppliers.service';
-export { organisationInputSchema, normalisePostcode, type OrganisationInput } from './suppliers.schemas';
+export { SuppliersService, type Organisation, type OrganisationSummary } from './suppliers.service';
+export { organisationInputSchema, normalisePostcode, type OrganisationDraft, type OrganisationInput } from './suppliers.schemas';
 export * from './sectors';
+export { organisationsApi } from './organisations.api';
+export {
+  InterestsService,
+  type Interest,
+  type OfficerInterest,
+  type InterestCounts,
+  type MyInterest,
+  type Partner,
+} from './interests.service';
+export { interestsApi } from './interests.api';
+export { HEARD_VIA, HEARD_VIA_LABELS, INTEREST_STATUSES, type HeardVia, type InterestStatus } from './interest.model';
+export { expressInterestSchema, interestFiltersSchema } from './interests.schemas';
+export { interestsPages, interestOnExercise } from './interests.pages';
+export { legalFormMismatch } from './suppliers.schemas';
+export {
+  asList,
+  describeOrganisation,
+  identifierValues,
+  identifiersFromForm,
+  legalFormItems,
+  organisationFieldId,
+  registerItems,
+  sectorItems,
+  sizeItems,
+} from './organisation.form';
+export { InvitationsService, type Invitation, type InvitationsServiceOptions, type NewInvitation } from './invitations.service';
+export { invitationsApi } from './invitations.api';
+export { organisationPages } from './organisations.pages';

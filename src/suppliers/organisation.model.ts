@@ -1,5 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import { IDENTIFIER_SCHEME_KEYS, LEGAL_FORM_KEYS, SECTORS, SIZES } from './sectors';
+import { IDENTIFIER_SCHEME_KEYS, LEGAL_FORM_KEYS, SECTORS, SIZES, TURNOVER_BANDS } from './sectors';
 
 const organisationSchema = new Schema(
   {
@@ -13,6 +13,15 @@ const organisationSchema = new Schema(
     },
     postcode: { type: String, required: true },
     areas: { type: [String], default: [] },
+    address: { type: String, default: '' },
+    staffCount: { type: Number, default: null },
+    turnoverBand: { type: String, enum: [...TURNOVER_BANDS, null], default: null },
+    /** The largest single contract delivered, in whole pounds. */
+    largestContractValue: { type: Number, default: null },
+    contact: {
+      type: new Schema({ name: String, email: String, phone: String }, { _id: false }),
+      default: null,
+    },
     /** Register identifiers that contradict the chosen sector: shown to officers, never a block. */
     sectorWarnings: { type: [String], default: [] },
   },

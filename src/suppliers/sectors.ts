@@ -95,3 +95,39 @@ export function sectorCheckWarnings(sector: Sector, identifiers: { scheme: Ident
   }
   return warnings;
 }
+
+/** Yearly income bands, for officers to judge what size of contract an organisation could take on. */
+export const TURNOVER_BANDS = ['under_100k', '100k_500k', '500k_2m', '2m_10m', '10m_44m', 'over_44m'] as const;
+export type TurnoverBand = (typeof TURNOVER_BANDS)[number];
+
+export const TURNOVER_LABELS: Record<TurnoverBand, string> = {
+  under_100k: 'Less than £100,000',
+  '100k_500k': '£100,000 to £500,000',
+  '500k_2m': '£500,000 to £2 million',
+  '2m_10m': '£2 million to £10 million',
+  '10m_44m': '£10 million to £44 million',
+  over_44m: 'More than £44 million',
+};
+
+/** Plain-English explanations of each legal form, shown while registering. */
+export const LEGAL_FORM_HINTS: Record<LegalFormKey, string> = {
+  company: 'Registered at Companies House and owned by shareholders.',
+  partnership: 'Two or more people or firms running a business together.',
+  sole_trader: 'One self-employed person running their own business.',
+  council: 'A London borough, district or county council.',
+  nhs_body: 'An NHS trust, integrated care board or other NHS organisation.',
+  education_body: 'A school, academy trust, college or university.',
+  other_public_body: 'Another body run by or for the government.',
+  registered_charity: 'Registered with the Charity Commission or another charity regulator.',
+  cio: 'A charity with its own legal identity, registered only with the Charity Commission.',
+  charitable_company: 'A company limited by guarantee that is also a registered charity.',
+  community_group: 'A local group run by volunteers, such as a friends of the library group.',
+  unincorporated_association: 'A group of people with a constitution but no separate legal identity.',
+  trust: 'A charitable trust run by trustees.',
+  cic: 'A company that uses its profits and assets for the community, registered with the CIC regulator.',
+  community_benefit_society: 'A society run for the benefit of the community, registered with the FCA.',
+  cooperative: 'An organisation owned and run by its members, registered with the FCA.',
+  public_service_mutual: 'An organisation that has left the public sector and is owned by its staff.',
+  consortium: 'Several organisations bidding together. Choose the sector that describes most of you.',
+  other: 'None of these. Choose the sector that describes you best.',
+};

@@ -1,4 +1,5 @@
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { Types, type Connection } from 'mongoose';
+import { NotFoundError } from '../platform/errors';
 import { organisationModel, type OrganisationModel } from './organisation.model';
 import type { OrganisationInput } from './suppliers.schemas';
 import { sectorCheckWarnings, type Sector } from './sectors';
@@ -11,8 +12,62 @@ export interface OrganisationSummary {
   sectorWarnings: string[];
 }
 
+/** The whole profile, as its own users see it (and officers of exercises it is interested in). */
+export interface Organisation extends OrganisationSummary {
+  legalForm: string;
+  identifiers: { scheme: string; id: string }[];
+  postcode: string;
+  areas: string[];
+  address: string;
+  staffCount: number | null;
+  turnoverBand: string | null;
+  largestContractValue: number | null;
+  contact: { name: string; email: string; phone: string } | null;
+  updatedAt: string;
+}
+
+/** An organisation as read from the database (lean). */
+interface OrganisationDoc {
+  _id: { toString(): string };
+  name: string;
+  sector: Sector;
+  size: string;
+  sectorWarnings: string[];
+  legalForm: string;
+  identifiers: { scheme: string; id: string }[];
+  postcode: string;
+  areas: string[];
+  address?: string | null;
+  staffCount?: number | null;
+  turnoverBand?: string | null;
+  largestContractValue?: number | null;
+  contact?: { name?: string | null; email?: string | null; phone?: string | null } | null;
+  updatedAt?: Date;
+}
+
+function toOrganisation(o: OrganisationDoc): Organisation {
+  return {
+    id: o._id.toString(),
+    name: o.name,
+    sector: o.sector,
+    size: o.size,
+    sectorWarnings: [...o.sectorWarnings],
+    legalForm: o.legalForm,
+    identifiers: o.identifiers.map((i) => ({ scheme: i.scheme, id: i.id })),
+    postcode: o.postcode,
+    areas: [...o.areas],
+    address: o.address ?? '',
+    staffCount: o.staffCount ?? null,
+    turnoverBand: o.turnoverBand ?? null,
+    largestContractValue: o.largestContractValue ?? null,
+    contact: o.contact ? { name: o.contact.name ?? '', email: o.contact.email ?? '', phone: o.contact.phone ?? '' } : null,
+    updatedAt: (o.updatedAt ?? new Date(0)).toISOString(),
+  };
+}
+
 export class SuppliersService {
   readonly organisations: OrganisationModel;
+  private readonly updateListeners: ((org: Organisation) => Promise<void>)[] = [];
 
   constructor(conn: Connection) {
     this.organisations = organisationModel(conn);
@@ -21,6 +76,42 @@ export class SuppliersService {
   async createOrganisation(input: OrganisationInput): Promise<OrganisationSummary> {
     const org = await this.organisations.create({ ...input, sectorWarnings: sectorCheckWarnings(input.sector, input.identifiers) });
     return { id: org.id as string, name: org.name, sector: org.sector, size: org.size, sectorWarnings: org.sectorWarnings };
+  }
+
+  async getOrganisation(id: string): Promise<Organisation> {
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Organisation not found');
+    const org = await this.organisations.findById(id).lean();
+    if (!org) throw new NotFoundError('Organisation not found');
+    return toOrganisation(org as unknown as OrganisationDoc);
+  }
+
+  /** Organisations by id, for officers' views of those interested in their exercises. */
+  async byIds(ids: string[]): Promise<Map<string, Organisation>> {
+    const unique = [...new Set(ids)].filter((id) => Types.ObjectId.isValid(id));
+    if (!unique.length) return new Map();
+    const docs = await this.organisations.find({ _id: mongoose.trusted({ $in: unique }) }).lean();
+    return new Map(docs.map((d) => [d._id.toString(), toOrganisation(d as unknown as OrganisationDoc)]));
+  }
+
+  /** Replaces the profile. The sector check runs again; its warnings never block the change. */
+  async updateOrganisation(id: string, input: OrganisationInput): Promise<Organisation> {
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Organisation not found');
+    const updated = await this.organisations
+      .findOneAndUpdate(
+        { _id: new Types.ObjectId(id) },
+        { $set: { ...input, sectorWarnings: sectorCheckWarnings(input.sector, input.identifiers) } },
+        { returnDocument: 'after', runValidators: true },
+      )
+      .lean();
+    if (!updated) throw new NotFoundError('Organisation not found');
+    const org = toOrganisation(updated as unknown as OrganisationDoc);
+    for (const listener of this.updateListeners) await listener(org);
+    return org;
+  }
+
+  /** Other features that keep copies of an organisation's details register here to hear of changes. */
+  onUpdated(listener: (org: Organisation) => Promise<void>): void {
+    this.updateListeners.push(listener);
   }
 
   /** Organisation names by id, for officers' views. */

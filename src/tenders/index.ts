@@ -10,4 +10,4 @@ export {
 export { tendersApi } from './tenders.api';
 export { ClarificationsService, type Clarification, type InterestSource } from './clarifications.service';
 export { clarificationsApi } from './clarifications.api';
-export { tendersPages, officerDashboard } from './tenders.pages';
+export { tendersPages, officerDashboard, type ExercisePageExtras } from './tenders.pages';

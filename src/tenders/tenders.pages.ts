@@ -71,7 +71,15 @@ const ACTIONS = {
 } as const;
 type Action = keyof typeof ACTIONS;
 
-export function tendersPages(tenders: TendersService, clarifications: ClarificationsService, auth: AuthService): Router {
+/** More for the exercise page from other features (a supplier's own interest, an officer's counts). */
+export type ExercisePageExtras = (tender: Tender, user: PublicUser | undefined) => Promise<Record<string, unknown>>;
+
+export function tendersPages(
+  tenders: TendersService,
+  clarifications: ClarificationsService,
+  auth: AuthService,
+  extras: ExercisePageExtras = async () => ({}),
+): Router {
   const router = Router();
 
   const renderForm = (res: Response, status: number, opts: { tender?: Tender; values: FormBody; errors?: FieldErrors }) => {
@@ -146,6 +154,7 @@ export function tendersPages(tenders: TendersService, clarifications: Clarificat
       glossary: GLOSSARY,
       readability: own ? fleschReadingEase(tender.summary) : null,
       threshold: PLAIN_ENGLISH_THRESHOLD,
+      ...(await extras(tender, req.user)),
     });
   });
 

@@ -10,7 +10,7 @@ import {
   type ListeningApp,
   type PageProblems,
 } from '../helpers/browser';
-import { uniqueEmail } from '../helpers/factories';
+import { registeredSupplier, uniqueEmail } from '../helpers/factories';
 import { samplePdf } from '../helpers/sample-files';
 
 // Browser globals for the page.evaluate() callbacks below, which run in Chromium (see helpers/browser.ts).
@@ -62,6 +62,9 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
   }
 
   const pathOf = (page: Page) => new URL(page.url()).pathname;
+
+  /** A supplier registered through the API, to sign in as in the browser. */
+  const registeredSupplierAs = (email: string) => registeredSupplier(t.app, { email });
 
   test('the home page is styled by GOV.UK Frontend, runs its JavaScript under the CSP, and logs no errors', async () => {
     const { page, problems } = await openPage();
@@ -159,75 +162,159 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
     expect(problems.list).toEqual([]);
   });
 
-  /** Fills the register form the way a person would, through the labels. */
-  async function fillRegistration(
-    page: Page,
-    values: { name: string; email: string; organisation: string; sector: string; legalForm: string },
-  ) {
-    await page.getByLabel('Full name').fill(values.name);
-    await page.getByLabel('Email address').fill(values.email);
-    await page.getByLabel('Create a password').fill(STRONG_PASSWORD);
-    await page.getByLabel('Organisation name').fill(values.organisation);
-    await page.locator(`input[name="sector"][value="${values.sector}"]`).check();
-    await page.getByLabel('Legal form').selectOption(values.legalForm);
-    await page.locator('input[name="size"][value="small"]').check();
-    await page.getByLabel('Postcode of your main office').fill('SE1 7PB');
+  /** Answers one registration page and continues, checking the browser arrives where it should. */
+  async function continueTo(page: Page, from: string, to: string) {
+    const post = await submit(page, 'Continue', from);
+    expect([from, post.status()]).toEqual([from, 303]);
+    expect(pathOf(page)).toBe(to);
   }
 
-  test('an organisation registers through the form and lands on its dashboard', async () => {
-    const { page, problems } = await openPage();
-    const res = await page.goto('/register');
-    expect(res?.status()).toBe(200);
-    await page.screenshot({ path: '/tmp/e2e-register.png', fullPage: true });
+  /** Walks the registration pages the way a person would, through the labels, up to check your answers. */
+  async function answerRegistrationPages(page: Page, organisation: string) {
+    const start = await page.goto('/register');
+    expect(start?.status()).toBe(200);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Register your organisation');
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Start now' }).click()]);
+    expect(pathOf(page)).toBe('/register/organisation-name');
 
-    await fillRegistration(page, {
-      name: 'Sam Supplier',
-      email: uniqueEmail('e2e-supplier'),
-      organisation: 'Friends of Peckham Library',
-      sector: 'voluntary',
-      legalForm: 'registered_charity',
-    });
-    const post = await submit(page, 'Register', '/register');
+    await page.getByLabel('What is your organisation’s name?').fill(organisation);
+    await continueTo(page, '/register/organisation-name', '/register/sector');
+    await page.getByLabel('Voluntary and community sector', { exact: true }).check();
+    await continueTo(page, '/register/sector', '/register/legal-form');
+    await page.getByLabel('Registered charity', { exact: true }).check();
+    await continueTo(page, '/register/legal-form', '/register/size');
+    await page.locator('input[name="size"][value="small"]').check();
+    await continueTo(page, '/register/size', '/register/registration-numbers');
+    await page.getByLabel('Charity Commission (England and Wales)', { exact: true }).check();
+    await page.getByLabel('Charity Commission (England and Wales) number', { exact: true }).fill('1123456');
+    await continueTo(page, '/register/registration-numbers', '/register/location');
+    await page.getByLabel('Postcode of your main office').fill('se1 7pb');
+    await page.getByLabel('Southwark', { exact: true }).check();
+    await continueTo(page, '/register/location', '/register/check-answers');
+  }
+
+  /** From check your answers: the last page creates the account. */
+  async function createAccount(page: Page, name: string, email: string) {
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Continue' }).click()]);
+    expect(pathOf(page)).toBe('/register/your-details');
+    await page.getByLabel('Full name').fill(name);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Create a password').fill(STRONG_PASSWORD);
+    return submit(page, 'Create account', '/register/your-details');
+  }
+
+  test('an organisation registers through short pages, changes an answer, and lands on its dashboard', async () => {
+    const { page, problems } = await openPage();
+    await answerRegistrationPages(page, 'Friends of Peckham Library');
+    const answers = await page.locator('.govuk-summary-list').innerText();
+    expect(answers).toContain('Friends of Peckham Library');
+    expect(answers).toContain('Registered charity');
+    expect(answers).toContain('Charity Commission (England and Wales) number: 1123456');
+    expect(answers).toContain('SE1 7PB');
+    await page.screenshot({ path: '/tmp/e2e-register-check.png', fullPage: true });
+
+    // A Change link goes to the page and back to check your answers.
+    await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'Change organisation name' }).click()]);
+    expect(pathOf(page)).toBe('/register/organisation-name');
+    await page.getByLabel('What is your organisation’s name?').fill('Friends of Peckham Libraries');
+    await continueTo(page, '/register/organisation-name', '/register/check-answers');
+    await expect(page.locator('.govuk-summary-list').innerText()).resolves.toContain('Friends of Peckham Libraries');
+
+    const post = await createAccount(page, 'Sam Supplier', uniqueEmail('e2e-supplier'));
     expect(post.status()).toBe(303);
     expect(pathOf(page)).toBe('/dashboard');
     const dashboard = await page.locator('main').innerText();
+    expect(dashboard).toContain('Friends of Peckham Libraries is registered and you are signed in.');
     expect(dashboard).toContain('Sam Supplier');
     expect(dashboard).toContain('Supplier organisation');
 
     expect(problems.list).toEqual([]);
   });
 
-  test('a legal form from another sector is refused on the legal form field, keeping what was typed', async () => {
+  test('a legal form from another sector is refused on the legal form field, keeping the choice', async () => {
     const { page, problems } = await openPage();
-    await page.goto('/register');
-    const email = uniqueEmail('e2e-mismatch');
-    await fillRegistration(page, {
-      name: 'Pat Private',
-      email,
-      organisation: 'Pages Ltd',
-      sector: 'private',
-      legalForm: 'registered_charity',
-    });
-    const post = await submit(page, 'Register', '/register');
-    expect(post.status()).toBe(422);
-    expect(pathOf(page)).toBe('/register');
+    await page.goto('/register/organisation-name');
+    await page.getByLabel('What is your organisation’s name?').fill('Pages Ltd');
+    await continueTo(page, '/register/organisation-name', '/register/sector');
+    await page.getByLabel('Private sector', { exact: true }).check();
+    await continueTo(page, '/register/sector', '/register/legal-form');
+    // The private sector's legal forms come first.
+    const firstChoices = await page
+      .locator('input[name="legalForm"]')
+      .evaluateAll((inputs) => inputs.slice(0, 3).map((i) => i.getAttribute('value')));
+    expect(firstChoices).toEqual(['company', 'partnership', 'sole_trader']);
 
+    await page.getByLabel('Registered charity', { exact: true }).check();
+    const post = await submit(page, 'Continue', '/register/legal-form');
+    expect(post.status()).toBe(422);
+    expect(pathOf(page)).toBe('/register/legal-form');
+    await expect(page.title()).resolves.toMatch(/^Error: /);
     await expect(page.locator('.govuk-error-summary__list a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).resolves.toEqual([
       '#legalForm',
     ]);
     const fieldError = await page.locator('#legalForm-error').innerText();
     expect(fieldError).toContain('registered charity is in the voluntary and community sector');
-    await expect(page.locator('#legalForm').getAttribute('class')).resolves.toContain('govuk-select--error');
+    await expect(page.getByLabel('Registered charity', { exact: true }).isChecked()).resolves.toBe(true);
 
-    await expect(page.getByLabel('Full name').inputValue()).resolves.toBe('Pat Private');
-    await expect(page.getByLabel('Email address').inputValue()).resolves.toBe(email);
-    await expect(page.getByLabel('Organisation name').inputValue()).resolves.toBe('Pages Ltd');
-    await expect(page.locator('input[name="sector"][value="private"]').isChecked()).resolves.toBe(true);
-    await expect(page.getByLabel('Legal form').inputValue()).resolves.toBe('registered_charity');
-    await expect(page.locator('input[name="size"][value="small"]').isChecked()).resolves.toBe(true);
-    await expect(page.getByLabel('Postcode of your main office').inputValue()).resolves.toBe('SE1 7PB');
-    // The password is never sent back.
-    await expect(page.getByLabel('Create a password').inputValue()).resolves.toBe('');
+    // The summary link takes the person to the question.
+    await page.locator('.govuk-error-summary__list a').first().click();
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('name'))).resolves.toBe('legalForm');
+
+    expect(problems.list).toEqual([]);
+  });
+
+  test('with JavaScript turned off, an organisation can still register', async () => {
+    const { page, problems } = await openPage({ javaScriptEnabled: false });
+    await answerRegistrationPages(page, 'No Script Readers');
+    const post = await createAccount(page, 'Nia NoScript', uniqueEmail('e2e-nojs-supplier'));
+    expect(post.status()).toBe(303);
+    expect(pathOf(page)).toBe('/dashboard');
+    await expect(page.locator('main').innerText()).resolves.toContain('No Script Readers is registered');
+    expect(problems.list).toEqual([]);
+  });
+
+  test('a supplier changes its organisation’s profile, fixing a mistake the form points out', async () => {
+    const email = uniqueEmail('e2e-profile');
+    await registeredSupplierAs(email);
+    const { page, problems } = await openPage();
+    await page.goto('/login');
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(STRONG_PASSWORD);
+    await submit(page, 'Sign in', '/login');
+
+    await page.getByRole('link', { name: 'Your organisation', exact: true }).click();
+    await page.waitForLoadState('load');
+    expect(pathOf(page)).toBe('/organisation');
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Change your organisation’s details' }).click()]);
+    expect(pathOf(page)).toBe('/organisation/edit');
+    await expect(page.getByLabel('Organisation name').inputValue()).resolves.toBe('Friends of the Library');
+
+    await page.getByLabel('Number of paid staff (optional)').fill('-4');
+    await page.getByLabel('Less than £100,000').check();
+    await page.getByLabel('Value of the largest contract you have delivered (optional)').fill('45,000');
+    await page.getByLabel('Contact name').fill('Rae Reader');
+    await page.getByLabel('Contact email address').fill('rae-at-example');
+    const bad = await submit(page, 'Save changes', '/organisation/edit');
+    expect(bad.status()).toBe(422);
+    await expect(page.locator('.govuk-error-summary__list a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).resolves.toEqual([
+      '#staffCount',
+      '#contactEmail',
+    ]);
+    await expect(page.locator('#staffCount-error').innerText()).resolves.toContain('Number of staff must be 0 or more');
+    await expect(page.getByLabel('Contact name').inputValue()).resolves.toBe('Rae Reader');
+    await expect(page.getByLabel('Less than £100,000').isChecked()).resolves.toBe(true);
+
+    await page.getByLabel('Number of paid staff (optional)').fill('4');
+    await page.getByLabel('Contact email address').fill('rae@example.org');
+    const saved = await submit(page, 'Save changes', '/organisation/edit');
+    expect(saved.status()).toBe(303);
+    expect(pathOf(page)).toBe('/organisation');
+    const profile = await page.locator('main').innerText();
+    expect(profile).toContain('Your organisation’s details are saved.');
+    expect(profile).toContain('Less than £100,000');
+    expect(profile).toContain('£45,000');
+    expect(profile).toContain('rae@example.org');
+    await page.screenshot({ path: '/tmp/e2e-organisation.png', fullPage: true });
 
     expect(problems.list).toEqual([]);
   });

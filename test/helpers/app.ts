@@ -28,6 +28,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 export interface TestApp extends Services {
   app: Express;
+  /** Error-level log lines (500s and the like) written while the app ran. */
+  serverErrors: string[];
   conn: Connection;
   config: Config;
   close(): Promise<void>;
@@ -39,13 +41,18 @@ export async function startTestApp(opts: { config?: Record<string, string> } & S
   const uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'portal-uploads-'));
   const config = testConfig({ UPLOAD_DIR: uploadDir, ...opts.config });
   const services = await createServices(conn, { storage: config, ...opts });
-  const app = createApp({ config, logger: createLogger('silent'), conn, ...services });
+  // Server errors are collected and shown when the app closes, so an unexpected 500 never passes unseen.
+  const serverErrors: string[] = [];
+  const logger = createLogger('error', { write: (line: string) => void serverErrors.push(line) });
+  const app = createApp({ config, logger, conn, ...services });
   return {
     app,
     conn,
     config,
     ...services,
+    serverErrors,
     async close() {
+      if (serverErrors.length) console.error(`Server errors logged during this test file:\n${serverErrors.join('')}`);
       await conn.dropDatabase().catch(() => undefined);
       await conn.close();
       await fs.rm(uploadDir, { recursive: true, force: true });

@@ -31,7 +31,7 @@ const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
 const concrete = (path: string) => path.replace(/:[A-Za-z]+/g, '0123456789abcdef01234567');
 
 function send(agent: supertest.Agent | supertest.SuperTest<supertest.Test>, method: string, url: string, token?: string) {
-  const req = (agent as supertest.Agent)[method.toLowerCase() as 'get' | 'post' | 'patch'](url);
+  const req = (agent as supertest.Agent)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](url);
   return token ? req.set('X-CSRF-Token', token) : req;
 }
 

@@ -155,9 +155,13 @@ test('seed-demo adds demo logins and is safe to run twice', async () => {
   expect(first.stdout).toContain('officer@camden.example.org');
   expect(first.stdout).toContain('(social_enterprise)');
   expect(first.stdout).toContain('Exercises added this time: 5.');
+  const added = /Organisations added: (\d+)\. Expressions of interest added: (\d+)\./.exec(first.stdout);
+  expect(Number(added?.[1])).toBeGreaterThanOrEqual(26);
+  expect(Number(added?.[2])).toBeGreaterThanOrEqual(30);
   const second = cli('seed-demo');
   expect(second.status).toBe(0);
   expect(second.stdout).toContain('Exercises added this time: 0.');
+  expect(second.stdout).toContain('Organisations added: 0. Expressions of interest added: 0.');
   const agent = supertest.agent(`http://127.0.0.1:${port}`);
   const list = (await agent.get('/api/v1/tenders?status=published')).body.items as { borough: { slug: string }; id: string }[];
   expect(list).toHaveLength(4);
@@ -165,6 +169,19 @@ test('seed-demo adds demo logins and is safe to run twice', async () => {
   const camden = list.find((t) => t.borough.slug === 'camden')!;
   const qa = (await agent.get(`/api/v1/tenders/${camden.id}/clarifications`)).body;
   expect(JSON.stringify(qa)).toContain('Could a group of volunteers bid for the home library service on its own?');
+  const officer = supertest.agent(`http://127.0.0.1:${port}`);
+  const officerToken = (await officer.get('/api/v1/auth/session')).body.csrfToken as string;
+  await officer
+    .post('/api/v1/auth/login')
+    .set('X-CSRF-Token', officerToken)
+    .send({ email: 'officer@camden.example.org', password: 'library demo 2026' })
+    .expect(200);
+  const counts = (await officer.get(`/api/v1/tenders/${camden.id}/interests`)).body.counts as {
+    bySector: { interests: number }[];
+    total: number;
+  };
+  expect(counts.total).toBeGreaterThanOrEqual(10);
+  expect(counts.bySector.every((row) => row.interests > 0)).toBe(true);
   const { csrfToken } = (await agent.get('/api/v1/auth/session')).body as { csrfToken: string };
   const login = await agent
     .post('/api/v1/auth/login')

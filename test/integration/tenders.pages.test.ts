@@ -1,5 +1,6 @@
 import supertest from 'supertest';
-import { apiClient, signedInAs, startTestApp, STRONG_PASSWORD, testClock, type TestApp } from '../helpers/app';
+import { csrfFrom, signInThroughForm } from '../helpers/forms';
+import { apiClient, signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
 import { createOfficer, registration, tenderBody } from '../helpers/factories';
 import { elfExecutable, samplePdf } from '../helpers/sample-files';
 
@@ -11,23 +12,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
 
-const csrfFrom = (html: string): string => {
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (!token) throw new Error('no CSRF token on the page');
-  return token;
-};
-
-/** A browser-like client signed in through the sign-in form. */
-async function signInForm(email: string) {
-  const agent = supertest.agent(t.app);
-  const login = await agent.get('/login').expect(200);
-  await agent
-    .post('/login')
-    .type('form')
-    .send({ _csrf: csrfFrom(login.text), email, password: STRONG_PASSWORD })
-    .expect(303);
-  return agent;
-}
+const signInForm = (email: string) => signInThroughForm(t.app, email);
 
 /** GETs a page and posts its form back with the given fields. */
 async function submit(agent: supertest.Agent, page: string, action: string, fields: Record<string, string>) {

@@ -1,0 +1,40 @@
+import { Router } from 'express';
+import { requireRole } from '../auth';
+import { NotFoundError } from '../platform/errors';
+import { parseInput } from '../platform/validation';
+import { expressInterestSchema, interestFiltersSchema } from './interests.schemas';
+import type { InterestsService } from './interests.service';
+
+/** Expressions of interest: `/api/v1/tenders/:id/interests…`. */
+export function interestsApi(interests: InterestsService): Router {
+  const router = Router();
+
+  router.post('/tenders/:id/interests', requireRole('supplier'), async (req, res) => {
+    const input = parseInput(expressInterestSchema, req.body);
+    res.status(201).json(await interests.express(String(req.params.id), input, req.user!));
+  });
+
+  router.get('/tenders/:id/interests/mine', requireRole('supplier'), async (req, res) => {
+    const mine = await interests.mine(String(req.params.id), req.user!);
+    if (!mine) throw new NotFoundError('Your organisation has not expressed interest in this exercise');
+    res.json(mine);
+  });
+
+  router.delete('/tenders/:id/interests/mine', requireRole('supplier'), async (req, res) => {
+    await interests.withdraw(String(req.params.id), req.user!);
+    res.status(204).end();
+  });
+
+  router.get('/tenders/:id/interests', requireRole('officer'), async (req, res) => {
+    const filters = parseInput(interestFiltersSchema, req.query);
+    const id = String(req.params.id);
+    const items = await interests.listForOfficer(id, filters, req.user!);
+    res.json({ items, counts: await interests.counts(id, req.user!) });
+  });
+
+  router.get('/tenders/:id/partners', requireRole('supplier'), async (req, res) => {
+    res.json({ items: await interests.partners(String(req.params.id), req.user!) });
+  });
+
+  return router;
+}

@@ -1,0 +1,166 @@
+import { Router, type Request, type Response } from 'express';
+import { requireRole, type PublicUser } from '../auth';
+import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
+import { errorSummary, fieldErrors } from '../platform/validation';
+import { STATUS_LABELS, type Tender, type TendersService } from '../tenders';
+import { HEARD_VIA, HEARD_VIA_LABELS } from './interest.model';
+import { expressInterestSchema, interestFiltersSchema } from './interests.schemas';
+import type { InterestsService } from './interests.service';
+import { SECTORS, SECTOR_LABELS, SIZES, SIZE_LABELS, THIRD_SECTOR } from './sectors';
+
+type FormBody = Record<string, unknown>;
+
+function asList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return typeof value === 'string' && value !== '' ? [value] : [];
+}
+
+const yesNo = (value: unknown): boolean | undefined => (value === 'yes' ? true : value === 'no' ? false : undefined);
+
+/** The interest form's fields in the JSON API's shape, so one schema checks both. */
+function interestFromForm(body: FormBody): { input: Record<string, unknown>; formErrors: FieldErrors } {
+  const formErrors: FieldErrors = {};
+  const consortium = yesNo(body.consortium);
+  const willingToPartner = yesNo(body.willingToPartner);
+  if (consortium === undefined) formErrors.consortium = 'Say whether you might bid as part of a group of organisations';
+  if (willingToPartner === undefined) formErrors.willingToPartner = 'Say whether other interested organisations may contact you';
+  if (!body.heardVia) formErrors.heardVia = 'Say how you heard about this exercise';
+  return {
+    input: {
+      lotIds: asList(body.lotIds),
+      contactName: body.contactName,
+      contactEmail: body.contactEmail,
+      consortium: consortium ?? false,
+      willingToPartner: willingToPartner ?? false,
+      heardVia: body.heardVia,
+      heardViaOther: typeof body.heardViaOther === 'string' ? body.heardViaOther : '',
+    },
+    formErrors,
+  };
+}
+
+const heardViaItems = HEARD_VIA.map((value) => ({ value, text: HEARD_VIA_LABELS[value] }));
+
+/** Pages for expressions of interest: the supplier's form and withdrawal, the officer's list, the partner finder. */
+export function interestsPages(interests: InterestsService, tenders: TendersService): Router {
+  const router = Router();
+
+  const renderForm = (res: Response, status: number, tender: Tender, values: FormBody, errors?: FieldErrors) =>
+    res.status(status).render('suppliers/views/interest.njk', {
+      tender,
+      values,
+      errors,
+      errorList: errors ? errorSummary(errors) : undefined,
+      heardViaItems,
+    });
+
+  router.get('/tenders/:id/interest', requireRole('supplier'), async (req, res) => {
+    const id = String(req.params.id);
+    const tender = await tenders.get(id, req.user);
+    const mine = await interests.mine(id, req.user!);
+    if (mine) {
+      return res.render('suppliers/views/interest-mine.njk', {
+        tender,
+        interest: mine,
+        lotTitles: Object.fromEntries(tender.lots.map((l) => [l.id, l.title])),
+        heardViaLabels: HEARD_VIA_LABELS,
+        canWithdraw: mine.status === 'active' && tender.status === 'published',
+      });
+    }
+    const open = tender.status === 'published' && tenders.now() <= new Date(tender.eoiDeadline);
+    if (!open) return res.status(409).render('suppliers/views/interest-closed.njk', { tender });
+    const user = req.user!;
+    renderForm(res, 200, tender, { contactName: user.name, contactEmail: user.email });
+  });
+
+  router.post('/tenders/:id/interest', requireRole('supplier'), async (req, res) => {
+    const id = String(req.params.id);
+    const tender = await tenders.get(id, req.user);
+    const body = req.body as FormBody;
+    const { input, formErrors } = interestFromForm(body);
+    if (tender.lots.length && !(input.lotIds as string[]).length) formErrors.lotIds = 'Choose at least one part you are interested in';
+    try {
+      const parsed = expressInterestSchema.safeParse(input);
+      const problems = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...formErrors };
+      if (!parsed.success || Object.keys(problems).length) throw new ValidationError(problems);
+      await interests.express(id, parsed.data, req.user!);
+      req.session.flash = 'Thank you. The council can now see that your organisation is interested.';
+      res.redirect(303, `/tenders/${id}/interest`);
+    } catch (err) {
+      if (err instanceof ValidationError) return renderForm(res, 422, tender, body, err.fields);
+      // A second submission of the form (say, a double click) just shows the interest already recorded.
+      if (err instanceof AppError && err.code === 'duplicate') return res.redirect(303, `/tenders/${id}/interest`);
+      if (err instanceof AppError && err.status === 409) {
+        return res.status(409).render('suppliers/views/interest-closed.njk', { tender, message: err.message });
+      }
+      throw err;
+    }
+  });
+
+  router.get('/tenders/:id/interest/withdraw', requireRole('supplier'), async (req, res) => {
+    const id = String(req.params.id);
+    const tender = await tenders.get(id, req.user);
+    const mine = await interests.mine(id, req.user!);
+    if (!mine || mine.status !== 'active') return res.redirect(303, `/tenders/${id}/interest`);
+    res.render('suppliers/views/interest-withdraw.njk', { tender });
+  });
+
+  router.post('/tenders/:id/interest/withdraw', requireRole('supplier'), async (req, res) => {
+    const id = String(req.params.id);
+    await interests.withdraw(id, req.user!);
+    req.session.flash = 'Your organisation’s interest is withdrawn. The council keeps a record that you were interested.';
+    res.redirect(303, `/tenders/${id}`);
+  });
+
+  router.get('/tenders/:id/interests', requireRole('officer'), async (req: Request, res) => {
+    const id = String(req.params.id);
+    const tender = tenders.toApi(await tenders.findOwn(id, req.user!), req.user);
+    const parsed = interestFiltersSchema.safeParse(req.query);
+    const filters = parsed.success ? parsed.data : {};
+    res.render('suppliers/views/interests.njk', {
+      tender,
+      items: await interests.listForOfficer(id, filters, req.user!),
+      counts: await interests.counts(id, req.user!),
+      filters,
+      filterErrors: parsed.success ? undefined : fieldErrors(parsed.error),
+      sectors: SECTORS,
+      sectorLabels: SECTOR_LABELS,
+      thirdSector: THIRD_SECTOR,
+      sizes: SIZES,
+      sizeLabels: SIZE_LABELS,
+      lotTitles: Object.fromEntries(tender.lots.map((l) => [l.id, l.title])),
+      heardViaLabels: HEARD_VIA_LABELS,
+      statusLabels: STATUS_LABELS,
+    });
+  });
+
+  router.get('/tenders/:id/partners', requireRole('supplier'), async (req, res) => {
+    const id = String(req.params.id);
+    const tender = await tenders.get(id, req.user);
+    try {
+      const partners = await interests.partners(id, req.user!);
+      res.render('suppliers/views/partners.njk', {
+        tender,
+        partners,
+        sectorLabels: SECTOR_LABELS,
+        lotTitles: Object.fromEntries(tender.lots.map((l) => [l.id, l.title])),
+      });
+    } catch (err) {
+      if (err instanceof AppError && err.status === 403) {
+        return res.status(403).render('suppliers/views/partners.njk', { tender, notOptedIn: true });
+      }
+      throw err;
+    }
+  });
+
+  return router;
+}
+
+/** What the exercise page shows about interests: the supplier's own, or the officer's count. */
+export async function interestOnExercise(interests: InterestsService, tender: Tender, user: PublicUser | undefined) {
+  if (user?.role === 'supplier') return { myInterest: await interests.mine(tender.id, user) };
+  if (user?.role === 'officer' && user.borough?.id === tender.borough.id) {
+    return { interestCounts: await interests.counts(tender.id, user) };
+  }
+  return {};
+}

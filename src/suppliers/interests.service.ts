@@ -1,0 +1,260 @@
+import mongoose, { Types, type Connection } from 'mongoose';
+import type { PublicUser } from '../auth';
+import { isDuplicateKey } from '../db/connection';
+import type { AuditLog } from '../platform/audit';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
+import type { Actor, TendersService } from '../tenders';
+import { interestModel, type InterestModel, type InterestRecord, type InterestStatus } from './interest.model';
+import type { ExpressInterestInput, InterestFilters } from './interests.schemas';
+import { SECTORS, THIRD_SECTOR, type OrganisationSize, type Sector } from './sectors';
+import type { SuppliersService } from './suppliers.service';
+
+export interface Interest {
+  id: string;
+  tenderId: string;
+  organisation: { id: string; name: string; sector: Sector; size: string };
+  lotIds: string[];
+  contactName: string;
+  contactEmail: string;
+  consortium: boolean;
+  willingToPartner: boolean;
+  heardVia: string;
+  heardViaOther: string;
+  status: InterestStatus;
+  createdAt: string;
+  withdrawnAt: string | null;
+}
+
+/** What officers see: the interest with the organisation's sector-check warnings. */
+export interface OfficerInterest extends Interest {
+  sectorWarnings: string[];
+}
+
+export interface SectorCount {
+  sector: Sector;
+  interests: number;
+}
+
+export interface InterestCounts {
+  bySector: SectorCount[];
+  thirdSector: number;
+  otherSectors: number;
+  total: number;
+  withdrawn: number;
+}
+
+/** An exercise the organisation is interested in, for its dashboard. */
+export interface MyInterest {
+  interest: Interest;
+  tender: {
+    id: string;
+    title: string;
+    reference: string;
+    status: string;
+    borough: string;
+    eoiDeadline: string;
+    questionnaireDeadline: string;
+  };
+}
+
+export interface Partner {
+  organisationId: string;
+  name: string;
+  sector: Sector;
+  lotIds: string[];
+  contactName: string;
+  contactEmail: string;
+}
+
+export class InterestsService {
+  readonly interests: InterestModel;
+
+  constructor(
+    conn: Connection,
+    private readonly tenders: TendersService,
+    private readonly suppliers: SuppliersService,
+    private readonly audit: AuditLog,
+  ) {
+    this.interests = interestModel(conn);
+    // Interests carry the organisation's sector and size for counting; they follow profile changes.
+    suppliers.onUpdated(async (org) => {
+      await this.interests.updateMany({ organisation: new Types.ObjectId(org.id) }, { $set: { sector: org.sector, size: org.size } });
+    });
+  }
+
+  private toView(i: InterestRecord, name: string): Interest {
+    return {
+      id: i._id.toString(),
+      tenderId: i.tender.toString(),
+      organisation: { id: i.organisation.toString(), name, sector: i.sector, size: i.size },
+      lotIds: [...i.lotIds],
+      contactName: i.contactName,
+      contactEmail: i.contactEmail,
+      consortium: i.consortium,
+      willingToPartner: i.willingToPartner,
+      heardVia: i.heardVia,
+      heardViaOther: i.heardViaOther,
+      status: i.status,
+      createdAt: i.createdAt.toISOString(),
+      withdrawnAt: i.withdrawnAt ? i.withdrawnAt.toISOString() : null,
+    };
+  }
+
+  private organisationOf(actor: PublicUser): Types.ObjectId {
+    if (actor.role !== 'supplier' || !actor.organisationId) throw new NotFoundError();
+    return new Types.ObjectId(actor.organisationId);
+  }
+
+  /** A supplier's organisation says it is interested. One per organisation per exercise; 409 after the deadline. */
+  async express(tenderId: string, input: ExpressInterestInput, actor: PublicUser): Promise<Interest> {
+    const organisation = this.organisationOf(actor);
+    const tender = await this.tenders.findVisible(tenderId, actor);
+    if (tender.status !== 'published') {
+      throw new ConflictError('not_open', 'This exercise is not open for expressions of interest');
+    }
+    const now = this.tenders.now();
+    if (now > tender.eoiDeadline) throw new ConflictError('deadline_passed', 'The deadline for expressions of interest has passed');
+    const lotIds = tender.lots.map((l) => l.lotId);
+    const unknown = input.lotIds.filter((id) => !lotIds.includes(id));
+    if (unknown.length) throw new ValidationError({ lotIds: `Choose lots of this exercise: ${unknown.join(', ')} is not one of them` });
+    if (lotIds.length && !input.lotIds.length) throw new ValidationError({ lotIds: 'Choose at least one lot you are interested in' });
+    const org = await this.suppliers.getOrganisation(organisation.toString());
+    if (await this.interests.exists({ tender: tender._id, organisation })) throw this.duplicate();
+    try {
+      const doc = await this.interests.create({
+        ...input,
+        heardViaOther: input.heardVia === 'other' ? input.heardViaOther : '',
+        tender: tender._id,
+        borough: tender.borough,
+        organisation,
+        sector: org.sector,
+        size: org.size as OrganisationSize,
+        status: 'active',
+        createdBy: actor.id,
+        createdAt: now,
+      });
+      return this.toView(doc, org.name);
+    } catch (err) {
+      if (isDuplicateKey(err)) throw this.duplicate();
+      throw err;
+    }
+  }
+
+  private duplicate(): ConflictError {
+    return new ConflictError('duplicate', 'Your organisation has already expressed interest in this exercise');
+  }
+
+  /** The organisation's own interest in an exercise, or null. */
+  async mine(tenderId: string, actor: PublicUser): Promise<Interest | null> {
+    const organisation = this.organisationOf(actor);
+    const tender = await this.tenders.findVisible(tenderId, actor);
+    const doc = await this.interests.findOne({ tender: tender._id, organisation }).lean();
+    if (!doc) return null;
+    const org = await this.suppliers.getOrganisation(organisation.toString());
+    return this.toView(doc as InterestRecord, org.name);
+  }
+
+  /** Withdraws the organisation's interest; the record stays, marked withdrawn. */
+  async withdraw(tenderId: string, actor: PublicUser): Promise<void> {
+    const organisation = this.organisationOf(actor);
+    const tender = await this.tenders.findVisible(tenderId, actor);
+    const updated = await this.interests.findOneAndUpdate(
+      { tender: tender._id, organisation, status: 'active' },
+      { $set: { status: 'withdrawn', withdrawnAt: this.tenders.now(), withdrawnBy: actor.id } },
+      { returnDocument: 'after' },
+    );
+    if (!updated) throw new NotFoundError('Your organisation has no interest in this exercise to withdraw');
+  }
+
+  /** Every interest in one of the officer's own exercises, with filters; another borough's exercise is 404. */
+  async listForOfficer(tenderId: string, filters: InterestFilters, actor: PublicUser): Promise<OfficerInterest[]> {
+    const tender = await this.tenders.findOwn(tenderId, actor);
+    const query: Record<string, unknown> = { tender: tender._id, borough: tender.borough };
+    if (filters.sector) query.sector = filters.sector;
+    if (filters.size) query.size = filters.size;
+    if (filters.status) query.status = filters.status;
+    if (filters.lot) query.lotIds = filters.lot;
+    const docs = (await this.interests.find(query).sort({ createdAt: 1 }).lean()) as InterestRecord[];
+    const orgs = await this.suppliers.byIds(docs.map((d) => d.organisation.toString()));
+    const items = docs.map((d) => {
+      const org = orgs.get(d.organisation.toString());
+      return { ...this.toView(d, org?.name ?? ''), sectorWarnings: org?.sectorWarnings ?? [] };
+    });
+    return filters.sectorCheck === 'warning' ? items.filter((i) => i.sectorWarnings.length > 0) : items;
+  }
+
+  /** Interests not withdrawn, by sector, with the third-sector roll-up. */
+  async counts(tenderId: string, actor: PublicUser): Promise<InterestCounts> {
+    const tender = await this.tenders.findOwn(tenderId, actor);
+    const docs = await this.interests.find({ tender: tender._id }, { sector: 1, status: 1 }).lean();
+    const active = docs.filter((d) => d.status === 'active');
+    const bySector = SECTORS.map((sector) => ({ sector, interests: active.filter((d) => d.sector === sector).length }));
+    const thirdSector = bySector.filter((s) => THIRD_SECTOR.includes(s.sector)).reduce((sum, s) => sum + s.interests, 0);
+    return {
+      bySector,
+      thirdSector,
+      otherSectors: active.length - thirdSector,
+      total: active.length,
+      withdrawn: docs.length - active.length,
+    };
+  }
+
+  /**
+   * Organisations that opted in to partnering on this exercise, for a supplier whose own organisation
+   * opted in too. Nobody else is listed, and nobody else may look.
+   */
+  async partners(tenderId: string, actor: PublicUser): Promise<Partner[]> {
+    const organisation = this.organisationOf(actor);
+    const tender = await this.tenders.findVisible(tenderId, actor);
+    const own = await this.interests.findOne({ tender: tender._id, organisation, status: 'active' }).lean();
+    if (!own?.willingToPartner) {
+      throw new ForbiddenError('not_opted_in', 'Only organisations that are interested and willing to partner can see each other');
+    }
+    const docs = (await this.interests
+      .find({ tender: tender._id, status: 'active', willingToPartner: true, organisation: mongoose.trusted({ $ne: organisation }) })
+      .sort({ createdAt: 1 })
+      .lean()) as InterestRecord[];
+    const orgs = await this.suppliers.byIds(docs.map((d) => d.organisation.toString()));
+    return docs.map((d) => ({
+      organisationId: d.organisation.toString(),
+      name: orgs.get(d.organisation.toString())?.name ?? '',
+      sector: d.sector,
+      lotIds: [...d.lotIds],
+      contactName: d.contactName,
+      contactEmail: d.contactEmail,
+    }));
+  }
+
+  /** Organisations with an interest that is not withdrawn: they hear about published answers. */
+  async interestedOrganisations(tenderId: string): Promise<string[]> {
+    if (!Types.ObjectId.isValid(tenderId)) return [];
+    const ids = await this.interests.distinct('organisation', { tender: new Types.ObjectId(tenderId), status: 'active' });
+    return ids.map(String);
+  }
+
+  /** The organisation's interests with their exercises, newest first, for its dashboard. */
+  async forOrganisation(actor: PublicUser): Promise<MyInterest[]> {
+    const organisation = this.organisationOf(actor);
+    const docs = (await this.interests.find({ organisation }).sort({ createdAt: -1 }).limit(100).lean()) as InterestRecord[];
+    const org = await this.suppliers.getOrganisation(organisation.toString());
+    const out: MyInterest[] = [];
+    for (const d of docs) {
+      const t = await this.tenders.tenders.findById(d.tender).lean();
+      if (!t) continue;
+      const view = this.tenders.toApi(t, actor as Actor);
+      out.push({
+        interest: this.toView(d, org.name),
+        tender: {
+          id: view.id,
+          title: view.title,
+          reference: view.reference,
+          status: view.status,
+          borough: view.borough.name,
+          eoiDeadline: view.eoiDeadline,
+          questionnaireDeadline: view.questionnaireDeadline,
+        },
+      });
+    }
+    return out;
+  }
+}

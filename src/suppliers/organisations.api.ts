@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import { boroughSlugs, requireRole } from '../auth';
+import { NotFoundError } from '../platform/errors';
+import { parseInput } from '../platform/validation';
+import { organisationInputSchema } from './suppliers.schemas';
+import type { SuppliersService } from './suppliers.service';
+
+/** A supplier's own organisation profile: `/api/v1/organisations/mine`. */
+export function organisationsApi(suppliers: SuppliersService): Router {
+  const router = Router();
+  const schema = organisationInputSchema(boroughSlugs);
+
+  const mine = (organisationId: string | null | undefined): string => {
+    if (!organisationId) throw new NotFoundError('Organisation not found');
+    return organisationId;
+  };
+
+  router.get('/organisations/mine', requireRole('supplier'), async (req, res) => {
+    res.json(await suppliers.getOrganisation(mine(req.user!.organisationId)));
+  });
+
+  router.put('/organisations/mine', requireRole('supplier'), async (req, res) => {
+    const input = parseInput(schema, req.body);
+    res.json(await suppliers.updateOrganisation(mine(req.user!.organisationId), input));
+  });
+
+  return router;
+}

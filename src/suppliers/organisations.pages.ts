@@ -1,0 +1,180 @@
+import { Router, type Request, type Response } from 'express';
+import { allowAnyone, boroughSlugs, requireRole, signInUser, type AuthService } from '../auth';
+import { AppError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
+import { acceptInvitationSchema, inviteSchema } from './invitations.schemas';
+import type { InvitationsService, NewInvitation } from './invitations.service';
+import {
+  describeOrganisation,
+  formFromOrganisation,
+  legalFormItems,
+  organisationFormErrors,
+  organisationFromForm,
+  registerItems,
+  sectorItems,
+  sizeItems,
+  turnoverItems,
+} from './organisation.form';
+import { legalFormMismatch, organisationInputSchema } from './suppliers.schemas';
+import { LEGAL_FORM_KEYS, SECTORS, type LegalFormKey, type Sector } from './sectors';
+import type { SuppliersService } from './suppliers.service';
+
+type FormBody = Record<string, unknown>;
+
+function flash(req: Request, message: string): void {
+  req.session.flash = message;
+}
+
+function organisationOf(req: Request): string {
+  const id = req.user?.organisationId;
+  if (!id) throw new NotFoundError('Organisation not found');
+  return id;
+}
+
+/** A supplier's own organisation: its profile, the form to change it, and colleagues; and accepting an invitation. */
+export function organisationPages(suppliers: SuppliersService, invitations: InvitationsService, auth: AuthService): Router {
+  const router = Router();
+  const schema = organisationInputSchema(boroughSlugs);
+  const boroughName = (slug: string) => auth.boroughBySlug(slug)?.name ?? slug;
+
+  router.get('/organisation', requireRole('supplier'), async (req, res) => {
+    const organisation = await suppliers.getOrganisation(organisationOf(req));
+    res.render('suppliers/views/organisation.njk', { organisation, described: describeOrganisation(organisation, boroughName) });
+  });
+
+  const renderEdit = (res: Response, status: number, values: FormBody, errors?: FieldErrors) => {
+    res.status(status).render('suppliers/views/organisation-edit.njk', {
+      values: { ...values, areas: Array.isArray(values.areas) ? values.areas : [] },
+      errors,
+      errorList: errors ? errorSummary(errors) : undefined,
+      sectors: sectorItems(),
+      legalForms: legalFormItems(typeof values.sector === 'string' ? values.sector : undefined).filter((i) => 'value' in i),
+      sizes: sizeItems(),
+      registers: registerItems(),
+      turnoverBands: turnoverItems(),
+      boroughs: auth.listBoroughs().map((b) => ({ value: b.slug, text: b.name })),
+    });
+  };
+
+  /** The schema's checks, plus the legal form against the sector even when other fields are wrong, so every problem shows at once. */
+  const checkProfile = (input: Record<string, unknown>) => {
+    const parsed = schema.safeParse(input);
+    if (parsed.success) return parsed.data;
+    const problems = fieldErrors(parsed.error);
+    const { sector, legalForm } = input;
+    if (
+      !problems.legalForm &&
+      (SECTORS as readonly unknown[]).includes(sector) &&
+      (LEGAL_FORM_KEYS as readonly unknown[]).includes(legalForm)
+    ) {
+      const mismatch = legalFormMismatch(sector as Sector, legalForm as LegalFormKey);
+      if (mismatch) problems.legalForm = mismatch;
+    }
+    throw new ValidationError(problems);
+  };
+
+  router.get('/organisation/edit', requireRole('supplier'), async (req, res) => {
+    renderEdit(res, 200, formFromOrganisation(await suppliers.getOrganisation(organisationOf(req))));
+  });
+
+  router.post('/organisation/edit', requireRole('supplier'), async (req, res) => {
+    const id = organisationOf(req);
+    const body = req.body as FormBody;
+    const input = organisationFromForm(body);
+    try {
+      const organisation = await suppliers.updateOrganisation(id, checkProfile(input));
+      flash(
+        req,
+        organisation.sectorWarnings.length
+          ? 'Your organisation’s details are saved. Please check the note about your sector.'
+          : 'Your organisation’s details are saved.',
+      );
+      res.redirect(303, '/organisation');
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        const identifiers = input.identifiers as { scheme: string }[];
+        return renderEdit(
+          res,
+          422,
+          { ...body, areas: input.areas, registers: identifiers.map((i) => i.scheme) },
+          organisationFormErrors(err.fields ?? {}, identifiers),
+        );
+      }
+      throw err;
+    }
+  });
+
+  const renderColleagues = async (
+    req: Request,
+    res: Response,
+    status: number,
+    opts: { values?: FormBody; errors?: FieldErrors; invited?: NewInvitation } = {},
+  ) => {
+    const organisationId = organisationOf(req);
+    const [organisation, users, pending] = await Promise.all([
+      suppliers.getOrganisation(organisationId),
+      auth.listOrganisationUsers(organisationId),
+      invitations.listPending(organisationId),
+    ]);
+    res.status(status).render('suppliers/views/colleagues.njk', {
+      organisation,
+      users,
+      pending,
+      values: opts.values ?? {},
+      errors: opts.errors,
+      errorList: opts.errors ? errorSummary(opts.errors) : undefined,
+      invited: opts.invited,
+      // Shown to the inviter only, to pass on by hand when email is not set up.
+      invitedUrl: opts.invited ? `${req.protocol}://${req.get('host') ?? 'localhost'}${opts.invited.link}` : undefined,
+    });
+  };
+
+  router.get('/organisation/colleagues', requireRole('supplier'), async (req, res) => {
+    await renderColleagues(req, res, 200);
+  });
+
+  router.post('/organisation/colleagues', requireRole('supplier'), async (req, res) => {
+    const body = req.body as FormBody;
+    try {
+      const invited = await invitations.invite(parseInput(inviteSchema, body), req.user!);
+      await renderColleagues(req, res, 201, { invited });
+    } catch (err) {
+      if (err instanceof AppError && (err.status === 422 || err.status === 409)) {
+        return renderColleagues(req, res, err.status, { values: body, errors: err.fields ?? { email: err.message } });
+      }
+      throw err;
+    }
+  });
+
+  const renderAccept = async (res: Response, token: string, status: number, values: FormBody, errors?: FieldErrors) => {
+    const invitation = await invitations.findLive(token);
+    res.status(status).render('suppliers/views/invitation.njk', {
+      invitation,
+      token,
+      values: { name: values.name ?? invitation.name },
+      errors,
+      errorList: errors ? errorSummary(errors) : undefined,
+    });
+  };
+
+  router.get('/invitations/:token', allowAnyone(), async (req, res) => {
+    await renderAccept(res, String(req.params.token), 200, {});
+  });
+
+  router.post('/invitations/:token', allowAnyone(), async (req, res) => {
+    const token = String(req.params.token);
+    const body = req.body as FormBody;
+    try {
+      const invitation = await invitations.findLive(token);
+      const user = await invitations.accept(parseInput(acceptInvitationSchema, { token, name: body.name, password: body.password }));
+      await signInUser(req, user);
+      flash(req, `Your account is created and you have joined ${invitation.organisationName}.`);
+      res.redirect(303, '/dashboard');
+    } catch (err) {
+      if (err instanceof ValidationError) return renderAccept(res, token, 422, body, err.fields);
+      throw err;
+    }
+  });
+
+  return router;
+}
