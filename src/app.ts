@@ -12,6 +12,7 @@ import { cspNonce, noStore, securityHeaders } from './platform/security';
 import { saveSessionBeforeRedirect, sessions } from './platform/session';
 import { govukAssets, setUpViews } from './platform/views';
 import type { Services } from './services';
+import { questionnairesApi } from './questionnaires';
 import { invitationsApi, organisationPages, organisationsApi } from './suppliers';
 import { SECTOR_LABELS, interestOnExercise, interestsApi, interestsPages } from './suppliers';
 import { clarificationsApi, officerDashboard, tendersApi, tendersPages } from './tenders';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', organisationsApi(deps.suppliers));
   app.use('/api/v1', invitationsApi(deps.invitations, auth));
   app.use('/api/v1', interestsApi(deps.interests));
+  app.use('/api/v1', questionnairesApi(deps.questionnaires, deps.files));
   app.get('/', allowAnyone(), (_req, res) => res.render('platform/views/home.njk'));
   const panels: DashboardPanel[] = [
     async (user) => (user.role === 'officer' ? officerDashboard(deps.tenders, user) : {}),

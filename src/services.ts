@@ -8,6 +8,7 @@ import { InterestsService, SuppliersService } from './suppliers';
 import { Notifier } from './platform/notifications';
 import { InvitationsService, type InvitationsServiceOptions } from './suppliers';
 import { ClarificationsService, TendersService, type TendersServiceOptions } from './tenders';
+import { QuestionnairesService, type QuestionnairesServiceOptions } from './questionnaires';
 
 export interface Services {
   audit: AuditLog;
@@ -18,6 +19,7 @@ export interface Services {
   interests: InterestsService;
   notifier: Notifier;
   invitations: InvitationsService;
+  questionnaires: QuestionnairesService;
   files: FileStore;
 }
 
@@ -27,6 +29,8 @@ export interface ServiceOptions {
   tenders?: TendersServiceOptions;
   /** A clock for invitation expiry, for tests. */
   invitations?: InvitationsServiceOptions;
+  /** A clock for questionnaire deadlines and receipts, for tests. */
+  questionnaires?: QuestionnairesServiceOptions;
   /** Where uploads are kept; local disk under ./uploads unless given. */
   storage?: Pick<Config, 'uploadStore' | 'uploadDir'>;
 }
@@ -42,7 +46,8 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
   const interests = new InterestsService(conn, tenders, suppliers, audit);
   clarifications.addInterestSource((tenderId) => interests.interestedOrganisations(tenderId));
   const invitations = new InvitationsService(conn, auth, suppliers, notifier, opts.invitations);
+  const questionnaires = new QuestionnairesService(conn, tenders, interests, suppliers, files, audit, opts.questionnaires);
   await auth.loadBoroughs();
   await Promise.all(Object.values(conn.models).map((model) => model.init()));
-  return { audit, auth, suppliers, tenders, clarifications, interests, notifier, files, invitations };
+  return { audit, auth, suppliers, tenders, clarifications, interests, notifier, files, invitations, questionnaires };
 }

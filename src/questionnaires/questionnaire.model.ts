@@ -1,0 +1,91 @@
+import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
+
+/** One questionnaire per exercise; its definition is the checked, normalised builder input. */
+const questionnaireSchema = new Schema(
+  {
+    tender: { type: Schema.Types.ObjectId, required: true, unique: true },
+    borough: { type: Schema.Types.ObjectId, required: true },
+    template: { type: String, default: null },
+    /** QuestionnaireDefinition, stored as checked by questionnaireInputSchema. */
+    definition: { type: Schema.Types.Mixed, required: true },
+    updatedBy: { type: String, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+
+export type QuestionnaireRecord = InferSchemaType<typeof questionnaireSchema> & { _id: Types.ObjectId };
+const buildQuestionnaire = (conn: Connection) => conn.model('Questionnaire', questionnaireSchema);
+export type QuestionnaireModel = ReturnType<typeof buildQuestionnaire>;
+
+export function questionnaireModel(conn: Connection): QuestionnaireModel {
+  return (conn.models.Questionnaire as QuestionnaireModel | undefined) ?? buildQuestionnaire(conn);
+}
+
+const revisionSchema = new Schema(
+  {
+    answers: { type: Schema.Types.Mixed, required: true },
+    receivedAt: { type: Date, required: true },
+    sha256: { type: String, required: true },
+    idempotencyKey: { type: String, default: null },
+    submittedBy: { type: String, required: true },
+  },
+  { _id: false, minimize: false },
+);
+
+/**
+ * One response per organisation per exercise. `answers` is the working draft; `revisions` keeps every
+ * submission (the last one is the response that counts) with its receipt.
+ */
+const responseSchema = new Schema(
+  {
+    tender: { type: Schema.Types.ObjectId, required: true },
+    borough: { type: Schema.Types.ObjectId, required: true },
+    organisation: { type: Schema.Types.ObjectId, required: true },
+    answers: { type: Schema.Types.Mixed, default: {} },
+    status: { type: String, enum: ['draft', 'submitted'], default: 'draft' },
+    revisions: { type: [revisionSchema], default: [] },
+    /** Set when an officer typed in answers given by phone, at an event or by email. */
+    recordedBy: {
+      type: new Schema({ userId: String, name: String, method: String, note: String, at: Date }, { _id: false }),
+      default: null,
+    },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+responseSchema.index({ tender: 1, organisation: 1 }, { unique: true });
+
+export type ResponseRecord = InferSchemaType<typeof responseSchema> & { _id: Types.ObjectId };
+const buildResponse = (conn: Connection) => conn.model('QuestionnaireResponse', responseSchema);
+export type ResponseModel = ReturnType<typeof buildResponse>;
+
+export function responseModel(conn: Connection): ResponseModel {
+  return (conn.models.QuestionnaireResponse as ResponseModel | undefined) ?? buildResponse(conn);
+}
+
+/** Files attached to answers: stored through the file store, owned by one organisation and exercise. */
+const responseFileSchema = new Schema(
+  {
+    tender: { type: Schema.Types.ObjectId, required: true },
+    organisation: { type: Schema.Types.ObjectId, required: true },
+    storageKey: { type: String, required: true },
+    filename: { type: String, required: true },
+    contentType: { type: String, required: true },
+    size: { type: Number, required: true },
+    sha256: { type: String, required: true },
+    uploadedBy: { type: String, required: true },
+    uploadedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+responseFileSchema.index({ tender: 1, organisation: 1 });
+
+export type ResponseFileRecord = InferSchemaType<typeof responseFileSchema> & { _id: Types.ObjectId };
+const buildResponseFile = (conn: Connection) => conn.model('ResponseFile', responseFileSchema);
+export type ResponseFileModel = ReturnType<typeof buildResponseFile>;
+
+export function responseFileModel(conn: Connection): ResponseFileModel {
+  return (conn.models.ResponseFile as ResponseFileModel | undefined) ?? buildResponseFile(conn);
+}

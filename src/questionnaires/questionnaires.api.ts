@@ -1,0 +1,88 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { allowAnyone, requireRole } from '../auth';
+import { sendStoredFile, type FileStore } from '../platform/file-store';
+import { receiveUpload } from '../platform/upload';
+import { parseInput } from '../platform/validation';
+import { questionnaireInputSchema } from './questionnaire.schema';
+import type { QuestionnairesService } from './questionnaires.service';
+import type { Answers } from './types';
+
+const answersBody = z.object({
+  answers: z.record(z.string(), z.unknown(), { message: 'Send the answers as an object of question keys and values' }),
+});
+
+export const recordedResponseSchema = z.object({
+  organisationId: z.string({ message: 'Choose the organisation that answered' }).trim().min(1, 'Choose the organisation that answered'),
+  answers: z.record(z.string(), z.unknown(), { message: 'Send the answers as an object of question keys and values' }),
+  method: z.enum(['phone', 'event', 'email', 'other'], { message: 'Say how the answers were given: phone, event, email or other' }),
+  note: z.string({ message: 'The note must be text' }).trim().max(1000, 'The note must be 1,000 characters or fewer').default(''),
+});
+
+/** Questionnaires and responses: `/api/v1/tenders/:id/questionnaire`, `/response…`, `/responses…`. */
+export function questionnairesApi(questionnaires: QuestionnairesService, files: FileStore): Router {
+  const router = Router();
+
+  router.put('/tenders/:id/questionnaire', requireRole('officer'), async (req, res) => {
+    const definition = parseInput(questionnaireInputSchema, req.body);
+    const body = req.body as { template?: unknown };
+    const template = typeof body.template === 'string' ? body.template : null;
+    res.json(await questionnaires.setQuestionnaire(String(req.params.id), definition, template, req.user!));
+  });
+
+  router.get('/tenders/:id/questionnaire', allowAnyone(), async (req, res) => {
+    res.json(await questionnaires.getQuestionnaire(String(req.params.id), req.user));
+  });
+
+  router.put('/tenders/:id/response', requireRole('supplier'), async (req, res) => {
+    const { answers } = parseInput(answersBody, req.body);
+    res.json(await questionnaires.saveDraft(String(req.params.id), answers as Answers, req.user!));
+  });
+
+  router.get('/tenders/:id/response', requireRole('supplier'), async (req, res) => {
+    res.json(await questionnaires.ownResponse(String(req.params.id), req.user!));
+  });
+
+  router.post('/tenders/:id/response/files', requireRole('supplier'), async (req, res) => {
+    const upload = await receiveUpload(req, res);
+    res.status(201).json(await questionnaires.uploadFile(String(req.params.id), upload, req.user!));
+  });
+
+  router.get('/tenders/:id/response/files/:fileId', requireRole('supplier'), async (req, res) => {
+    const { key, meta } = await questionnaires.ownFile(String(req.params.id), String(req.params.fileId), req.user!);
+    await sendStoredFile(res, files, key, meta);
+  });
+
+  router.post('/tenders/:id/response/submit', requireRole('supplier'), async (req, res) => {
+    const key = req.get('Idempotency-Key');
+    const { receipt } = await questionnaires.submit(String(req.params.id), key, req.user!);
+    res.status(201).json({ receipt });
+  });
+
+  router.get('/tenders/:id/responses', requireRole('officer'), async (req, res) => {
+    res.json({ items: await questionnaires.listResponses(String(req.params.id), req.user!) });
+  });
+
+  router.post('/tenders/:id/responses', requireRole('officer'), async (req, res) => {
+    const input = parseInput(recordedResponseSchema, req.body);
+    res
+      .status(201)
+      .json(await questionnaires.recordResponse(String(req.params.id), { ...input, answers: input.answers as Answers }, req.user!));
+  });
+
+  router.get('/tenders/:id/responses/:responseId', requireRole('officer'), async (req, res) => {
+    res.json(await questionnaires.oneResponse(String(req.params.id), String(req.params.responseId), req.user!));
+  });
+
+  router.get('/tenders/:id/responses/:responseId/files/:fileId', requireRole('officer'), async (req, res) => {
+    const { key, meta } = await questionnaires.officerFile(
+      String(req.params.id),
+      String(req.params.responseId),
+      String(req.params.fileId),
+      req.user!,
+    );
+    await sendStoredFile(res, files, key, meta);
+  });
+
+  return router;
+}
