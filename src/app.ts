@@ -13,6 +13,8 @@ import { saveSessionBeforeRedirect, sessions } from './platform/session';
 import { govukAssets, setUpViews } from './platform/views';
 import type { Services } from './services';
 import { questionnairesApi } from './questionnaires';
+import { builderPages, responsesPages } from './questionnaires';
+import { answerPages } from './questionnaires';
 import { invitationsApi, organisationPages, organisationsApi } from './suppliers';
 import { SECTOR_LABELS, interestOnExercise, interestsApi, interestsPages } from './suppliers';
 import { clarificationsApi, officerDashboard, tendersApi, tendersPages } from './tenders';
@@ -75,7 +77,12 @@ export function createApp(deps: AppDeps): Express {
       user.role === 'supplier' && user.organisationId
         ? {
             organisation: await deps.suppliers.getOrganisation(user.organisationId),
-            myInterests: await deps.interests.forOrganisation(user),
+            myInterests: await Promise.all(
+              (await deps.interests.forOrganisation(user)).map(async (m) => ({
+                ...m,
+                questionnaire: await deps.questionnaires.progressFor(m.tender.id, user.organisationId!),
+              })),
+            ),
             sectorLabels: SECTOR_LABELS,
           }
         : {},
@@ -84,6 +91,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(tendersPages(deps.tenders, deps.clarifications, auth, (tender, user) => interestOnExercise(deps.interests, tender, user)));
   app.use(organisationPages(deps.suppliers, deps.invitations, auth));
   app.use(interestsPages(deps.interests, deps.tenders));
+  app.use(builderPages(deps.questionnaires, deps.tenders));
+  app.use(responsesPages(deps.questionnaires, deps.tenders, deps.interests, deps.files));
+  app.use(answerPages(deps.questionnaires, deps.tenders, deps.files));
 
   // 5. Nothing matched, and the one error handler.
   app.use(notFound);

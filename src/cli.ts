@@ -65,11 +65,12 @@ async function disableUser(args: string[]): Promise<void> {
 
 async function seed(args: string[]): Promise<void> {
   parseArgs({ args, options: {}, strict: true });
-  const { logins, exercisesAdded, organisationsAdded, interestsAdded } = await withServices(seedDemo);
+  const { logins, exercisesAdded, organisationsAdded, interestsAdded, responsesSubmitted, draftsStarted } = await withServices(seedDemo);
   console.log(`Demo data is ready. Every demo user's password is: ${DEMO_PASSWORD}\n`);
   for (const login of logins) console.log(`  ${login.role.padEnd(10)} ${login.email.padEnd(32)} ${login.detail}`);
   console.log(`\nExercises added this time: ${exercisesAdded}. See them at /tenders.`);
   console.log(`Organisations added: ${organisationsAdded}. Expressions of interest added: ${interestsAdded}.`);
+  console.log(`Questionnaire responses submitted: ${responsesSubmitted}. Drafts started: ${draftsStarted}.`);
 }
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {

@@ -2,6 +2,7 @@ import { boroughSlugs } from './auth';
 import { organisationInputSchema, type OrganisationDraft } from './suppliers';
 import type { Services } from './services';
 import { DEMO_ORGANISATIONS } from './demo-organisations';
+import { LIBRARY_SMT_V1, type Answers } from './questionnaires';
 
 /** Everyone in the demo signs in with this password. Demo data is for trying the portal, never for live use. */
 export const DEMO_PASSWORD = 'library demo 2026';
@@ -252,6 +253,103 @@ async function seedInterests({ auth, tenders, interests }: Services): Promise<{ 
   return { organisations, interests: added };
 }
 
+const BARRIERS_BY_SECTOR: Record<string, string[][]> = {
+  private: [['payment_terms', 'tupe_pensions'], ['tupe_pensions'], ['premises_assets', 'it_systems']],
+  public: [['timescales'], ['it_systems', 'timescales'], []],
+  voluntary: [
+    ['bid_writing_capacity', 'contract_size', 'insurance_levels'],
+    ['contract_size', 'tupe_pensions', 'financial_thresholds'],
+    ['bid_writing_capacity', 'timescales', 'track_record'],
+  ],
+  social_enterprise: [
+    ['financial_thresholds', 'contract_size'],
+    ['consortium_complexity', 'payment_terms'],
+    ['tupe_pensions', 'insurance_levels'],
+  ],
+};
+
+/** Plausible answers to the library-smt-v1 questionnaire for a demo organisation. */
+function demoAnswers(sector: string, size: string, i: number): Answers {
+  const small = size === 'micro' || size === 'small';
+  const barriers = BARRIERS_BY_SECTOR[sector]?.[i % 3] ?? [];
+  return {
+    relevant_experience: small
+      ? 'We run reading groups and activities with volunteers in local libraries and community centres.'
+      : 'We manage library and cultural services for several councils, with trained staff and our own systems.',
+    staff_available: { micro: 3, small: 12, medium: 60, large: 250 }[size] ?? 5,
+    volunteers: sector === 'voluntary' || sector === 'social_enterprise',
+    lots_of_interest: small ? ['home_library_service'] : ['branch_libraries', 'whole_service'],
+    likelihood_to_bid: small ? 2 + (i % 2) : 4 + (i % 2),
+    start_within_12_months: !small,
+    preferred_contract_length: small ? '3_to_5_years' : '5_to_10_years',
+    largest_contract_value: { micro: 40000, small: 250000, medium: 2000000, large: 12000000 }[size] ?? 100000,
+    tupe_experience: !small,
+    ...(small ? {} : { pensions_approach: 'We joined the local government pension scheme as an admitted body.' }),
+    barriers,
+    what_would_help: barriers.includes('contract_size')
+      ? 'Smaller lots, or a lot for community-managed libraries.'
+      : barriers.includes('bid_writing_capacity')
+        ? 'A bidder-support session and more time to write a bid.'
+        : 'Earlier information about staff and buildings.',
+    open_to_partnering: sector !== 'private' || i % 2 === 0,
+    attend_event: true,
+  };
+}
+
+/**
+ * Gives the published demo exercises the library-smt-v1 questionnaire and a realistic spread of
+ * responses: most organisations submit, some leave a draft, some do not start. Third-sector
+ * organisations in Hackney mostly stop at a draft, so its analysis shows a weak response.
+ */
+async function seedResponses({ auth, tenders, interests, questionnaires }: Services): Promise<{ submitted: number; drafts: number }> {
+  let submitted = 0;
+  let drafts = 0;
+  const everyone = [...DEMO_SUPPLIERS, ...DEMO_ORGANISATIONS];
+  for (const [b, slug] of DEMO_BOROUGHS.entries()) {
+    const officer = await auth.findByEmail(`officer@${slug}.example.org`);
+    const demo = DEMO_EXERCISES.find((e) => e.borough === slug && e.publish);
+    if (!officer || !demo) continue;
+    const tender = (await tenders.list({ borough: slug, status: 'published' }, officer)).find((t) => t.title === demo.title);
+    if (!tender) continue;
+    if (!(await questionnaires.questionnaires.exists({ tender: tender.id }))) {
+      await questionnaires.setQuestionnaire(tender.id, structuredClone(LIBRARY_SMT_V1), 'library-smt-v1', officer);
+    }
+    for (const [i, org] of everyone.entries()) {
+      const user = await auth.findByEmail(org.email);
+      if (!user?.organisationId) continue;
+      const interest = await interests.mine(tender.id, user);
+      if (!interest || interest.status !== 'active') continue;
+      if (await questionnaires.responses.exists({ tender: tender.id, organisation: user.organisationId })) continue;
+      const thirdSector = interest.organisation.sector === 'voluntary' || interest.organisation.sector === 'social_enterprise';
+      const roll = (i * 7 + b * 3) % 10;
+      const plan =
+        slug === 'hackney' && thirdSector
+          ? roll < 2
+            ? 'submit'
+            : roll < 7
+              ? 'draft'
+              : 'none'
+          : roll < 6
+            ? 'submit'
+            : roll < 8
+              ? 'draft'
+              : 'none';
+      if (plan === 'none') continue;
+      const answers = demoAnswers(interest.organisation.sector, interest.organisation.size, i);
+      if (plan === 'draft') {
+        const { relevant_experience, lots_of_interest, likelihood_to_bid } = answers;
+        await questionnaires.saveDraft(tender.id, { relevant_experience, lots_of_interest, likelihood_to_bid } as Answers, user);
+        drafts += 1;
+        continue;
+      }
+      await questionnaires.saveDraft(tender.id, answers, user);
+      await questionnaires.submit(tender.id, `demo-${slug}-${user.organisationId}`, user);
+      submitted += 1;
+    }
+  }
+  return { submitted, drafts };
+}
+
 export interface DemoLogin {
   role: string;
   email: string;
@@ -264,6 +362,8 @@ export interface DemoSummary {
   exercisesAdded: number;
   organisationsAdded: number;
   interestsAdded: number;
+  responsesSubmitted: number;
+  draftsStarted: number;
 }
 
 export async function seedDemo(services: Services): Promise<DemoSummary> {
@@ -307,5 +407,13 @@ export async function seedDemo(services: Services): Promise<DemoSummary> {
   }
   const exercisesAdded = await seedExercises(services);
   const seeded = await seedInterests(services);
-  return { logins, exercisesAdded, organisationsAdded: seeded.organisations, interestsAdded: seeded.interests };
+  const responses = await seedResponses(services);
+  return {
+    logins,
+    exercisesAdded,
+    organisationsAdded: seeded.organisations,
+    interestsAdded: seeded.interests,
+    responsesSubmitted: responses.submitted,
+    draftsStarted: responses.drafts,
+  };
 }

@@ -11,3 +11,6 @@ export { BARRIERS } from './barriers';
 export { TEMPLATES, LIBRARY_SMT_V1, estimatedMinutes } from './template';
 export { visibleQuestions, answerCheck, isShown, allQuestions } from './questionnaire.schema';
 export type { Question, Section, QuestionnaireDefinition, Answers, AnswerValue } from './types';
+export { answerPages } from './answer.pages';
+export { builderPages } from './builder.pages';
+export { responsesPages } from './responses.pages';

@@ -8,7 +8,7 @@ import { KeyedLock } from '../platform/keyed-lock';
 import type { ReceivedUpload } from '../platform/upload';
 import type { InterestsService, SuppliersService } from '../suppliers';
 import type { Actor, TendersService } from '../tenders';
-import { responseSha256 } from './canonical';
+import { canonicalJson, responseSha256 } from './canonical';
 import {
   questionnaireModel,
   responseFileModel,
@@ -84,6 +84,13 @@ const definitionOf = (q: Definitionish): QuestionnaireDefinition => q.definition
 const allQuestions = (d: QuestionnaireDefinition): Question[] => d.sections.flatMap((s) => s.questions);
 /** An empty list is an answer to a `multi` question ("none of these"); an empty string or null is not. */
 const isAnswered = (value: unknown) => value !== undefined && value !== null && value !== '';
+
+/** The answers a submission keeps: those to the questions shown. */
+function countedAnswers(definition: QuestionnaireDefinition, answers: Answers): Answers {
+  return Object.fromEntries(
+    visibleQuestions(definition, answers).flatMap((q) => (isAnswered(answers[q.key]) ? [[q.key, answers[q.key]!]] : [])),
+  );
+}
 
 /**
  * Defaults for fields an upsert may not have written (FerretDB v1 leaves out empty arrays and nulls
@@ -399,7 +406,9 @@ export class QuestionnairesService {
         shown: shown.length,
         requiredUnanswered: shown.filter((q) => q.required && !isAnswered(answers[q.key])).length,
       },
-      changedSinceSubmitted: Boolean(last) && JSON.stringify(last?.answers ?? {}) !== JSON.stringify(r.answers ?? {}),
+      // Compared as submit stores them (shown questions only, in any key order), so an unchanged draft never looks changed.
+      changedSinceSubmitted:
+        Boolean(last) && canonicalJson(last?.answers ?? {}) !== canonicalJson(countedAnswers(definition, (r.answers ?? {}) as Answers)),
       updatedAt: r.updatedAt.toISOString(),
     };
   }

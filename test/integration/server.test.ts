@@ -162,6 +162,10 @@ test('seed-demo adds demo logins and is safe to run twice', async () => {
   expect(second.status).toBe(0);
   expect(second.stdout).toContain('Exercises added this time: 0.');
   expect(second.stdout).toContain('Organisations added: 0. Expressions of interest added: 0.');
+  expect(second.stdout).toContain('Questionnaire responses submitted: 0. Drafts started: 0.');
+  const responses = /Questionnaire responses submitted: (\d+)\. Drafts started: (\d+)\./.exec(first.stdout);
+  expect(Number(responses?.[1])).toBeGreaterThanOrEqual(12);
+  expect(Number(responses?.[2])).toBeGreaterThanOrEqual(3);
   const agent = supertest.agent(`http://127.0.0.1:${port}`);
   const list = (await agent.get('/api/v1/tenders?status=published')).body.items as { borough: { slug: string }; id: string }[];
   expect(list).toHaveLength(4);
@@ -182,6 +186,8 @@ test('seed-demo adds demo logins and is safe to run twice', async () => {
   };
   expect(counts.total).toBeGreaterThanOrEqual(10);
   expect(counts.bySector.every((row) => row.interests > 0)).toBe(true);
+  const camdenResponses = (await officer.get(`/api/v1/tenders/${camden.id}/responses`)).body.items as { status: string }[];
+  expect(camdenResponses.some((r) => r.status === 'submitted')).toBe(true);
   const { csrfToken } = (await agent.get('/api/v1/auth/session')).body as { csrfToken: string };
   const login = await agent
     .post('/api/v1/auth/login')

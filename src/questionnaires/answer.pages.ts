@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { requireRole } from '../auth';
+import { AppError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import { sendStoredFile, type FileStore } from '../platform/file-store';
+import { contentDisposition, defaultUploadLimits, formatBytes, receiveUpload, uploadTypes } from '../platform/upload';
+import { errorSummary } from '../platform/validation';
+import type { Tender, TendersService } from '../tenders';
+import {
+  answerText,
+  isAnswered,
+  londonTime,
+  receiptText,
+  RECEIPT_EXPLANATION,
+  RECEIPT_METHOD,
+  sectionOfQuestion,
+  sectionProgress,
+} from './answer.summary';
+import { answerFieldId, answersFromForm, fieldName, formValues } from './answers.form';
+import { visibleQuestions } from './questionnaire.schema';
+import { QuestionnairesService, type QuestionnaireView, type ResponseView } from './questionnaires.service';
+import type { Answers, Question, QuestionnaireDefinition } from './types';
+
+type FormBody = Record<string, unknown>;
+
+/** Everything an answering page needs: the exercise, its questions and the organisation's own draft. */
+interface Answering {
+  tender: Tender;
+  questionnaire: QuestionnaireView;
+  definition: QuestionnaireDefinition;
+  response: ResponseView | null;
+  answers: Answers;
+  /** Answers can be saved and sent: the exercise is published and the deadline (server clock) has not passed. */
+  open: boolean;
+}
+
+const ACCEPTED_TYPES = Object.values(uploadTypes)
+  .map((t) => t.label)
+  .join(', ');
+
+/** Short text questions get no character count from the shared macro, so their limit goes in the hint. */
+function withLimitHint(q: Question): Question {
+  if (q.type !== 'text' || !q.maxLength || q.maxLength > 200) return q;
+  const limit = `You can enter up to ${q.maxLength} characters.`;
+  return { ...q, hint: q.hint ? `${q.hint} ${limit}` : limit };
+}
+
+/** Form fields keyed `a-<key>` from the service's `answers.<key>` problems. */
+const byField = (fields: FieldErrors): FieldErrors =>
+  Object.fromEntries(Object.entries(fields).map(([path, message]) => [answerFieldId(path), message]));
+
+/** The given answers over the stored ones; a cleared answer (null) removes the stored one. */
+function merged(stored: Answers, posted: Record<string, unknown>): Answers {
+  const out: Record<string, unknown> = { ...stored, ...posted };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => isAnswered(v))) as Answers;
+}
+
+/**
+ * The supplier's pages for answering an exercise's questionnaire: a start page with progress, one page
+ * per section, file answers, check your answers, send, and the receipt. They work without JavaScript;
+ * with it, questions that depend on an answer on the same page appear and disappear as it changes.
+ */
+export function answerPages(questionnaires: QuestionnairesService, tenders: TendersService, files: FileStore): Router {
+  const router = Router();
+  const base = (id: string) => `/tenders/${id}/response`;
+
+  /** Loads the context, or renders the page that says why there is none (no questionnaire yet, no interest). */
+  const load = async (req: Request, res: Response): Promise<Answering | null> => {
+    const id = String(req.params.id);
+    const user = req.user!;
+    const tender = await tenders.get(id, user);
+    let questionnaire: QuestionnaireView;
+    try {
+      questionnaire = await questionnaires.getQuestionnaire(id, user);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404) {
+        res.status(404).render('questionnaires/views/answer-no-questionnaire.njk', { tender });
+        return null;
+      }
+      throw err;
+    }
+    let response: ResponseView | null = null;
+    try {
+      response = await questionnaires.ownResponse(id, user);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 403) {
+        res.status(403).render('questionnaires/views/answer-no-interest.njk', { tender, message: err.message });
+        return null;
+      }
+      // The organisation has not saved anything yet.
+      if (!(err instanceof AppError && err.status === 404)) throw err;
+    }
+    const open = tender.status === 'published' && questionnaires.now() <= new Date(tender.questionnaireDeadline);
+    return {
+      tender,
+      questionnaire,
+      definition: { sections: questionnaire.sections },
+      response,
+      answers: response?.answers ?? {},
+      open,
+    };
+  };
+
+  const renderClosed = (res: Response, ctx: Answering, message?: string) =>
+    res.status(409).render('questionnaires/views/answer-closed.njk', { tender: ctx.tender, response: ctx.response, message });
+
+  const sectionNumber = (req: Request, ctx: Answering): number => {
+    const n = Number(req.params.n);
+    if (!Number.isInteger(n) || n < 1 || n > ctx.definition.sections.length) throw new NotFoundError('There is no such section');
+    return n;
+  };
+
+  const fileLinks = (ctx: Answering) =>
+    Object.fromEntries(
+      (ctx.response?.files ?? []).map((f) => [f.id, { filename: f.filename, href: `${base(ctx.tender.id)}/files/${f.id}/download` }]),
+    );
+
+  const renderSection = (
+    res: Response,
+    status: number,
+    ctx: Answering,
+    n: number,
+    opts: { values: FormBody; answers: Answers; errors?: FieldErrors },
+  ) => {
+    const section = ctx.definition.sections[n - 1]!;
+    const shown = new Set(visibleQuestions(ctx.definition, opts.answers).map((q) => q.key));
+    const errors = opts.errors;
+    res.status(status).render('questionnaires/views/answer-section.njk', {
+      tender: ctx.tender,
+      n,
+      sectionCount: ctx.definition.sections.length,
+      section,
+      // Without JavaScript only the questions shown for the answers count; the others are on the page, hidden, for the script.
+      questions: section.questions.map((q) => ({ q: withLimitHint(q), shown: shown.has(q.key) || Boolean(errors?.[fieldName(q.key)]) })),
+      fileQuestions: section.questions.filter((q) => q.type === 'file'),
+      values: opts.values,
+      files: fileLinks(ctx),
+      errors,
+      errorList: errors ? errorSummary(errors) : undefined,
+      maxFileSize: formatBytes(defaultUploadLimits.maxFileBytes),
+      acceptedTypes: ACCEPTED_TYPES,
+    });
+  };
+
+  const renderCheck = (res: Response, status: number, ctx: Answering, problems?: FieldErrors) => {
+    const id = ctx.tender.id;
+    const shown = new Set(visibleQuestions(ctx.definition, ctx.answers).map((q) => q.key));
+    const fileNames = new Map((ctx.response?.files ?? []).map((f) => [f.id, f.filename]));
+    const missing = QuestionnairesService.missingRequired(ctx.definition, ctx.answers);
+    const sectionOf = sectionOfQuestion(ctx.definition);
+    const sections = ctx.definition.sections.map((section, i) => ({
+      number: i + 1,
+      title: section.title,
+      rows: section.questions
+        .filter((q) => shown.has(q.key))
+        .map((q) => ({
+          key: q.key,
+          label: q.label,
+          text: answerText(q, ctx.answers[q.key], fileNames),
+          listed: q.type === 'multi',
+          fileHref:
+            q.type === 'file' && fileNames.has(String(ctx.answers[q.key]))
+              ? `${base(id)}/files/${String(ctx.answers[q.key])}/download`
+              : null,
+          missing: Boolean(missing[`answers.${q.key}`]),
+          problem: problems?.[`answers.${q.key}`] ?? null,
+          href: `${base(id)}/sections/${i + 1}#${fieldName(q.key)}`,
+        })),
+    }));
+    const labels = new Map(ctx.definition.sections.flatMap((s) => s.questions.map((q) => [q.key, q.label] as const)));
+    const errorList = problems
+      ? Object.entries(problems).map(([path, message]) => {
+          const key = path.startsWith('answers.') ? path.slice('answers.'.length) : path;
+          const n = sectionOf.get(key);
+          return {
+            text: labels.has(key) ? `${labels.get(key)}: ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message,
+            href: n ? `${base(id)}/sections/${n}#${fieldName(key)}` : '#send',
+          };
+        })
+      : undefined;
+    res.status(status).render('questionnaires/views/answer-check.njk', {
+      tender: ctx.tender,
+      response: ctx.response,
+      open: ctx.open,
+      sections,
+      missingCount: Object.keys(missing).length,
+      idempotencyKey: randomUUID(),
+      errors: problems,
+      errorList,
+    });
+  };
+
+  router.get('/tenders/:id/response', requireRole('supplier'), async (req, res) => {
+    const ctx = await load(req, res);
+    if (!ctx) return;
+    const id = ctx.tender.id;
+    const progress = sectionProgress(ctx.definition, ctx.answers);
+    const shown = visibleQuestions(ctx.definition, ctx.answers);
+    const next = progress.find((s) => s.status !== 'completed');
+    res.render('questionnaires/views/answer-start.njk', {
+      tender: ctx.tender,
+      questionnaire: ctx.questionnaire,
+      response: ctx.response,
+      open: ctx.open,
+      sections: progress.map((s) => ({ ...s, href: `${base(id)}/sections/${s.number}` })),
+      hasConditions: ctx.definition.sections.some((s) => s.questions.some((q) => q.showIf)),
+      answered: shown.filter((q) => isAnswered(ctx.answers[q.key])).length,
+      shownCount: shown.length,
+      continueHref: next ? `${base(id)}/sections/${next.number}` : `${base(id)}/check`,
+    });
+  });
+
+  router.get('/tenders/:id/response/sections/:n', requireRole('supplier'), async (req, res) => {
+    const ctx = await load(req, res);
+    if (!ctx) return;
+    const n = sectionNumber(req, ctx);
+    if (!ctx.open) return renderClosed(res, ctx);
+    const section = ctx.definition.sections[n - 1]!;
+    renderSection(res, 200, ctx, n, { values: formValues(section.questions, ctx.answers), answers: ctx.answers });
+  });
+
+  router.post('/tenders/:id/response/sections/:n', requireRole('supplier'), async (req, res) => {
+    const ctx = await load(req, res);
+    if (!ctx) return;
+    const n = sectionNumber(req, ctx);
+    if (!ctx.open) return renderClosed(res, ctx);
+    const id = ctx.tender.id;
+    const section = ctx.definition.sections[n - 1]!;
+    const body = req.body as FormBody;
+    const posted = answersFromForm(section.questions, body);
+    let saved: ResponseView;
+    try {
+      // Blank answers are sent as null, which clears them; required ones are only insisted on when sending.
+      saved = await questionnaires.saveDraft(id, posted as Answers, req.user!, { merge: true });
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        return renderSection(res, 422, ctx, n, { values: body, answers: merged(ctx.answers, posted), errors: byField(err.fields ?? {}) });
+      }
+      if (err instanceof AppError && err.status === 409) return renderClosed(res, ctx, err.message);
+      throw err;
+    }
+    if (body.action === 'later') {
+      req.session.flash = `Your answers are saved. You can come back and change them until ${londonTime(ctx.tender.questionnaireDeadline)}.`;
+      return res.redirect(303, base(id));
+    }
+    // Without JavaScript a question an answer has just brought up was not on the screen: show it before moving on.
+    const before = new Set(visibleQuestions(ctx.definition, ctx.answers).map((q) => q.key));
+    const after = new Set(visibleQuestions(ctx.definition, saved.answers).map((q) => q.key));
+    const revealed = section.questions.find((q) => after.has(q.key) && !before.has(q.key) && !isAnswered(saved.answers[q.key]));
+    if (revealed) {
+      req.session.flash = 'Your answers are saved. Your answer brought up another question in this section.';
+      return res.redirect(303, `${base(id)}/sections/${n}#${fieldName(revealed.key)}`);
+    }
+    res.redirect(303, n < ctx.definition.sections.length ? `${base(id)}/sections/${n + 1}` : `${base(id)}/check`);
+  });
+
+  router.post('/tenders/:id/response/sections/:n/files/:key', requireRole('supplier'), async (req, res) => {
+    const ctx = await load(req, res);
+    if (!ctx) return;
+    const n = sectionNumber(req, ctx);
+    const section = ctx.definition.sections[n - 1]!;
+    const question = section.questions.find((q) => q.key === String(req.params.key) && q.type === 'file');
+    if (!question) throw new NotFoundError('There is no such file question in this section');
+    if (!ctx.open) return renderClosed(res, ctx);
+    const id = ctx.tender.id;
+    try {
+      const upload = await receiveUpload(req, res);
+      const file = await questionnaires.uploadFile(id, upload, req.user!);
+      await questionnaires.saveDraft(id, { [question.key]: file.id }, req.user!, { merge: true });
+      req.session.flash = `${file.filename} is uploaded and saved as your answer.`;
+      res.redirect(303, `${base(id)}/sections/${n}#${fieldName(question.key)}`);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 409) return renderClosed(res, ctx, err.message);
+      if (err instanceof AppError && [400, 413, 415, 422].includes(err.status)) {
+        const message = Object.values(err.fields ?? {})[0] ?? err.message;
+        return renderSection(res, err.status, ctx, n, {
+          values: formValues(section.questions, ctx.answers),
+          answers: ctx.answers,
+          errors: { [fieldName(question.key)]: message },
+        });
+      }
+      throw err;
+    }
+  });
+
+  router.get('/tenders/:id/response/files/:fileId/download', requireRole('supplier'), async (req, res) => {
+    const { key, meta } = await questionnaires.ownFile(String(req.params.id), String(req.params.fileId), req.user!);
+    await sendStoredFile(res, files, key, meta);
+  });
+
+  router.get('/tenders/:id/response/check', requireRole('supplier'), async (req, res) => {
+    const ctx = await load(req, res);
+    if (!ctx) return;
+    renderCheck(res, 200, ctx);
+  });
+
+  router.post('/tenders/:id/response/submit', requireRole('supplier'), async (req, res) => {
+    const ctx = await load(req, res);
+    if (!ctx) return;
+    const body = req.body as FormBody;
+    const key = typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
+    try {
+      // The same key (a double click, a retry) gets the same receipt, even after the deadline.
+      await questionnaires.submit(ctx.tender.id, key, req.user!);
+    } catch (err) {
+      if (err instanceof ValidationError) return renderCheck(res, 422, ctx, err.fields ?? {});
+      if (err instanceof AppError && err.status === 409) return renderClosed(res, ctx, err.message);
+      throw err;
+    }
+    res.redirect(303, `${base(ctx.tender.id)}/receipt`);
+  });
+
+  router.get('/tenders/:id/response/receipt', requireRole('supplier'), async (req, res) => {
+    const ctx = await load(req, res);
+    if (!ctx) return;
+    if (!ctx.response?.receipt) return res.redirect(303, base(ctx.tender.id));
+    res.render('questionnaires/views/answer-receipt.njk', {
+      tender: ctx.tender,
+      response: ctx.response,
+      receipt: ctx.response.receipt,
+      revisions: [...ctx.response.revisions].reverse().map((r, i, all) => ({ ...r, number: all.length - i })),
+      open: ctx.open,
+      explanation: RECEIPT_EXPLANATION,
+      method: RECEIPT_METHOD,
+    });
+  });
+
+  router.get('/tenders/:id/response/receipt.txt', requireRole('supplier'), async (req, res) => {
+    const ctx = await load(req, res);
+    if (!ctx) return;
+    const response = ctx.response;
+    if (!response?.receipt) throw new NotFoundError('Your organisation has not sent its answers yet');
+    const text = receiptText({
+      exercise: { title: ctx.tender.title, reference: ctx.tender.reference, borough: ctx.tender.borough.name },
+      organisationName: response.organisation.name,
+      receipt: response.receipt,
+      revisions: response.revisions,
+    });
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Content-Disposition', contentDisposition(`receipt-${ctx.tender.reference}.txt`));
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.send(text);
+  });
+
+  return router;
+}

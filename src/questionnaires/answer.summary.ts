@@ -1,0 +1,124 @@
+import { visibleQuestions } from './questionnaire.schema';
+import type { Receipt } from './questionnaires.service';
+import type { AnswerValue, Answers, Question, QuestionnaireDefinition } from './types';
+
+/** An empty list is an answer to a `multi` question ("none of these"); an empty string or null is not. */
+export const isAnswered = (value: unknown): boolean => value !== undefined && value !== null && value !== '';
+
+export type SectionStatus = 'not_started' | 'in_progress' | 'completed';
+
+export interface SectionProgress {
+  number: number;
+  title: string;
+  status: SectionStatus;
+  /** Questions shown in the section for the answers so far, and how many of them are answered. */
+  shown: number;
+  answered: number;
+}
+
+/**
+ * Each section's status from the questions shown: not started until one is answered, completed once
+ * every shown required question is answered.
+ */
+export function sectionProgress(definition: QuestionnaireDefinition, answers: Answers): SectionProgress[] {
+  const shown = new Set(visibleQuestions(definition, answers).map((q) => q.key));
+  return definition.sections.map((section, i) => {
+    const visible = section.questions.filter((q) => shown.has(q.key));
+    const answered = visible.filter((q) => isAnswered(answers[q.key])).length;
+    const missing = visible.filter((q) => q.required && !isAnswered(answers[q.key])).length;
+    const status: SectionStatus = answered === 0 ? 'not_started' : missing > 0 ? 'in_progress' : 'completed';
+    return { number: i + 1, title: section.title, status, shown: visible.length, answered };
+  });
+}
+
+/** The section (1-based) each question is in. */
+export function sectionOfQuestion(definition: QuestionnaireDefinition): Map<string, number> {
+  return new Map(definition.sections.flatMap((section, i) => section.questions.map((q) => [q.key, i + 1] as const)));
+}
+
+/** "2027-09-03" → "3 September 2027". */
+export function dateInWords(value: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return value;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+/**
+ * An answer as people read it: option labels, Yes or No, dates in words, the file's name. Null when
+ * the question is not answered.
+ */
+export function answerText(question: Question, value: AnswerValue | undefined, fileNames: ReadonlyMap<string, string>): string | null {
+  if (!isAnswered(value)) return null;
+  const label = (v: string) => question.options.find((o) => o.value === v)?.label ?? v;
+  switch (question.type) {
+    case 'single':
+      return label(String(value));
+    case 'multi':
+      if (!Array.isArray(value)) return String(value);
+      return value.length ? value.map(label).join('\n') : 'None of these';
+    case 'yesno':
+      return value === true ? 'Yes' : value === false ? 'No' : String(value);
+    case 'scale':
+      return `${String(value)} out of 5`;
+    case 'number':
+      return typeof value === 'number' ? value.toLocaleString('en-GB', { maximumFractionDigits: 10 }) : String(value);
+    case 'date':
+      return dateInWords(String(value));
+    case 'file':
+      return fileNames.get(String(value)) ?? 'A file that could not be found: upload it again';
+    default:
+      return String(value);
+  }
+}
+
+/** A time as the pages show it: London wall-clock time, "10 January 2027 at 09:00". */
+export function londonTime(iso: string): string {
+  return new Date(iso).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' });
+}
+
+export const RECEIPT_EXPLANATION =
+  'The receipt code is a fingerprint of exactly what you sent: the exercise, your organisation, every answer that counts and ' +
+  'the content of any files you attached. Changing a single character of any of them would give a different code. Keep this ' +
+  'receipt. If there is ever a question about what your organisation sent, or when, the council can work the code out again ' +
+  'from the answers it holds and show that it matches.';
+
+export const RECEIPT_METHOD =
+  'SHA-256, written as 64 hexadecimal characters, of the canonical JSON (object keys sorted at every level, no spaces) of: ' +
+  'the exercise id, your organisation id, the answers to the questions shown to you, and for each attached file its question ' +
+  'key, file id and the SHA-256 of its content.';
+
+export interface ReceiptTextInput {
+  exercise: { title: string; reference: string; borough: string };
+  organisationName: string;
+  receipt: Receipt;
+  revisions: Receipt[];
+}
+
+/** The plain-text receipt a supplier downloads and keeps. */
+export function receiptText({ exercise, organisationName, receipt, revisions }: ReceiptTextInput): string {
+  const lines = [
+    'Receipt for questionnaire answers',
+    'Library Market Engagement Portal',
+    '',
+    `Exercise: ${exercise.title}`,
+    `Reference: ${exercise.reference}`,
+    `Council: ${exercise.borough}`,
+    `Organisation: ${organisationName}`,
+    '',
+    `Received at (UTC): ${receipt.receivedAt}`,
+    `Received at (London time): ${londonTime(receipt.receivedAt)}`,
+    `SHA-256: ${receipt.sha256}`,
+    '',
+    'What the code is for:',
+    RECEIPT_EXPLANATION,
+    '',
+    'How it was computed:',
+    RECEIPT_METHOD,
+  ];
+  if (revisions.length > 1) {
+    lines.push('', 'Every time your organisation sent answers:');
+    revisions.forEach((r, i) => lines.push(`${i + 1}. ${r.receivedAt} (${londonTime(r.receivedAt)})  SHA-256 ${r.sha256}`));
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,273 @@
+import { Router, type Request, type Response } from 'express';
+import { requireRole } from '../auth';
+import { AppError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import { sendStoredFile, type FileStore } from '../platform/file-store';
+import { errorSummary, fieldErrors } from '../platform/validation';
+import { SECTOR_LABELS, type InterestsService, type Sector } from '../suppliers';
+import type { Tender, TendersService } from '../tenders';
+import { answerFieldId, answersFromForm } from './answers.form';
+import { conditionInWords } from './builder.form';
+import { answerCheck, visibleQuestions } from './questionnaire.schema';
+import { recordedResponseSchema } from './questionnaires.api';
+import type { QuestionnaireView, QuestionnairesService, ResponseView } from './questionnaires.service';
+import type { AnswerValue, Answers, Question, QuestionnaireDefinition } from './types';
+
+type FormBody = Record<string, unknown>;
+
+/** How a recorded response reached the officer. */
+export const RECORD_METHODS = {
+  phone: { label: 'By phone', short: 'phone' },
+  event: { label: 'At an event', short: 'at an event' },
+  email: { label: 'By email', short: 'email' },
+  other: { label: 'Another way', short: 'other' },
+} as const;
+
+const methodShort = (method: string) => RECORD_METHODS[method as keyof typeof RECORD_METHODS]?.short ?? method;
+const methodLabel = (method: string) => RECORD_METHODS[method as keyof typeof RECORD_METHODS]?.label ?? method;
+
+/** An answer as a person reads it: the option's label, Yes or No, a date in words. */
+export function answerText(q: Question, value: AnswerValue | undefined): string {
+  if (value === undefined || value === null || value === '') return 'Not answered';
+  switch (q.type) {
+    case 'single':
+      return q.options.find((o) => o.value === value)?.label ?? String(value);
+    case 'multi':
+      if (!Array.isArray(value)) return String(value);
+      return value.length ? value.map((v) => q.options.find((o) => o.value === v)?.label ?? v).join('\n') : 'None of these';
+    case 'yesno':
+      return value === true ? 'Yes' : value === false ? 'No' : String(value);
+    case 'scale':
+      return `${String(value)} out of 5`;
+    case 'number':
+      return typeof value === 'number' ? value.toLocaleString('en-GB', { maximumFractionDigits: 10 }) : String(value);
+    case 'date': {
+      const date = new Date(`${String(value)}T00:00:00Z`);
+      return Number.isNaN(date.getTime())
+        ? String(value)
+        : date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    }
+    default:
+      return String(value);
+  }
+}
+
+const isSealedError = (err: unknown) => err instanceof AppError && err.status === 403 && err.code === 'sealed';
+
+/** The officer's pages for questionnaire responses: the list, one response with its files, and recording a response. */
+export function responsesPages(
+  questionnaires: QuestionnairesService,
+  tenders: TendersService,
+  interests: InterestsService,
+  files: FileStore,
+): Router {
+  const router = Router();
+
+  /** The officer's own exercise; another borough's is 404 (and audited by the exercises service). */
+  const ownTender = async (req: Request): Promise<Tender> =>
+    tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user);
+
+  const sealedNow = (tender: Tender) => tender.sealed && questionnaires.now() <= new Date(tender.questionnaireDeadline);
+
+  const renderSealed = (res: Response, tender: Tender) => res.status(403).render('questionnaires/views/responses-sealed.njk', { tender });
+
+  const renderUnavailable = (res: Response, tender: Tender, title: string, message: string, status = 409) =>
+    res.status(status).render('questionnaires/views/responses-unavailable.njk', { tender, title, message });
+
+  async function questionnaireOf(tender: Tender, req: Request): Promise<QuestionnaireView | null> {
+    try {
+      return await questionnaires.getQuestionnaire(tender.id, req.user);
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
+  }
+
+  router.get('/tenders/:id/responses', requireRole('officer'), async (req, res) => {
+    const tender = await ownTender(req);
+    let items: ResponseView[];
+    try {
+      items = await questionnaires.listResponses(tender.id, req.user!);
+    } catch (err) {
+      if (isSealedError(err)) return renderSealed(res, tender);
+      if (err instanceof NotFoundError) return res.render('questionnaires/views/responses-list.njk', { tender, noQuestionnaire: true });
+      throw err;
+    }
+    res.render('questionnaires/views/responses-list.njk', {
+      tender,
+      items: items.map((r) => ({
+        ...r,
+        sectorLabel: SECTOR_LABELS[r.organisation.sector as Sector] ?? r.organisation.sector,
+        recordedVia: r.recordedBy ? methodShort(r.recordedBy.method) : null,
+      })),
+      submitted: items.filter((r) => r.status === 'submitted').length,
+      started: items.filter((r) => r.status === 'draft').length,
+      canRecord: tender.status === 'published',
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Recording a response given by phone, at an event or by email (before `/:rid`, which would take "record")
+
+  interface RecordContext {
+    tender: Tender;
+    definition: QuestionnaireDefinition;
+    questions: Question[];
+    organisations: { id: string; name: string }[];
+    sealed: boolean;
+  }
+
+  /** What the record form needs, or null once a page explaining why it cannot be used has been sent. */
+  async function recordContext(req: Request, res: Response): Promise<RecordContext | null> {
+    const tender = await ownTender(req);
+    const questionnaire = await questionnaireOf(tender, req);
+    if (!questionnaire) {
+      renderUnavailable(res, tender, 'There is no questionnaire yet', 'Set up the questionnaire before recording responses to it.');
+      return null;
+    }
+    if (tender.status !== 'published') {
+      renderUnavailable(res, tender, 'Responses cannot be recorded now', 'Responses can only be recorded while the exercise is open.');
+      return null;
+    }
+    const sealed = sealedNow(tender);
+    const interested = await interests.listForOfficer(tender.id, { status: 'active' }, req.user!);
+    // While answers are sealed nobody may see who has answered, so the list is not narrowed: a duplicate is refused on saving.
+    const answered = sealed
+      ? new Set<string>()
+      : new Set((await questionnaires.listResponses(tender.id, req.user!)).map((r) => r.organisation.id));
+    const definition = { sections: questionnaire.sections };
+    return {
+      tender,
+      definition,
+      questions: definition.sections.flatMap((s) => s.questions).filter((q) => q.type !== 'file'),
+      organisations: interested
+        .filter((i) => !answered.has(i.organisation.id))
+        .map((i) => ({ id: i.organisation.id, name: i.organisation.name }))
+        .sort((a, b) => a.name.localeCompare(b.name, 'en-GB')),
+      sealed,
+    };
+  }
+
+  function renderRecord(res: Response, status: number, ctx: RecordContext, values: FormBody, errors?: FieldErrors) {
+    res.status(status).render('questionnaires/views/responses-record.njk', {
+      tender: ctx.tender,
+      sealed: ctx.sealed,
+      organisationItems: [
+        { value: '', text: 'Choose an organisation' },
+        ...ctx.organisations.map((o) => ({ value: o.id, text: o.name, selected: values.organisationId === o.id })),
+      ],
+      organisationCount: ctx.organisations.length,
+      methodItems: Object.entries(RECORD_METHODS).map(([value, m]) => ({ value, text: m.label, checked: values.method === value })),
+      sections: ctx.definition.sections.map((section) => ({
+        title: section.title,
+        questions: section.questions.filter((q) => q.type !== 'file').map((q) => ({ q, condition: conditionInWords(q, ctx.definition) })),
+        files: section.questions.filter((q) => q.type === 'file'),
+      })),
+      values,
+      errors,
+      errorList: errors ? errorSummary(errors) : undefined,
+    });
+  }
+
+  router.get('/tenders/:id/responses/record', requireRole('officer'), async (req, res) => {
+    const ctx = await recordContext(req, res);
+    if (ctx) renderRecord(res, 200, ctx, {});
+  });
+
+  router.post('/tenders/:id/responses/record', requireRole('officer'), async (req, res) => {
+    const ctx = await recordContext(req, res);
+    if (!ctx) return;
+    const body = req.body as FormBody;
+    const read = answersFromForm(ctx.questions, body);
+    const answers = Object.fromEntries(Object.entries(read).filter(([, v]) => v !== null)) as Answers;
+    const parsed = recordedResponseSchema.safeParse({
+      organisationId: body.organisationId ?? '',
+      method: body.method,
+      note: typeof body.note === 'string' ? body.note : '',
+      answers,
+    });
+    if (!parsed.success) {
+      // Every problem at once: the form's own, and the answers' values as the service would check them.
+      const errors: FieldErrors = { ...fieldErrors(parsed.error) };
+      for (const q of ctx.questions) {
+        const problem = answers[q.key] === undefined ? null : answerCheck(q, answers[q.key]);
+        if (problem) errors[answerFieldId(`answers.${q.key}`)] = problem;
+      }
+      return renderRecord(res, 422, ctx, body, errors);
+    }
+    try {
+      const recorded = await questionnaires.recordResponse(ctx.tender.id, { ...parsed.data, answers }, req.user!);
+      if (ctx.sealed) {
+        req.session.flash = `The response from ${recorded.organisation.name} is recorded. Like every answer, it is sealed until the questionnaire deadline.`;
+        return res.redirect(303, `/tenders/${ctx.tender.id}`);
+      }
+      req.session.flash = `The response from ${recorded.organisation.name} is recorded. It counts as submitted and is marked as recorded by you.`;
+      res.redirect(303, `/tenders/${ctx.tender.id}/responses/${recorded.id}`);
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        const errors: FieldErrors = {};
+        for (const [path, message] of Object.entries(err.fields ?? {})) errors[answerFieldId(path)] ??= message;
+        return renderRecord(res, 422, ctx, body, errors);
+      }
+      if (err instanceof AppError && err.code === 'duplicate') return renderRecord(res, 409, ctx, body, { organisationId: err.message });
+      if (err instanceof AppError && err.status === 409) {
+        return renderUnavailable(res, ctx.tender, 'Responses cannot be recorded now', err.message);
+      }
+      throw err;
+    }
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // One response and its files
+
+  router.get('/tenders/:id/responses/:rid', requireRole('officer'), async (req, res) => {
+    const tender = await ownTender(req);
+    let response: ResponseView;
+    try {
+      response = await questionnaires.oneResponse(tender.id, String(req.params.rid), req.user!);
+    } catch (err) {
+      if (isSealedError(err)) return renderSealed(res, tender);
+      throw err;
+    }
+    const questionnaire = await questionnaireOf(tender, req);
+    const definition = { sections: questionnaire?.sections ?? [] };
+    const shown = new Set(visibleQuestions(definition, response.answers).map((q) => q.key));
+    const fileById = new Map(response.files.map((f) => [f.id, f]));
+    const sections = definition.sections
+      .map((section) => ({
+        title: section.title,
+        rows: section.questions
+          .filter((q) => shown.has(q.key))
+          .map((q) => {
+            const value = response.answers[q.key];
+            const file = q.type === 'file' && typeof value === 'string' ? fileById.get(value) : undefined;
+            return {
+              key: q.key,
+              label: q.label,
+              text: q.type === 'file' && !file ? 'No file' : answerText(q, value),
+              file: file ? { ...file, href: `/tenders/${tender.id}/responses/${response.id}/files/${file.id}/download` } : null,
+            };
+          }),
+      }))
+      .filter((s) => s.rows.length > 0);
+    res.render('questionnaires/views/responses-one.njk', {
+      tender,
+      response,
+      sectorLabel: SECTOR_LABELS[response.organisation.sector as Sector] ?? response.organisation.sector,
+      recordedVia: response.recordedBy ? methodLabel(response.recordedBy.method) : null,
+      sections,
+    });
+  });
+
+  router.get('/tenders/:id/responses/:rid/files/:fileId/download', requireRole('officer'), async (req, res) => {
+    const tender = await ownTender(req);
+    try {
+      const { key, meta } = await questionnaires.officerFile(tender.id, String(req.params.rid), String(req.params.fileId), req.user!);
+      await sendStoredFile(res, files, key, meta);
+    } catch (err) {
+      if (isSealedError(err)) return renderSealed(res, tender);
+      throw err;
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,197 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { signedInAs, startTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/app';
+import { chromiumAvailable, launchChromium, listen, watchProblems, type ListeningApp, type PageProblems } from '../helpers/browser';
+import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
+import { samplePdf } from '../helpers/sample-files';
+
+const describeInBrowser = chromiumAvailable() ? describe : describe.skip;
+
+const questionnaire = {
+  sections: [
+    {
+      title: 'About you',
+      questions: [
+        { key: 'experience', type: 'textarea', label: 'Your experience', required: true, maxLength: 300 },
+        { key: 'tupe', type: 'yesno', label: 'Have you taken on staff under TUPE?', required: true },
+        { key: 'pensions', type: 'textarea', label: 'How did you handle pensions?', required: true, showIf: { key: 'tupe', equals: true } },
+      ],
+    },
+    {
+      title: 'Barriers',
+      questions: [
+        {
+          key: 'barriers',
+          type: 'multi',
+          label: 'What makes it hard to bid?',
+          required: true,
+          options: [
+            { value: 'contract_size', label: 'Contract size' },
+            { value: 'other', label: 'Something else' },
+          ],
+        },
+        { key: 'other_barrier', type: 'text', label: 'What else?', required: true, showIf: { key: 'barriers', equals: 'other' } },
+        { key: 'statement', type: 'file', label: 'Capability statement' },
+      ],
+    },
+  ],
+};
+
+describeInBrowser('answering a questionnaire in a real browser (Chromium)', () => {
+  let t: TestApp;
+  let server: ListeningApp;
+  let browser: Browser;
+  let exerciseId: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    server = await listen(t.app);
+    browser = await launchChromium();
+    const officer = await signedInAs(t.app, (await createOfficer(t.auth, 'camden')).email);
+    const year = new Date().getFullYear() + 1;
+    const created = await officer.agent
+      .post('/api/v1/tenders')
+      .set('X-CSRF-Token', officer.csrfToken)
+      .send(
+        tenderBody({
+          title: 'Library services for the east of the borough',
+          clarificationDeadline: `${year}-02-01T12:00:00.000Z`,
+          eoiDeadline: `${year}-02-15T12:00:00.000Z`,
+          questionnaireDeadline: `${year}-03-01T12:00:00.000Z`,
+        }),
+      );
+    exerciseId = created.body.id as string;
+    await officer.agent
+      .put(`/api/v1/tenders/${exerciseId}/questionnaire`)
+      .set('X-CSRF-Token', officer.csrfToken)
+      .send(questionnaire)
+      .expect(200);
+    await officer.agent.post(`/api/v1/tenders/${exerciseId}/publish`).set('X-CSRF-Token', officer.csrfToken).expect(200);
+  }, 60_000);
+
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await t?.close();
+  });
+
+  async function interestedSupplierPage(name: string, javaScriptEnabled: boolean): Promise<{ page: Page; problems: PageProblems }> {
+    const supplier = await registeredSupplier(t.app, {
+      organisation: { name, sector: 'voluntary', legalForm: 'registered_charity', size: 'micro', identifiers: [] },
+    });
+    await supplier.agent
+      .post(`/api/v1/tenders/${exerciseId}/interests`)
+      .set('X-CSRF-Token', supplier.csrfToken)
+      .send({ lotIds: ['lot-1'], contactName: 'S', contactEmail: 's@example.org', heardVia: 'event' })
+      .expect(201);
+    const context = await browser.newContext({ baseURL: server.baseUrl, javaScriptEnabled });
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems = await watchProblems(page);
+    await page.goto('/login');
+    await page.getByLabel('Email address').fill(supplier.email);
+    await page.getByLabel('Password').fill(STRONG_PASSWORD);
+    await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+    return { page, problems };
+  }
+
+  const clickAndWait = (page: Page, url: string | RegExp, name: string) =>
+    Promise.all([page.waitForURL(url), page.getByRole('button', { name, exact: true }).click()]);
+
+  test('with JavaScript on, a conditional question appears and disappears as the answer changes, without a reload', async () => {
+    const { page, problems } = await interestedSupplierPage('Friends of Bow Library', true);
+    await Promise.all([
+      page.waitForURL(`**/tenders/${exerciseId}/response`),
+      page.getByRole('link', { name: /^Answer the questionnaire/ }).click(),
+    ]);
+    expect(await page.locator('#progress').innerText()).toBe('You have answered 0 of 4 questions.');
+    await page.screenshot({ path: '/tmp/e2e-questionnaire-start.png', fullPage: true });
+    await Promise.all([page.waitForURL('**/response/sections/1'), page.getByRole('button', { name: 'Continue' }).click()]);
+
+    let navigations = 0;
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) navigations += 1;
+    });
+    const pensions = page.getByLabel('How did you handle pensions?');
+    await expect(pensions.isVisible()).resolves.toBe(false);
+    await page.getByLabel('Your experience').fill('We run a community library.');
+    // The character count counts down as the answer is typed.
+    await expect(page.locator('.govuk-character-count__status').first().innerText()).resolves.toBe('You have 273 characters remaining');
+    await page.locator('input[name="a-tupe"][value="yes"]').check();
+    await expect(pensions.isVisible()).resolves.toBe(true);
+    await page.locator('input[name="a-tupe"][value="no"]').check();
+    await expect(pensions.isVisible()).resolves.toBe(false);
+    await page.locator('input[name="a-tupe"][value="yes"]').check();
+    await pensions.fill('We joined the pension scheme as an admitted body.');
+    expect(navigations).toBe(0);
+    await page.screenshot({ path: '/tmp/e2e-questionnaire-section.png', fullPage: true });
+
+    await clickAndWait(page, '**/response/sections/2', 'Save and continue');
+    const otherBarrier = page.getByLabel('What else?');
+    await expect(otherBarrier.isVisible()).resolves.toBe(false);
+    await page.getByLabel('Something else').check();
+    await expect(otherBarrier.isVisible()).resolves.toBe(true);
+    await otherBarrier.fill('Insurance costs');
+    await clickAndWait(page, '**/response/check', 'Save and continue');
+
+    await page.screenshot({ path: '/tmp/e2e-questionnaire-check.png', fullPage: true });
+    const answers = await page.locator('main').innerText();
+    expect(answers).toContain('We joined the pension scheme as an admitted body.');
+    expect(answers).toContain('Insurance costs');
+    await clickAndWait(page, '**/response/receipt', 'Send answers');
+    expect(await page.locator('.govuk-panel__title').innerText()).toBe('Answers sent');
+    const sha256 = await page.locator('#receipt-sha256').innerText();
+    expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+    await page.screenshot({ path: '/tmp/e2e-questionnaire-js.png', fullPage: true });
+    expect(problems.list).toEqual([]);
+  });
+
+  test('with JavaScript off, the server shows the conditional question after the answer is saved', async () => {
+    const { page, problems } = await interestedSupplierPage('Friends of Poplar Library', false);
+    await page.goto(`/tenders/${exerciseId}/response/sections/1`);
+    const pensions = page.getByLabel('How did you handle pensions?');
+    await expect(pensions.isVisible()).resolves.toBe(false);
+    await page.getByLabel('Your experience').fill('We run a community library.');
+    await page.locator('input[name="a-tupe"][value="yes"]').check();
+    // Still hidden: nothing runs in the page.
+    await expect(pensions.isVisible()).resolves.toBe(false);
+
+    await clickAndWait(page, /\/response\/sections\/1#a-pensions$/, 'Save and continue');
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Your answer brought up another question');
+    await expect(pensions.isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel('Your experience').inputValue()).resolves.toBe('We run a community library.');
+    await pensions.fill('A pension bond.');
+    await clickAndWait(page, '**/response/sections/2', 'Save and continue');
+
+    // Sending with a required answer missing comes back with a link to its section.
+    await page.goto(`/tenders/${exerciseId}/response/check`);
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Send answers' }).click()]);
+    await page.waitForSelector('.govuk-error-summary');
+    await Promise.all([
+      page.waitForURL('**/response/sections/2#a-barriers'),
+      page
+        .locator('.govuk-error-summary')
+        .getByRole('link', { name: /What makes it hard to bid/ })
+        .click(),
+    ]);
+    await page.getByLabel('Contract size').check();
+    await clickAndWait(page, '**/response/check', 'Save and continue');
+    // A file goes up through its own small form, placed with its question.
+    await page.goto(`/tenders/${exerciseId}/response/sections/2`);
+    await page.getByLabel('Choose a file').setInputFiles({ name: 'Our work.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+    await Promise.all([page.waitForURL('**/response/sections/2#a-statement'), page.getByRole('button', { name: /^Upload file/ }).click()]);
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Our work.pdf is uploaded and saved as your answer.');
+    expect(await page.getByLabel('Contract size').isChecked()).toBe(true);
+    await page.screenshot({ path: '/tmp/e2e-questionnaire-file.png', fullPage: true });
+    await clickAndWait(page, '**/response/check', 'Save and continue');
+    expect(await page.locator('main').innerText()).toContain('Our work.pdf');
+    await clickAndWait(page, '**/response/receipt', 'Send answers');
+    expect(await page.locator('.govuk-panel__title').innerText()).toBe('Answers sent');
+    await page.screenshot({ path: '/tmp/e2e-questionnaire-nojs.png', fullPage: true });
+    expect(problems.list).toEqual([]);
+  });
+});
