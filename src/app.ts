@@ -52,6 +52,11 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', noStore);
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   app.use(express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT, parameterLimit: 200 }));
+  // A request no parser read (no body, another type) has an empty body, never an undefined one.
+  app.use((req, _res, next) => {
+    req.body ??= {};
+    next();
+  });
   app.use(sessions({ conn, secret: config.sessionSecret, secure: config.isProduction, idleMinutes: SESSION_IDLE_MINUTES }));
   app.use(saveSessionBeforeRedirect);
   const passport = createPassport(auth);

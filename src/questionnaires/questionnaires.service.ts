@@ -7,7 +7,7 @@ import type { FileStore, StoredFileMeta } from '../platform/file-store';
 import { KeyedLock } from '../platform/keyed-lock';
 import type { ReceivedUpload } from '../platform/upload';
 import type { InterestsService, SuppliersService } from '../suppliers';
-import type { Actor, TendersService } from '../tenders';
+import { isOwnBoroughOfficer, type Actor, type TendersService } from '../tenders';
 import { canonicalJson, responseSha256 } from './canonical';
 import {
   questionnaireModel,
@@ -29,8 +29,8 @@ export interface QuestionnaireView {
   questionCount: number;
   coreCount: number;
   estimatedMinutes: number;
-  /** True once a response has been submitted: the questions can no longer change. */
-  locked: boolean;
+  /** True once a response has been submitted: the questions can no longer change. Null for anyone but the borough's officers. */
+  locked: boolean | null;
   updatedAt: string;
 }
 
@@ -127,7 +127,7 @@ export class QuestionnairesService {
 
   private view(
     q: { tender: Types.ObjectId; template?: string | null; definition: unknown; updatedAt: Date },
-    locked: boolean,
+    locked: boolean | null,
   ): QuestionnaireView {
     const definition = definitionOf(q);
     const questions = allQuestions(definition);
@@ -176,7 +176,9 @@ export class QuestionnairesService {
     const tender = await this.tenders.findVisible(tenderId, actor);
     const q = await this.questionnaires.findOne({ tender: tender._id }).lean();
     if (!q) throw new NotFoundError('This exercise has no questionnaire yet');
-    return this.view(q, await this.isLocked(tender._id));
+    // Whether anyone has submitted is the council's to know, not the public's.
+    const own = isOwnBoroughOfficer(actor, tender.borough.toString());
+    return this.view(q, own ? await this.isLocked(tender._id) : null);
   }
 
   private async definitionFor(tenderId: Types.ObjectId): Promise<QuestionnaireDefinition> {
@@ -230,6 +232,12 @@ export class QuestionnairesService {
     return problems;
   }
 
+  /** Answers to the questions the questionnaire has now. */
+  private static knownOnly(definition: QuestionnaireDefinition, answers: Answers): Answers {
+    const keys = new Set(allQuestions(definition).map((q) => q.key));
+    return Object.fromEntries(Object.entries(answers).filter(([key]) => keys.has(key)));
+  }
+
   /** Only answered questions, as the API takes them: empty answers are dropped. */
   private static cleanAnswers(answers: Answers): Answers {
     return Object.fromEntries(Object.entries(answers).filter(([, v]) => isAnswered(v)));
@@ -249,8 +257,9 @@ export class QuestionnairesService {
       if (Object.keys(problems).length) throw new ValidationError(problems, 'Some answers need changing');
       const found = await this.responses.findOne({ tender: tender._id, organisation }).lean();
       const existing = found ? normalised(found as ResponseRecord) : null;
-      const merged = QuestionnairesService.cleanAnswers(
-        opts.merge ? { ...((existing?.answers as Answers | undefined) ?? {}), ...answers } : answers,
+      const merged = QuestionnairesService.knownOnly(
+        definition,
+        QuestionnairesService.cleanAnswers(opts.merge ? { ...((existing?.answers as Answers | undefined) ?? {}), ...answers } : answers),
       );
       const now = this.now();
       try {
@@ -338,7 +347,8 @@ export class QuestionnairesService {
       if (repeat) return { receipt: { receivedAt: repeat.receivedAt.toISOString(), sha256: repeat.sha256 }, created: false };
       this.checkOpen(tender);
       const definition = await this.definitionFor(tender._id);
-      const answers = (existing?.answers as Answers | undefined) ?? {};
+      // Answers to questions the officer has since removed are left out, never a reason to refuse.
+      const answers = QuestionnairesService.knownOnly(definition, (existing?.answers as Answers | undefined) ?? {});
       const problems = {
         ...(await this.valueProblems(definition, answers, tender._id, organisation)),
         ...QuestionnairesService.missingRequired(definition, answers),
@@ -494,7 +504,15 @@ export class QuestionnairesService {
   recordResponse(tenderId: string, input: RecordedResponseInput, actor: PublicUser): Promise<ResponseView> {
     return this.writes.run(`r:${tenderId}:${input.organisationId}`, async () => {
       const tender = await this.tenders.findOwn(tenderId, actor);
-      if (tender.status !== 'published') throw new ConflictError('not_open', 'Responses can only be recorded while the exercise is open');
+      // Sealed answers are handled by nobody at the council before the deadline, recorded ones included:
+      // this also keeps the officer from learning who has already answered.
+      if (tender.sealed) {
+        throw new ConflictError(
+          'sealed',
+          'Answers to this exercise are sealed, so they cannot be recorded by the council. Ask the organisation to send its answers through the portal',
+        );
+      }
+      this.checkOpen(tender);
       const definition = await this.definitionFor(tender._id);
       if (!Types.ObjectId.isValid(input.organisationId))
         throw new ValidationError({ organisationId: 'Choose an organisation that has expressed interest' });

@@ -99,7 +99,9 @@ export class InvitationsService {
           email: 'An account with this email address already exists',
         });
       }
+      // Only this organisation's own invitations are looked at, so nothing is learnt about others'.
       const pending = await this.invitations.exists({
+        organisation: new Types.ObjectId(organisationId),
         email: input.email,
         acceptedAt: null,
         expiresAt: mongoose.trusted({ $gt: now }),

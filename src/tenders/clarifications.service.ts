@@ -119,6 +119,7 @@ export class ClarificationsService {
     if (tender.status === 'cancelled') throw new ConflictError('wrong_status', 'The exercise has been cancelled');
     const now = this.tenders.now();
     const wasPublished = doc.status === 'published';
+    const changed = doc.answer !== input.answer;
     doc.answer = input.answer;
     doc.answeredAt = now;
     doc.answeredBy = actor.id;
@@ -129,7 +130,10 @@ export class ClarificationsService {
       doc.status = 'answered';
     }
     await doc.save();
-    if (input.publish) await this.tellInterestedOrganisations(tenderId, tender.title, tender.reference, wasPublished);
+    // Everyone hears of a newly published answer, and of any change to one already published.
+    if ((input.publish && !wasPublished) || (wasPublished && changed)) {
+      await this.tellInterestedOrganisations(tenderId, tender.title, tender.reference, wasPublished);
+    }
     return this.toView(doc, { officer: true, mine: false });
   }
 

@@ -1,5 +1,6 @@
 import { fromLondon, toLondon } from '../platform/london-time';
 import type { FieldErrors } from '../platform/errors';
+import { MAX_EVENTS, MAX_LOTS } from './tenders.schemas';
 import type { Tender } from './tenders.service';
 
 /** Blank rows the form offers for lots and events, so it works without JavaScript. */
@@ -60,7 +61,8 @@ export function tenderFromForm(body: FormBody): { input: Record<string, unknown>
     shareFindings: body.shareFindings === 'yes',
   };
   const lots = [];
-  for (let i = 0; i < LOT_ROWS; i += 1) {
+  // Every row the form may have sent is read: an exercise with many lots shows more rows than the blank ones.
+  for (let i = 0; i < MAX_LOTS; i += 1) {
     const title = str(body[`lots-${i}-title`]);
     const description = str(body[`lots-${i}-description`]);
     const value = wholeNumber(body[`lots-${i}-estimatedAnnualValue`]);
@@ -83,7 +85,7 @@ export function tenderFromForm(body: FormBody): { input: Record<string, unknown>
     input[name] = value ?? '';
   }
   const events = [];
-  for (let i = 0; i < EVENT_ROWS; i += 1) {
+  for (let i = 0; i < MAX_EVENTS; i += 1) {
     const title = str(body[`events-${i}-title`]);
     const hasDate =
       str(body[`events-${i}-startsAt-day`]) || str(body[`events-${i}-startsAt-month`]) || str(body[`events-${i}-startsAt-year`]);

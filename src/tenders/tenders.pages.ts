@@ -17,7 +17,7 @@ import {
   type TenderDocument,
   type TendersService,
 } from './tenders.service';
-import { documentTitleSchema } from './tenders.schemas';
+import { MAX_EVENTS, MAX_LOTS, documentTitleSchema } from './tenders.schemas';
 import { sendStoredFile } from '../platform/file-store';
 import { defaultUploadLimits, formatBytes, receiveUpload } from '../platform/upload';
 
@@ -92,8 +92,11 @@ export function tendersPages(
       readability: fleschReadingEase(summary),
       threshold: PLAIN_ENGLISH_THRESHOLD,
       glossary: GLOSSARY,
-      lotRows: Array.from({ length: Math.max(LOT_ROWS, (opts.tender?.lots.length ?? 0) + 2) }, (_, i) => i),
-      eventRows: Array.from({ length: EVENT_ROWS }, (_, i) => i),
+      lotRows: Array.from({ length: Math.min(MAX_LOTS, Math.max(LOT_ROWS, (opts.tender?.lots.length ?? 0) + 2)) }, (_, i) => i),
+      eventRows: Array.from(
+        { length: Math.min(MAX_EVENTS, Math.max(EVENT_ROWS, (opts.tender?.engagementEvents.length ?? 0) + 1)) },
+        (_, i) => i,
+      ),
       deadlines: DEADLINES.map((name) => ({ name, label: DEADLINE_LABELS[name] })),
     });
   };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 export const TUPE_VALUES = ['yes', 'no', 'unknown'] as const;
 export const EVENT_FORMATS = ['in_person', 'online', 'hybrid'] as const;
 export const MAX_LOTS = 20;
+export const MAX_EVENTS = 20;
 
 const pounds = (label: string) =>
   z
@@ -73,7 +74,10 @@ const tenderFields = {
   clarificationDeadline: isoTime('Clarification deadline'),
   eoiDeadline: isoTime('Expression of interest deadline'),
   questionnaireDeadline: isoTime('Questionnaire deadline'),
-  engagementEvents: z.array(eventSchema, { message: 'Engagement events must be a list' }).max(20, 'Give at most 20 events').default([]),
+  engagementEvents: z
+    .array(eventSchema, { message: 'Engagement events must be a list' })
+    .max(MAX_EVENTS, `Give at most ${MAX_EVENTS} events`)
+    .default([]),
   sealed: z.boolean({ message: 'Sealed must be true or false' }).default(false),
   shareFindings: z.boolean({ message: 'Share findings must be true or false' }).default(true),
   thirdSectorTarget: z
@@ -117,7 +121,7 @@ export const updateTenderSchema = z
     clarificationDeadline: tenderFields.clarificationDeadline,
     eoiDeadline: tenderFields.eoiDeadline,
     questionnaireDeadline: tenderFields.questionnaireDeadline,
-    engagementEvents: z.array(eventSchema).max(20, 'Give at most 20 events'),
+    engagementEvents: z.array(eventSchema).max(MAX_EVENTS, `Give at most ${MAX_EVENTS} events`),
     sealed: z.boolean({ message: 'Sealed must be true or false' }),
     shareFindings: z.boolean({ message: 'Share findings must be true or false' }),
     thirdSectorTarget: tenderFields.thirdSectorTarget.unwrap(),

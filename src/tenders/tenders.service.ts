@@ -341,6 +341,7 @@ export class TendersService {
       throw new ConflictError('wrong_status', `A ${doc.status} exercise cannot be changed`);
     }
     const before = this.toApi(doc, actor) as unknown as Record<string, unknown>;
+    if (doc.status === 'published') this.checkPublishedChange(doc, patch);
     const { lots, engagementEvents, ...simple } = patch;
     doc.set(simple);
     if (lots) {
@@ -389,11 +390,45 @@ export class TendersService {
       }
     }
     await doc.save();
+    const integrity = ['clarificationDeadline', 'eoiDeadline', 'questionnaireDeadline', 'sealed'].filter(
+      (field) =>
+        doc.status === 'published' &&
+        field in patch &&
+        JSON.stringify(before[field]) !== JSON.stringify((this.toApi(doc, actor) as unknown as Record<string, unknown>)[field]),
+    );
+    if (integrity.length) {
+      await this.audit.record({
+        action: 'tender.integrity.change',
+        outcome: 'allowed',
+        actor,
+        target: `tender:${id}`,
+        detail: integrity.join(', '),
+      });
+    }
     return this.toApi(doc, actor);
   }
 
   private transition(id: string, to: TenderStatus, actor: PublicUser, extra: (doc: TenderDoc) => void): Promise<Tender> {
     return this.writes.run(id, () => this.applyTransition(id, to, actor, extra));
+  }
+
+  /**
+   * Rules for changing a published exercise, which organisations are relying on: a sealed exercise
+   * stays sealed, and deadlines can only move later and stay in the future (by the server clock).
+   */
+  private checkPublishedChange(doc: TenderDoc, patch: UpdateTenderInput): void {
+    const now = this.now();
+    if (doc.sealed && patch.sealed === false && now <= doc.questionnaireDeadline) {
+      throw new ConflictError('sealed', 'A sealed exercise stays sealed until its questionnaire deadline');
+    }
+    const problems: Record<string, string> = {};
+    for (const field of ['clarificationDeadline', 'eoiDeadline', 'questionnaireDeadline'] as const) {
+      const next = patch[field];
+      if (!next || next.getTime() === doc[field].getTime()) continue;
+      if (next < doc[field]) problems[field] = `After publishing, the ${historyLabel(field).toLowerCase()} can only be moved later`;
+      else if (next <= now) problems[field] = `${historyLabel(field)} must be in the future`;
+    }
+    if (Object.keys(problems).length) throw new ValidationError(problems);
   }
 
   private async applyTransition(id: string, to: TenderStatus, actor: PublicUser, extra: (doc: TenderDoc) => void): Promise<Tender> {

@@ -162,7 +162,10 @@ describe('the builder', () => {
     const locked = await send(camden, 'put', `/api/v1/tenders/${id}/questionnaire`, smallQuestionnaire);
     expect(locked.status).toBe(409);
     expect(locked.body.error.code).toBe('locked');
-    expect((await supertest(t.app).get(`/api/v1/tenders/${id}/questionnaire`)).body.locked).toBe(true);
+    expect((await camden.agent.get(`/api/v1/tenders/${id}/questionnaire`)).body.locked).toBe(true);
+    // Whether anyone has answered is not shown to the public or to suppliers.
+    expect((await supertest(t.app).get(`/api/v1/tenders/${id}/questionnaire`)).body.locked).toBeNull();
+    expect((await s.agent.get(`/api/v1/tenders/${id}/questionnaire`)).body.locked).toBeNull();
   });
 });
 

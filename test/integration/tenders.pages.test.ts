@@ -272,3 +272,48 @@ describe('questions through the pages, and the dashboard', () => {
     }
   });
 });
+
+test('a form post with no body, or a body no parser reads, gets a clear answer, never a server error', async () => {
+  const officer = await createOfficer(t.auth, 'camden');
+  const api = await signedInAs(t.app, officer.email);
+  const created = await api.agent.post('/api/v1/tenders').set('X-CSRF-Token', api.csrfToken).send(tenderBody());
+  const id = created.body.id as string;
+  const agent = await signInForm(officer.email);
+  const token = csrfFrom((await agent.get('/tenders/new')).text);
+  const before = t.serverErrors.length;
+  for (const path of [
+    '/login',
+    '/tenders/new',
+    `/tenders/${id}/edit`,
+    `/tenders/${id}/publish`,
+    `/tenders/${id}/documents`,
+    '/register/organisation-name',
+  ]) {
+    const empty = await agent.post(path).set('X-CSRF-Token', token);
+    const text = await agent
+      .post(`${path}?_csrf=${encodeURIComponent(token)}`)
+      .set('Content-Type', 'text/plain')
+      .send('hello');
+    expect([path, empty.status < 500, text.status < 500]).toEqual([path, true, true]);
+  }
+  expect(t.serverErrors.slice(before)).toEqual([]);
+});
+
+test('editing an exercise with many lots through the form keeps every lot', async () => {
+  const officer = await createOfficer(t.auth, 'camden');
+  const api = await signedInAs(t.app, officer.email);
+  const lots = Array.from({ length: 8 }, (_, i) => ({ title: `Branch ${i + 1}`, description: `Library ${i + 1}` }));
+  const created = await api.agent.post('/api/v1/tenders').set('X-CSRF-Token', api.csrfToken).send(tenderBody({ lots }));
+  const id = created.body.id as string;
+  const agent = await signInForm(officer.email);
+  const form = await agent.get(`/tenders/${id}/edit`).expect(200);
+  const fields: Record<string, string> = { _csrf: csrfFrom(form.text) };
+  for (const m of form.text.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) fields[m[1]!] ??= m[2]!.replace(/&amp;/g, '&');
+  for (const m of form.text.matchAll(/<input[^>]*value="([^"]*)"[^>]*name="([^"]+)"/g)) fields[m[2]!] ??= m[1]!;
+  for (const m of form.text.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) fields[m[1]!] ??= m[2]!.trim();
+  for (const m of form.text.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*checked/g)) fields[m[1]!] = m[2]!;
+  const saved = await agent.post(`/tenders/${id}/edit`).type('form').send(fields);
+  expect(saved.status).toBe(303);
+  const after = await api.agent.get(`/api/v1/tenders/${id}`);
+  expect(after.body.lots.map((l: { title: string }) => l.title)).toEqual(lots.map((l) => l.title));
+});
