@@ -100,6 +100,9 @@ function normalised(r: ResponseRecord): ResponseRecord {
   return { ...r, answers: r.answers ?? {}, revisions: r.revisions ?? [], recordedBy: r.recordedBy ?? null } as ResponseRecord;
 }
 
+/** The most files one organisation may upload for one exercise's questionnaire. */
+export const MAX_FILES_PER_RESPONSE = 20;
+
 export class QuestionnairesService {
   readonly questionnaires: QuestionnaireModel;
   readonly responses: ResponseModel;
@@ -191,11 +194,15 @@ export class QuestionnairesService {
   // Answering
 
   /** The supplier's organisation, which must have an interest (not withdrawn) in a published exercise. */
-  private async answeringContext(tenderId: string, actor: PublicUser) {
+  /**
+   * The supplier's organisation and the exercise. Answering needs an interest that is not withdrawn;
+   * reading what the organisation already sent (`read`) needs only an interest, withdrawn or not.
+   */
+  private async answeringContext(tenderId: string, actor: PublicUser, mode: 'answer' | 'read' = 'answer') {
     if (actor.role !== 'supplier' || !actor.organisationId) throw new NotFoundError();
     const tender = await this.tenders.findVisible(tenderId, actor);
     const interest = await this.interests.mine(tenderId, actor);
-    if (!interest || interest.status !== 'active') {
+    if (!interest || (mode === 'answer' && interest.status !== 'active')) {
       throw new ForbiddenError('no_interest', 'Express interest in this exercise before answering its questionnaire');
     }
     return { tender, organisation: new Types.ObjectId(actor.organisationId) };
@@ -283,6 +290,9 @@ export class QuestionnairesService {
   async uploadFile(tenderId: string, upload: ReceivedUpload, actor: PublicUser): Promise<ResponseFileView> {
     const { tender, organisation } = await this.answeringContext(tenderId, actor);
     this.checkOpen(tender);
+    if ((await this.responseFiles.countDocuments({ tender: tender._id, organisation })) >= MAX_FILES_PER_RESPONSE) {
+      throw new ConflictError('too_many_files', `You can upload up to ${MAX_FILES_PER_RESPONSE} files for this questionnaire`);
+    }
     const { key } = await this.files.put(upload.buffer, { contentType: upload.detectedMime, originalName: upload.originalName });
     try {
       const doc = await this.responseFiles.create({
@@ -425,7 +435,7 @@ export class QuestionnairesService {
 
   /** The organisation's own response (its draft answers, receipts and progress); 404 when it has none. */
   async ownResponse(tenderId: string, actor: PublicUser): Promise<ResponseView> {
-    const { tender, organisation } = await this.answeringContext(tenderId, actor);
+    const { tender, organisation } = await this.answeringContext(tenderId, actor, 'read');
     const definition = await this.definitionFor(tender._id);
     const r = await this.responses.findOne({ tender: tender._id, organisation }).lean();
     if (!r) throw new NotFoundError('Your organisation has not started this questionnaire');
@@ -434,8 +444,22 @@ export class QuestionnairesService {
 
   /** A file the organisation uploaded for its own answers. */
   async ownFile(tenderId: string, fileId: string, actor: PublicUser): Promise<{ key: string; meta: StoredFileMeta }> {
-    const { tender, organisation } = await this.answeringContext(tenderId, actor);
-    return this.fileRecord(fileId, { tender: tender._id, organisation });
+    const { tender, organisation } = await this.answeringContext(tenderId, actor, 'read');
+    try {
+      return await this.fileRecord(fileId, { tender: tender._id, organisation });
+    } catch (err) {
+      // Another organisation's file: the answer is the same 404, and the attempt is recorded.
+      if (Types.ObjectId.isValid(fileId) && (await this.responseFiles.exists({ _id: new Types.ObjectId(fileId) }))) {
+        await this.audit.record({
+          action: 'responses.file',
+          outcome: 'denied',
+          actor,
+          target: `tender:${tenderId}`,
+          detail: `file ${fileId} of another organisation`,
+        });
+      }
+      throw err;
+    }
   }
 
   private async fileRecord(fileId: string, scope: Record<string, unknown>) {

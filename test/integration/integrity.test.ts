@@ -1,6 +1,7 @@
 import supertest from 'supertest';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
 import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
+import { samplePdf } from '../helpers/sample-files';
 
 type Client = { agent: supertest.Agent; csrfToken: string };
 
@@ -115,6 +116,36 @@ describe('responses', () => {
     const stored = await t.questionnaires.responses.findOne({ tender: id }).lean();
     expect(stored!.revisions.at(-1)!.answers).toEqual({ experience: 'We run a library' });
   });
+});
+
+test('an organisation that withdrew still sees what it sent, but cannot change it', async () => {
+  const id = await published();
+  const s = await interested(id);
+  await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: { experience: 'Sent before withdrawing' } }).expect(200);
+  const sent = await s.agent.post(`/api/v1/tenders/${id}/response/submit`).set('X-CSRF-Token', s.csrfToken).set('Idempotency-Key', 'w-1');
+  expect(sent.status).toBe(201);
+  await s.agent.delete(`/api/v1/tenders/${id}/interests/mine`).set('X-CSRF-Token', s.csrfToken).expect(204);
+  const mine = await s.agent.get(`/api/v1/tenders/${id}/response`);
+  expect(mine.status).toBe(200);
+  expect(mine.body.receipt).toEqual(sent.body.receipt);
+  expect((await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: { experience: 'Changed' } })).status).toBe(403);
+});
+
+test('files: at most 20 per organisation and exercise; asking for another organisation’s file is refused and audited', async () => {
+  const id = await published();
+  const a = await interested(id);
+  const b = await interested(id);
+  const upload = (s: Client) =>
+    s.agent.post(`/api/v1/tenders/${id}/response/files`).set('X-CSRF-Token', s.csrfToken).attach('file', samplePdf(), 'f.pdf');
+  let last = await upload(a);
+  const first = last.body.id as string;
+  for (let i = 1; i < 20; i++) last = await upload(a);
+  expect(last.status).toBe(201);
+  const over = await upload(a);
+  expect(over.status).toBe(409);
+  expect(over.body.error.code).toBe('too_many_files');
+  expect((await b.agent.get(`/api/v1/tenders/${id}/response/files/${first}`)).status).toBe(404);
+  expect(await t.audit.events.countDocuments({ target: `tender:${id}`, action: 'responses.file', outcome: 'denied' })).toBe(1);
 });
 
 test('changing a published answer tells every interested organisation again', async () => {
