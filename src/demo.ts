@@ -1,4 +1,4 @@
-import { boroughSlugs } from './auth';
+import { boroughSlugs, type PublicUser } from './auth';
 import { organisationInputSchema, type OrganisationDraft } from './suppliers';
 import type { Services } from './services';
 import { DEMO_ORGANISATIONS } from './demo-organisations';
@@ -190,6 +190,19 @@ async function seedExercises({ auth, tenders, clarifications }: Services): Promi
   return added;
 }
 
+/** The published demo exercise of each demo borough, with the officer who runs it. */
+async function publishedDemoExercises(auth: Services['auth'], tenders: Services['tenders']) {
+  const found = new Map<string, { tenderId: string; officer: PublicUser }>();
+  for (const slug of DEMO_BOROUGHS) {
+    const officer = await auth.findByEmail(`officer@${slug}.example.org`);
+    const demo = DEMO_EXERCISES.find((e) => e.borough === slug && e.publish);
+    if (!officer || !demo) continue;
+    const tender = (await tenders.list({ borough: slug, status: 'published' }, officer)).find((t) => t.title === demo.title);
+    if (tender) found.set(slug, { tenderId: tender.id, officer });
+  }
+  return found;
+}
+
 /**
  * Registers the demo organisations not there yet and gives the published demo exercises their
  * expressions of interest. Returns how many interests it added.
@@ -206,14 +219,7 @@ async function seedInterests({ auth, tenders, interests }: Services): Promise<{ 
     })),
     ...DEMO_ORGANISATIONS,
   ];
-  const published = new Map<string, string>();
-  for (const slug of DEMO_BOROUGHS) {
-    const officer = await auth.findByEmail(`officer@${slug}.example.org`);
-    const demo = DEMO_EXERCISES.find((e) => e.borough === slug && e.publish);
-    if (!officer || !demo) continue;
-    const found = (await tenders.list({ borough: slug, status: 'published' }, officer)).find((t) => t.title === demo.title);
-    if (found) published.set(slug, found.id);
-  }
+  const published = new Map([...(await publishedDemoExercises(auth, tenders))].map(([slug, { tenderId }]) => [slug, tenderId]));
   for (const org of everyone) {
     let user = await auth.findByEmail(org.email);
     if (!user) {
@@ -305,14 +311,13 @@ async function seedResponses({ auth, tenders, interests, questionnaires }: Servi
   let submitted = 0;
   let drafts = 0;
   const everyone = [...DEMO_SUPPLIERS, ...DEMO_ORGANISATIONS];
+  const published = await publishedDemoExercises(auth, tenders);
   for (const [b, slug] of DEMO_BOROUGHS.entries()) {
-    const officer = await auth.findByEmail(`officer@${slug}.example.org`);
-    const demo = DEMO_EXERCISES.find((e) => e.borough === slug && e.publish);
-    if (!officer || !demo) continue;
-    const tender = (await tenders.list({ borough: slug, status: 'published' }, officer)).find((t) => t.title === demo.title);
-    if (!tender) continue;
+    const exercise = published.get(slug);
+    if (!exercise) continue;
+    const tender = { id: exercise.tenderId };
     if (!(await questionnaires.questionnaires.exists({ tender: tender.id }))) {
-      await questionnaires.setQuestionnaire(tender.id, structuredClone(LIBRARY_SMT_V1), 'library-smt-v1', officer);
+      await questionnaires.setQuestionnaire(tender.id, structuredClone(LIBRARY_SMT_V1), 'library-smt-v1', exercise.officer);
     }
     for (const [i, org] of everyone.entries()) {
       const user = await auth.findByEmail(org.email);

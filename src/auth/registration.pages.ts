@@ -1,10 +1,10 @@
+import { asList } from '../platform/form-fields';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
 import type { RegistrationAnswers } from '../platform/session';
 import { errorSummary, fieldErrors } from '../platform/validation';
 import {
-  asList,
   describeOrganisation,
   identifierValues,
   identifiersFromForm,

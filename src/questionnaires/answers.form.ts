@@ -1,3 +1,4 @@
+import { asList, numberFromForm, textField } from '../platform/form-fields';
 import type { AnswerValue, Answers, Question } from './types';
 
 type FormBody = Record<string, unknown>;
@@ -8,7 +9,7 @@ export const fieldName = (key: string) => `a-${key}`;
 /** The value the "None of these" checkbox of a `multi` question sends. */
 export const NONE_OF_THESE = '__none__';
 
-const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+const text = textField;
 
 /**
  * Reads the answers to the given questions from a submitted form (urlencoded), in the API's shapes.
@@ -22,9 +23,7 @@ export function answersFromForm(questions: Question[], body: FormBody): Record<s
     const raw = body[name];
     switch (q.type) {
       case 'multi': {
-        const list = (Array.isArray(raw) ? raw : raw === undefined || raw === '' ? [] : [raw]).filter(
-          (v): v is string => typeof v === 'string',
-        );
+        const list = asList(raw);
         // Only a ticked "None of these" is an empty answer; nothing ticked is no answer.
         out[q.key] = list.includes(NONE_OF_THESE) ? [] : list.length ? list : null;
         break;
@@ -33,11 +32,9 @@ export function answersFromForm(questions: Question[], body: FormBody): Record<s
         out[q.key] = raw === 'yes' ? true : raw === 'no' ? false : null;
         break;
       case 'scale':
-      case 'number': {
-        const t = text(raw).replace(/[£,\s]/g, '');
-        out[q.key] = t === '' ? null : /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+      case 'number':
+        out[q.key] = numberFromForm(raw);
         break;
-      }
       case 'date': {
         const day = text(body[`${name}-day`]);
         const month = text(body[`${name}-month`]);

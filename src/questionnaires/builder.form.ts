@@ -1,6 +1,7 @@
+import { numberFromForm, textField } from '../platform/form-fields';
 import type { FieldErrors } from '../platform/errors';
 import { QUESTION_TYPES, type QuestionType } from './constants';
-import { CONDITION_TYPES } from './questionnaire.schema';
+import { CONDITION_TYPES, allQuestions } from './questionnaire.schema';
 import type { Question, QuestionOption, QuestionnaireDefinition, ShowIf } from './types';
 
 type FormBody = Record<string, unknown>;
@@ -26,7 +27,7 @@ export const typeItems = (chosen: unknown) =>
     checked: chosen === type,
   }));
 
-const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+const text = textField;
 const ticked = (value: unknown) => value === 'yes' || (Array.isArray(value) && value.includes('yes'));
 
 /** Lower case letters, digits and underscores made from any text ("Up to 3 years" → "up_to_3_years"). */
@@ -71,9 +72,7 @@ export const optionsToText = (options: QuestionOption[]) => options.map((o) => `
 
 /** A number typed in a form: blank is no value; anything else that is not a number goes on as text for the schema to refuse. */
 function numberFrom(value: unknown): number | string | undefined {
-  const t = text(value).replace(/[£,\s]/g, '');
-  if (t === '') return undefined;
-  return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+  return numberFromForm(value) ?? undefined;
 }
 
 /** The answer a condition waits for, typed by the officer, in the shape the question it depends on gives. */
@@ -106,7 +105,7 @@ export function conditionValueText(target: Question | undefined, equals: ShowIf[
 /** "Shown when “Does your organisation work with volunteers?” is Yes". */
 export function conditionInWords(question: Question, definition: QuestionnaireDefinition): string | null {
   if (!question.showIf) return null;
-  const target = definition.sections.flatMap((s) => s.questions).find((q) => q.key === question.showIf!.key);
+  const target = allQuestions(definition).find((q) => q.key === question.showIf!.key);
   return `Shown when “${target?.label ?? question.showIf.key}” is ${conditionValueText(target, question.showIf.equals)}`;
 }
 

@@ -16,7 +16,7 @@ import {
   typeItems,
   type DraftSection,
 } from './builder.form';
-import { questionnaireInputSchema } from './questionnaire.schema';
+import { allQuestions, questionnaireInputSchema } from './questionnaire.schema';
 import type { QuestionnaireView, QuestionnairesService } from './questionnaires.service';
 import { TEMPLATES, estimatedMinutes } from './template';
 import type { Question, QuestionnaireDefinition } from './types';
@@ -116,7 +116,7 @@ export function builderPages(questionnaires: QuestionnairesService, tenders: Ten
         last: i === section.questions.length - 1,
       })),
     }));
-    const all = definition.sections.flatMap((s) => s.questions);
+    const all = allQuestions(definition);
     const template = TEMPLATES[TEMPLATE];
     res.status(status).render('questionnaires/views/builder-edit.njk', {
       tender: ctx.tender,
@@ -301,7 +301,7 @@ export function builderPages(questionnaires: QuestionnairesService, tenders: Ten
 
   /** The questions before the place, which a condition may depend on, and the keys other questions use. */
   function around(definition: QuestionnaireDefinition, place: Place) {
-    const all = definition.sections.flatMap((s) => s.questions);
+    const all = allQuestions(definition);
     if (place.mode === 'section') return { earlier: all, taken: all.map((q) => q.key) };
     if (place.mode === 'new') {
       const earlier = definition.sections.slice(0, place.section + 1).flatMap((s) => s.questions);

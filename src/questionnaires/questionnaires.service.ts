@@ -6,7 +6,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, Validati
 import type { FileStore, StoredFileMeta } from '../platform/file-store';
 import { KeyedLock } from '../platform/keyed-lock';
 import type { ReceivedUpload } from '../platform/upload';
-import type { InterestsService, SuppliersService } from '../suppliers';
+import type { InterestsService, Organisation, SuppliersService } from '../suppliers';
 import { isOwnBoroughOfficer, type Actor, type TendersService } from '../tenders';
 import { canonicalJson, responseSha256 } from './canonical';
 import {
@@ -18,9 +18,9 @@ import {
   type ResponseModel,
   type ResponseRecord,
 } from './questionnaire.model';
-import { answerCheck, visibleQuestions } from './questionnaire.schema';
+import { allQuestions, answerCheck, visibleQuestions } from './questionnaire.schema';
 import { estimatedMinutes } from './template';
-import type { Answers, Question, QuestionnaireDefinition } from './types';
+import type { Answers, QuestionnaireDefinition } from './types';
 
 export interface QuestionnaireView {
   tenderId: string;
@@ -81,7 +81,6 @@ export interface QuestionnairesServiceOptions {
 
 type Definitionish = { definition: unknown };
 const definitionOf = (q: Definitionish): QuestionnaireDefinition => q.definition as QuestionnaireDefinition;
-const allQuestions = (d: QuestionnaireDefinition): Question[] => d.sections.flatMap((s) => s.questions);
 /** An empty list is an answer to a `multi` question ("none of these"); an empty string or null is not. */
 const isAnswered = (value: unknown) => value !== undefined && value !== null && value !== '';
 
@@ -389,10 +388,11 @@ export class QuestionnairesService {
     record: ResponseRecord,
     definition: QuestionnaireDefinition,
     show: 'draft' | 'submitted',
+    organisations?: Map<string, Organisation>,
   ): Promise<ResponseView> {
     const r = normalised(record);
     const last = r.revisions.at(-1);
-    const org = await this.suppliers.getOrganisation(r.organisation.toString());
+    const org = organisations?.get(r.organisation.toString()) ?? (await this.suppliers.getOrganisation(r.organisation.toString()));
     const answers = ((show === 'submitted' ? last?.answers : r.answers) ?? {}) as Answers;
     const shown = visibleQuestions(definition, answers);
     const fileIds = allQuestions(definition)
@@ -493,9 +493,10 @@ export class QuestionnairesService {
     const tender = await this.readableByOfficer(tenderId, actor, 'list');
     const definition = await this.definitionFor(tender._id);
     const docs = (await this.responses.find({ tender: tender._id }).sort({ createdAt: 1 }).lean()) as ResponseRecord[];
+    const organisations = await this.suppliers.byIds(docs.map((r) => r.organisation.toString()));
     const views = [];
     for (const r of docs) {
-      const view = await this.responseView(r, definition, 'submitted');
+      const view = await this.responseView(r, definition, 'submitted', organisations);
       // Drafts are counted as started, but their answers are the organisation's until submitted.
       views.push(r.status === 'submitted' ? view : { ...view, answers: {}, files: [] });
     }

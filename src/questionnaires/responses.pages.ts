@@ -7,7 +7,7 @@ import { SECTOR_LABELS, type InterestsService, type Sector } from '../suppliers'
 import type { Tender, TendersService } from '../tenders';
 import { answerFieldId, answersFromForm } from './answers.form';
 import { conditionInWords } from './builder.form';
-import { answerCheck, visibleQuestions } from './questionnaire.schema';
+import { allQuestions, answerCheck, visibleQuestions } from './questionnaire.schema';
 import { recordedResponseSchema } from './questionnaires.api';
 import type { QuestionnaireView, QuestionnairesService, ResponseView } from './questionnaires.service';
 import type { AnswerValue, Answers, Question, QuestionnaireDefinition } from './types';
@@ -138,7 +138,7 @@ export function responsesPages(
     return {
       tender,
       definition,
-      questions: definition.sections.flatMap((s) => s.questions).filter((q) => q.type !== 'file'),
+      questions: allQuestions(definition).filter((q) => q.type !== 'file'),
       organisations: interested
         .filter((i) => !answered.has(i.organisation.id))
         .map((i) => ({ id: i.organisation.id, name: i.organisation.name }))

@@ -16,7 +16,6 @@ export { expressInterestSchema, interestFiltersSchema } from './interests.schema
 export { interestsPages, interestOnExercise } from './interests.pages';
 export { legalFormMismatch } from './suppliers.schemas';
 export {
-  asList,
   describeOrganisation,
   identifierValues,
   identifiersFromForm,

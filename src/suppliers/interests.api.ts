@@ -28,8 +28,8 @@ export function interestsApi(interests: InterestsService): Router {
   router.get('/tenders/:id/interests', requireRole('officer'), async (req, res) => {
     const filters = parseInput(interestFiltersSchema, req.query);
     const id = String(req.params.id);
-    const items = await interests.listForOfficer(id, filters, req.user!);
-    res.json({ items, counts: await interests.counts(id, req.user!) });
+    const { items, counts } = await interests.officerView(id, filters, req.user!);
+    res.json({ items, counts });
   });
 
   router.get('/tenders/:id/partners', requireRole('supplier'), async (req, res) => {

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole, type PublicUser } from '../auth';
 import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
+import { asList } from '../platform/form-fields';
 import { errorSummary, fieldErrors } from '../platform/validation';
 import { STATUS_LABELS, type Tender, type TendersService } from '../tenders';
 import { HEARD_VIA, HEARD_VIA_LABELS } from './interest.model';
@@ -9,11 +10,6 @@ import type { InterestsService } from './interests.service';
 import { SECTORS, SECTOR_LABELS, SIZES, SIZE_LABELS, THIRD_SECTOR } from './sectors';
 
 type FormBody = Record<string, unknown>;
-
-function asList(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return typeof value === 'string' && value !== '' ? [value] : [];
-}
 
 const yesNo = (value: unknown): boolean | undefined => (value === 'yes' ? true : value === 'no' ? false : undefined);
 
@@ -114,13 +110,14 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
 
   router.get('/tenders/:id/interests', requireRole('officer'), async (req: Request, res) => {
     const id = String(req.params.id);
-    const tender = tenders.toApi(await tenders.findOwn(id, req.user!), req.user);
     const parsed = interestFiltersSchema.safeParse(req.query);
     const filters = parsed.success ? parsed.data : {};
+    const view = await interests.officerView(id, filters, req.user!);
+    const tender = tenders.toApi(view.tender, req.user);
     res.render('suppliers/views/interests.njk', {
       tender,
-      items: await interests.listForOfficer(id, filters, req.user!),
-      counts: await interests.counts(id, req.user!),
+      items: view.items,
+      counts: view.counts,
       filters,
       filterErrors: parsed.success ? undefined : fieldErrors(parsed.error),
       sectors: SECTORS,

@@ -66,6 +66,9 @@ export interface Partner {
   contactEmail: string;
 }
 
+/** An exercise of the officer's own borough, as TendersService.findOwn returns it. */
+type OwnTender = Awaited<ReturnType<TendersService['findOwn']>>;
+
 export class InterestsService {
   readonly interests: InterestModel;
 
@@ -168,7 +171,22 @@ export class InterestsService {
 
   /** Every interest in one of the officer's own exercises, with filters; another borough's exercise is 404. */
   async listForOfficer(tenderId: string, filters: InterestFilters, actor: PublicUser): Promise<OfficerInterest[]> {
+    return this.itemsFor(await this.tenders.findOwn(tenderId, actor), filters);
+  }
+
+  /** Interests not withdrawn, by sector, with the third-sector roll-up. */
+  async counts(tenderId: string, actor: PublicUser): Promise<InterestCounts> {
+    return this.countsFor(await this.tenders.findOwn(tenderId, actor));
+  }
+
+  /** The officer's page and API: the exercise (checked once), the filtered interests and the counts. */
+  async officerView(tenderId: string, filters: InterestFilters, actor: PublicUser) {
     const tender = await this.tenders.findOwn(tenderId, actor);
+    const [items, counts] = await Promise.all([this.itemsFor(tender, filters), this.countsFor(tender)]);
+    return { tender, items, counts };
+  }
+
+  private async itemsFor(tender: OwnTender, filters: InterestFilters): Promise<OfficerInterest[]> {
     const query: Record<string, unknown> = { tender: tender._id, borough: tender.borough };
     if (filters.sector) query.sector = filters.sector;
     if (filters.size) query.size = filters.size;
@@ -183,9 +201,7 @@ export class InterestsService {
     return filters.sectorCheck === 'warning' ? items.filter((i) => i.sectorWarnings.length > 0) : items;
   }
 
-  /** Interests not withdrawn, by sector, with the third-sector roll-up. */
-  async counts(tenderId: string, actor: PublicUser): Promise<InterestCounts> {
-    const tender = await this.tenders.findOwn(tenderId, actor);
+  private async countsFor(tender: OwnTender): Promise<InterestCounts> {
     const docs = await this.interests.find({ tender: tender._id }, { sector: 1, status: 1 }).lean();
     const active = docs.filter((d) => d.status === 'active');
     const bySector = SECTORS.map((sector) => ({ sector, interests: active.filter((d) => d.sector === sector).length }));
@@ -236,25 +252,29 @@ export class InterestsService {
   async forOrganisation(actor: PublicUser): Promise<MyInterest[]> {
     const organisation = this.organisationOf(actor);
     const docs = (await this.interests.find({ organisation }).sort({ createdAt: -1 }).limit(100).lean()) as InterestRecord[];
-    const org = await this.suppliers.getOrganisation(organisation.toString());
-    const out: MyInterest[] = [];
-    for (const d of docs) {
-      const t = await this.tenders.tenders.findById(d.tender).lean();
-      if (!t) continue;
-      const view = this.tenders.toApi(t, actor as Actor);
-      out.push({
-        interest: this.toView(d, org.name),
-        tender: {
-          id: view.id,
-          title: view.title,
-          reference: view.reference,
-          status: view.status,
-          borough: view.borough.name,
-          eoiDeadline: view.eoiDeadline,
-          questionnaireDeadline: view.questionnaireDeadline,
+    if (!docs.length) return [];
+    const [org, tenders] = await Promise.all([
+      this.suppliers.getOrganisation(organisation.toString()),
+      this.tenders.tenders.find({ _id: mongoose.trusted({ $in: docs.map((d) => d.tender) }) }).lean(),
+    ]);
+    const byId = new Map(tenders.map((t) => [t._id.toString(), this.tenders.toApi(t, actor as Actor)]));
+    return docs.flatMap((d) => {
+      const view = byId.get(d.tender.toString());
+      if (!view) return [];
+      return [
+        {
+          interest: this.toView(d, org.name),
+          tender: {
+            id: view.id,
+            title: view.title,
+            reference: view.reference,
+            status: view.status,
+            borough: view.borough.name,
+            eoiDeadline: view.eoiDeadline,
+            questionnaireDeadline: view.questionnaireDeadline,
+          },
         },
-      });
-    }
-    return out;
+      ];
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { asList, numberFromForm, textField } from '../platform/form-fields';
 import type { FieldErrors } from '../platform/errors';
 import {
   IDENTIFIER_SCHEMES,
@@ -18,20 +19,7 @@ import type { Organisation } from './suppliers.service';
 
 type FormBody = Record<string, unknown>;
 
-const str = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
-
-/** A form field that may come once (a string) or many times (an array), as a list. */
-export function asList(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return typeof value === 'string' && value !== '' ? [value] : [];
-}
-
-/** A number typed into a form: blank is null, "£1,200" is 1200, anything else goes on as text for the schema to report. */
-export function numberFromForm(value: unknown): number | string | null {
-  const text = str(value).replace(/[£,\s]/g, '');
-  if (text === '') return null;
-  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : str(value);
-}
+const str = textField;
 
 /** The id (and name) of the number field for one register. */
 export const identifierFieldId = (scheme: string): string => `number-${scheme}`;

@@ -1,5 +1,6 @@
 import { fromLondon, toLondon } from '../platform/london-time';
 import type { FieldErrors } from '../platform/errors';
+import { numberFromForm, textField } from '../platform/form-fields';
 import { MAX_EVENTS, MAX_LOTS } from './tenders.schemas';
 import type { Tender } from './tenders.service';
 
@@ -10,14 +11,9 @@ export const DEADLINES = ['clarificationDeadline', 'eoiDeadline', 'questionnaire
 
 type FormBody = Record<string, unknown>;
 
-const str = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
+const str = textField;
 
-function wholeNumber(value: unknown): number | null | string {
-  const text = str(value).replace(/[£,\s]/g, '');
-  if (text === '') return null;
-  // Not a number: passed on as text so the schema reports it against the field.
-  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
-}
+const wholeNumber = numberFromForm;
 
 /** Reads a GOV.UK date input (day, month, year) plus a time field into an ISO string, or an error message. */
 function dateField(body: FormBody, name: string, label: string): { value?: string; error?: string } {

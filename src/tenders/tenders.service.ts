@@ -68,6 +68,9 @@ export interface Tender {
   history: TenderHistoryEntry[];
 }
 
+/** Fields of a published exercise whose changes are audited as well as listed on its page. */
+const INTEGRITY_FIELDS = ['clarificationDeadline', 'eoiDeadline', 'questionnaireDeadline', 'sealed'];
+
 /** Statuses anyone may see; drafts are for the borough's own officers only. */
 const PUBLIC_STATUSES: TenderStatus[] = ['published', 'closed', 'cancelled'];
 
@@ -372,30 +375,26 @@ export class TendersService {
       );
     }
     this.checkDeadlines(doc);
+    const changed: string[] = [];
     if (doc.status === 'published') {
       const after = this.toApi(doc, actor) as unknown as Record<string, unknown>;
       const at = this.now();
       for (const field of Object.keys(patch)) {
-        const old = JSON.stringify(before[field] ?? null);
-        const now = JSON.stringify(after[field] ?? null);
-        if (old !== now)
-          doc.history.push({
-            at,
-            by: actor.id,
-            byName: actor.name,
-            field,
-            old: displayValue(before[field]),
-            new: displayValue(after[field]),
-          });
+        if (JSON.stringify(before[field] ?? null) === JSON.stringify(after[field] ?? null)) continue;
+        changed.push(field);
+        doc.history.push({
+          at,
+          by: actor.id,
+          byName: actor.name,
+          field,
+          old: displayValue(before[field]),
+          new: displayValue(after[field]),
+        });
       }
     }
     await doc.save();
-    const integrity = ['clarificationDeadline', 'eoiDeadline', 'questionnaireDeadline', 'sealed'].filter(
-      (field) =>
-        doc.status === 'published' &&
-        field in patch &&
-        JSON.stringify(before[field]) !== JSON.stringify((this.toApi(doc, actor) as unknown as Record<string, unknown>)[field]),
-    );
+    // Changes organisations rely on most are also written to the audit log.
+    const integrity = changed.filter((field) => INTEGRITY_FIELDS.includes(field));
     if (integrity.length) {
       await this.audit.record({
         action: 'tender.integrity.change',

@@ -1,7 +1,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signedInAs, startTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/app';
-import { chromiumAvailable, launchChromium, listen, watchProblems, type ListeningApp, type PageProblems } from '../helpers/browser';
-import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
+import {
+  chromiumAvailable,
+  launchChromium,
+  listen,
+  openPage,
+  signInThroughPage,
+  type ListeningApp,
+  type PageProblems,
+} from '../helpers/browser';
+import { createOfficer, registeredSupplier, tenderBodyNextYear } from '../helpers/factories';
 
 const describeInBrowser = chromiumAvailable() ? describe : describe.skip;
 
@@ -19,18 +27,10 @@ describeInBrowser('expressions of interest in a real browser (Chromium)', () => 
     browser = await launchChromium();
     officerEmail = (await createOfficer(t.auth, 'camden')).email;
     const officer = await signedInAs(t.app, officerEmail);
-    const year = new Date().getFullYear() + 1;
     const created = await officer.agent
       .post('/api/v1/tenders')
       .set('X-CSRF-Token', officer.csrfToken)
-      .send(
-        tenderBody({
-          title: 'Library outreach for older readers',
-          clarificationDeadline: `${year}-02-01T12:00:00.000Z`,
-          eoiDeadline: `${year}-02-15T12:00:00.000Z`,
-          questionnaireDeadline: `${year}-03-01T12:00:00.000Z`,
-        }),
-      );
+      .send(tenderBodyNextYear({ title: 'Library outreach for older readers' }));
     exerciseId = created.body.id as string;
     await officer.agent.post(`/api/v1/tenders/${exerciseId}/publish`).set('X-CSRF-Token', officer.csrfToken).expect(200);
   }, 60_000);
@@ -46,15 +46,9 @@ describeInBrowser('expressions of interest in a real browser (Chromium)', () => 
   });
 
   async function signedInPage(email: string, javaScriptEnabled = true): Promise<{ page: Page; problems: PageProblems }> {
-    const context = await browser.newContext({ baseURL: server.baseUrl, javaScriptEnabled });
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems = await watchProblems(page);
-    await page.goto('/login');
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(STRONG_PASSWORD);
-    await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
-    return { page, problems };
+    const opened = await openPage(browser, server.baseUrl, contexts, { javaScriptEnabled });
+    await signInThroughPage(opened.page, email, STRONG_PASSWORD);
+    return opened;
   }
 
   for (const javaScriptEnabled of [true, false]) {

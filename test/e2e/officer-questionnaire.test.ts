@@ -1,7 +1,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signedInAs, startTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/app';
-import { chromiumAvailable, launchChromium, listen, watchProblems, type ListeningApp, type PageProblems } from '../helpers/browser';
-import { createOfficer, tenderBody } from '../helpers/factories';
+import {
+  chromiumAvailable,
+  launchChromium,
+  listen,
+  openPage,
+  signInThroughPage,
+  type ListeningApp,
+  type PageProblems,
+} from '../helpers/browser';
+import { createOfficer, tenderBodyNextYear } from '../helpers/factories';
 
 const describeInBrowser = chromiumAvailable() ? describe : describe.skip;
 
@@ -19,17 +27,7 @@ describeInBrowser('the questionnaire builder and responses in a real browser (Ch
     browser = await launchChromium();
     officerEmail = (await createOfficer(t.auth, 'camden')).email;
     const officer = await signedInAs(t.app, officerEmail);
-    const year = new Date().getFullYear() + 1;
-    const created = await officer.agent
-      .post('/api/v1/tenders')
-      .set('X-CSRF-Token', officer.csrfToken)
-      .send(
-        tenderBody({
-          clarificationDeadline: `${year}-02-01T12:00:00.000Z`,
-          eoiDeadline: `${year}-02-15T12:00:00.000Z`,
-          questionnaireDeadline: `${year}-03-01T12:00:00.000Z`,
-        }),
-      );
+    const created = await officer.agent.post('/api/v1/tenders').set('X-CSRF-Token', officer.csrfToken).send(tenderBodyNextYear());
     exerciseId = created.body.id as string;
   }, 60_000);
 
@@ -41,15 +39,9 @@ describeInBrowser('the questionnaire builder and responses in a real browser (Ch
   });
 
   async function officerPage(): Promise<{ page: Page; problems: PageProblems }> {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems = await watchProblems(page);
-    await page.goto('/login');
-    await page.getByLabel('Email address').fill(officerEmail);
-    await page.getByLabel('Password').fill(STRONG_PASSWORD);
-    await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
-    return { page, problems };
+    const opened = await openPage(browser, server.baseUrl, contexts);
+    await signInThroughPage(opened.page, officerEmail, STRONG_PASSWORD);
+    return opened;
   }
 
   test('an officer starts from the template, adds a question, previews it and sees the responses page', async () => {

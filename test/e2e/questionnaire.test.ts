@@ -1,7 +1,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signedInAs, startTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/app';
-import { chromiumAvailable, launchChromium, listen, watchProblems, type ListeningApp, type PageProblems } from '../helpers/browser';
-import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
+import {
+  chromiumAvailable,
+  launchChromium,
+  listen,
+  openPage,
+  signInThroughPage,
+  type ListeningApp,
+  type PageProblems,
+} from '../helpers/browser';
+import { createOfficer, registeredSupplier, tenderBodyNextYear } from '../helpers/factories';
 import { samplePdf } from '../helpers/sample-files';
 
 const describeInBrowser = chromiumAvailable() ? describe : describe.skip;
@@ -48,18 +56,10 @@ describeInBrowser('answering a questionnaire in a real browser (Chromium)', () =
     server = await listen(t.app);
     browser = await launchChromium();
     const officer = await signedInAs(t.app, (await createOfficer(t.auth, 'camden')).email);
-    const year = new Date().getFullYear() + 1;
     const created = await officer.agent
       .post('/api/v1/tenders')
       .set('X-CSRF-Token', officer.csrfToken)
-      .send(
-        tenderBody({
-          title: 'Library services for the east of the borough',
-          clarificationDeadline: `${year}-02-01T12:00:00.000Z`,
-          eoiDeadline: `${year}-02-15T12:00:00.000Z`,
-          questionnaireDeadline: `${year}-03-01T12:00:00.000Z`,
-        }),
-      );
+      .send(tenderBodyNextYear({ title: 'Library services for the east of the borough' }));
     exerciseId = created.body.id as string;
     await officer.agent
       .put(`/api/v1/tenders/${exerciseId}/questionnaire`)
@@ -88,15 +88,9 @@ describeInBrowser('answering a questionnaire in a real browser (Chromium)', () =
       .set('X-CSRF-Token', supplier.csrfToken)
       .send({ lotIds: ['lot-1'], contactName: 'S', contactEmail: 's@example.org', heardVia: 'event' })
       .expect(201);
-    const context = await browser.newContext({ baseURL: server.baseUrl, javaScriptEnabled });
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems = await watchProblems(page);
-    await page.goto('/login');
-    await page.getByLabel('Email address').fill(supplier.email);
-    await page.getByLabel('Password').fill(STRONG_PASSWORD);
-    await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
-    return { page, problems };
+    const opened = await openPage(browser, server.baseUrl, contexts, { javaScriptEnabled });
+    await signInThroughPage(opened.page, supplier.email, STRONG_PASSWORD);
+    return opened;
   }
 
   const clickAndWait = (page: Page, url: string | RegExp, name: string) =>

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH points elsewhere. Never `npx playwright install`. */
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -123,4 +123,25 @@ export async function watchProblems(page: Page): Promise<PageProblems> {
       list.length = 0;
     },
   };
+}
+
+/** A fresh browser profile (no cookies) at the app, with a page that records problems; the context is added to `contexts` for closing. */
+export async function openPage(
+  browser: Browser,
+  baseUrl: string,
+  contexts: BrowserContext[],
+  options: BrowserContextOptions = {},
+): Promise<{ page: Page; problems: PageProblems }> {
+  const context = await browser.newContext({ baseURL: baseUrl, ...options });
+  contexts.push(context);
+  const page = await context.newPage();
+  return { page, problems: await watchProblems(page) };
+}
+
+/** Signs in through the sign-in form, as a person would, and waits for the dashboard. */
+export async function signInThroughPage(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
 }

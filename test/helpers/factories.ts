@@ -79,3 +79,14 @@ export async function registeredSupplier(
     organisationId: res.body.user.organisationId as string,
   };
 }
+
+/** tenderBody() with deadlines in February and March of next year, for tests that run on the real clock. */
+export function tenderBodyNextYear(overrides: Record<string, unknown> = {}) {
+  const year = new Date().getFullYear() + 1;
+  return tenderBody({
+    clarificationDeadline: `${year}-02-01T12:00:00.000Z`,
+    eoiDeadline: `${year}-02-15T12:00:00.000Z`,
+    questionnaireDeadline: `${year}-03-01T12:00:00.000Z`,
+    ...overrides,
+  });
+}
