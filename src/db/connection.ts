@@ -1,5 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 
+export { isDatabaseUnavailable, isDuplicateKey } from './errors';
+
 // Queries never match on operator objects smuggled in through input, and unknown filter keys are dropped.
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', true);
@@ -11,6 +13,9 @@ export interface ConnectOptions {
   serverSelectionTimeoutMS?: number;
 }
 
+/** Long enough for a replica set to elect a new primary (typically under 12 s), for an external MongoDB. */
+export const EXTERNAL_SERVER_SELECTION_MS = 15_000;
+
 /** Opens a mongoose connection that fails fast rather than buffering while the database is down. */
 export async function connect(opts: ConnectOptions): Promise<Connection> {
   const conn = mongoose.createConnection(opts.uri, {
@@ -20,6 +25,8 @@ export async function connect(opts: ConnectOptions): Promise<Connection> {
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 2_000,
     heartbeatFrequencyMS: 2_000,
     maxPoolSize: 20,
+    // A write is acknowledged only once a majority of a replica set has it, so an election cannot undo it.
+    writeConcern: { w: 'majority' },
   });
   await conn.asPromise();
   return conn;
@@ -41,26 +48,4 @@ export async function ping(conn: Connection, timeoutMs = 1_500): Promise<boolean
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** True for driver errors that mean the database cannot be reached (as opposed to a bad query). */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const names = [
-    'MongoServerSelectionError',
-    'MongooseServerSelectionError',
-    'MongoNotConnectedError',
-    'MongoNetworkError',
-    'MongoNetworkTimeoutError',
-    'MongoTopologyClosedError',
-    'MongoPoolClearedError',
-  ];
-  if (names.includes(err.name)) return true;
-  // bufferCommands is off, so mongoose refuses operations on a closed connection with this message.
-  return /before initial connection is complete|Client must be connected|connection .* closed/i.test(err.message);
-}
-
-/** True for a unique-index violation (E11000), which the portal reports as a 409. */
-export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
-import { connect } from './connection';
+import { EXTERNAL_SERVER_SELECTION_MS, connect } from './connection';
 import {
   chooseEngine,
   ferretdbBinary,
@@ -37,7 +37,7 @@ export interface OpenOptions {
 export async function openDatabase(config: Config, opts: OpenOptions): Promise<Database> {
   const log = opts.log ?? (() => undefined);
   if (config.mongodbUri) {
-    const conn = await connect({ uri: config.mongodbUri });
+    const conn = await connect({ uri: config.mongodbUri, serverSelectionTimeoutMS: EXTERNAL_SERVER_SELECTION_MS });
     return { conn, source: 'MONGODB_URI', close: () => conn.close() };
   }
   const running = readEngineRecord(config.dataDir);
