@@ -8,7 +8,7 @@ import { csrf, pageLocals } from './platform/csrf';
 import { errorHandler, notFound } from './platform/error-handler';
 import { healthRouter } from './platform/health';
 import { requestLogger } from './platform/logger';
-import { cspNonce, noStore, securityHeaders } from './platform/security';
+import { cspNonce, noStore, noStoreWhenSignedIn, securityHeaders } from './platform/security';
 import { saveSessionBeforeRedirect, sessions } from './platform/session';
 import { govukAssets, setUpViews } from './platform/views';
 import type { Services } from './services';
@@ -63,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(enforceSessionLimits({ absoluteMinutes: SESSION_ABSOLUTE_MINUTES }));
+  app.use(noStoreWhenSignedIn);
   app.use(csrf.csrfSynchronisedProtection);
   app.use(pageLocals);
 

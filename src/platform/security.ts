@@ -41,3 +41,9 @@ export const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
   next();
 };
+
+/** Pages for a signed-in person show their own data: never kept by a browser's cache or a shared proxy. */
+export const noStoreWhenSignedIn: RequestHandler = (req, res, next) => {
+  if (req.user) res.setHeader('Cache-Control', 'no-store');
+  next();
+};

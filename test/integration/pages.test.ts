@@ -136,3 +136,19 @@ describe('registration', () => {
     expect(dashboard.text).toContain('Supplier organisation');
   });
 });
+
+describe('caching', () => {
+  test('a signed-in page is never stored by a browser or proxy; a public page may be', async () => {
+    const officer = await createOfficer(t.auth, 'camden');
+    const agent = supertest.agent(t.app);
+    const login = await agent.get('/login').expect(200);
+    const token = /name="_csrf" value="([^"]+)"/.exec(login.text)?.[1] ?? '';
+    await agent.post('/login').type('form').send({ _csrf: token, email: officer.email, password: STRONG_PASSWORD }).expect(303);
+    const signedIn = await agent.get('/tenders').expect(200);
+    expect(signedIn.headers['cache-control']).toBe('no-store');
+    const dashboard = await agent.get('/dashboard').expect(200);
+    expect(dashboard.headers['cache-control']).toBe('no-store');
+    const anonymous = await supertest(t.app).get('/tenders').expect(200);
+    expect(anonymous.headers['cache-control']).toBeUndefined();
+  });
+});
