@@ -59,7 +59,8 @@ export function sessions(opts: SessionOptions): RequestHandler {
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    unset: 'destroy',
+    // Keep, never destroy, a session that could not be loaded (a database blip): only sign-out ends it.
+    unset: 'keep',
     cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secure, maxAge: opts.idleMinutes * 60_000 },
   });
 }

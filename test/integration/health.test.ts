@@ -67,3 +67,31 @@ test('healthz reports the database down with 503, requests fail fast, and both r
   expect(await waitFor(async () => (await supertest(app).get('/healthz')).status === 200, 20_000)).toBe(true);
   expect((await supertest(app).get('/api/v1/auth/session')).status).toBe(200);
 }, 60_000);
+
+test('a database blip does not sign anyone out: the session is there again when the database returns', async () => {
+  const services = await createServices(conn);
+  const app = createApp({ config: testConfig(), logger: createLogger('silent'), conn, ...services });
+  const officer = await services.auth.createUser({
+    role: 'officer',
+    borough: 'camden',
+    email: 'blip-officer@example.org',
+    password: 'correct horse battery',
+    name: 'Blip Officer',
+  });
+  const agent = supertest.agent(app);
+  const { csrfToken } = (await agent.get('/api/v1/auth/session').expect(200)).body as { csrfToken: string };
+  await agent
+    .post('/api/v1/auth/login')
+    .set('X-CSRF-Token', csrfToken)
+    .send({ email: officer.email, password: 'correct horse battery' })
+    .expect(200);
+
+  await engine.stop();
+  expect((await agent.get('/api/v1/auth/session')).status).toBe(503);
+  expect((await agent.get('/dashboard')).status).toBe(503);
+  engine = await startEngine({ kind: engineKind, dir, port });
+  expect(await waitFor(async () => (await supertest(app).get('/healthz')).status === 200, 20_000)).toBe(true);
+
+  const after = await agent.get('/api/v1/auth/session').expect(200);
+  expect((after.body as { user: { email: string } | null }).user?.email).toBe(officer.email);
+}, 60_000);
