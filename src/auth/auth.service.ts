@@ -154,14 +154,13 @@ export class AuthService {
 
   /** Checks a sign-in, counting failures; the message never says whether the email exists. */
   async authenticate(email: string, password: string, ip: string): Promise<PublicUser> {
-    await this.throttle.check(email, ip);
+    await this.throttle.attempt(email, ip);
     const user = await this.users.findOne({ email: email.toLowerCase() }).lean();
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!user || !ok || user.disabledAt) {
-      await this.throttle.recordFailure(email, ip);
       throw new UnauthenticatedError('The email address or password is not right');
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(email, ip);
     return this.toPublicUser(user);
   }
 

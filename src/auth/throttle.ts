@@ -12,8 +12,8 @@ export interface ThrottleLimits {
 export const DEFAULT_LIMITS: ThrottleLimits = { perAccount: 5, perAddress: 50, windowMs: 15 * 60_000 };
 
 /**
- * Counts failed sign-ins in MongoDB, so every app server sees the same counts. Once an account or an
- * address reaches its limit, sign-in is refused with 429 until the window ends, even with the right password.
+ * Counts sign-in attempts in MongoDB, so every app server sees the same counts. Once an account or an
+ * address has used its attempts, sign-in is refused with 429 until the window ends, even with the right password.
  */
 export class LoginThrottle {
   constructor(
@@ -33,38 +33,42 @@ export class LoginThrottle {
     return new Date(this.now().getTime() - this.limits.windowMs);
   }
 
-  async check(email: string, ip: string): Promise<void> {
-    const keys = this.keys(email, ip);
-    const records = await this.attempts
-      .find({ key: mongoose.trusted({ $in: keys.map((k) => k.key) }), windowStart: mongoose.trusted({ $gt: this.cutoff() }) })
-      .lean();
-    for (const record of records) {
-      const limit = keys.find((k) => k.key === record.key);
-      if (limit && record.count >= limit.max) {
-        const retryAfterMs = record.windowStart.getTime() + this.limits.windowMs - this.now().getTime();
-        throw new TooManyRequestsError(undefined, Math.max(1, Math.ceil(retryAfterMs / 1000)));
-      }
-    }
-  }
-
-  async recordFailure(email: string, ip: string): Promise<void> {
-    for (const { key } of this.keys(email, ip)) {
+  /**
+   * Counts this attempt before its password is checked, in one atomic update per key, so parallel attempts
+   * cannot all slip under the limit; refuses with 429 once a key is past its limit, even with the right password.
+   */
+  async attempt(email: string, ip: string): Promise<void> {
+    let refusal: { windowStart: Date } | undefined;
+    for (const { key, max } of this.keys(email, ip)) {
+      // A window that has ended starts again; the condition in the filter makes the reset happen once.
       await this.attempts.updateOne(
         { key, windowStart: mongoose.trusted({ $lte: this.cutoff() }) },
         { $set: { count: 0, windowStart: this.now() } },
       );
-      try {
-        await this.attempts.updateOne({ key }, { $inc: { count: 1 }, $setOnInsert: { windowStart: this.now() } }, { upsert: true });
-      } catch (err) {
-        // Two failures at once may both try to insert the first record; the loser just counts.
-        if (!isDuplicateKey(err)) throw err;
-        await this.attempts.updateOne({ key }, { $inc: { count: 1 } });
-      }
+      const counted = await this.count(key);
+      if (counted && counted.count > max) refusal ??= counted;
+    }
+    if (refusal) {
+      const retryAfterMs = refusal.windowStart.getTime() + this.limits.windowMs - this.now().getTime();
+      throw new TooManyRequestsError(undefined, Math.max(1, Math.ceil(retryAfterMs / 1000)));
     }
   }
 
-  async recordSuccess(email: string): Promise<void> {
+  private async count(key: string): Promise<{ count: number; windowStart: Date } | null> {
+    const update = { $inc: { count: 1 }, $setOnInsert: { windowStart: this.now() } };
+    try {
+      return await this.attempts.findOneAndUpdate({ key }, update, { upsert: true, returnDocument: 'after' }).lean();
+    } catch (err) {
+      // Two first attempts at once may both try to insert the record; the loser counts on the winner's.
+      if (!isDuplicateKey(err)) throw err;
+      return this.attempts.findOneAndUpdate({ key }, { $inc: { count: 1 } }, { returnDocument: 'after' }).lean();
+    }
+  }
+
+  /** A right password: the account starts afresh, and the attempt does not count against the address. */
+  async recordSuccess(email: string, ip: string): Promise<void> {
     await this.attempts.deleteOne({ key: `account:${email.toLowerCase()}` });
+    await this.attempts.updateOne({ key: `address:${ip}`, count: mongoose.trusted({ $gt: 0 }) }, { $inc: { count: -1 } });
   }
 
   /** Forgets windows that have ended (run from a timer: TTL indexes are not on every engine). */

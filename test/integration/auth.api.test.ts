@@ -112,6 +112,15 @@ describe('session and sign-in', () => {
     expect(Number(throttled.res.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  test('parallel wrong passwords cannot slip under the limit: each attempt counts before its password is checked', async () => {
+    const officer = await createOfficer(t.auth);
+    const results = await Promise.all(Array.from({ length: 45 }, () => login(officer.email, 'wrong password here')));
+    const statuses = results.map((r) => r.res.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(42);
+    expect((await login(officer.email)).res.status).toBe(429);
+  });
+
   test('a successful sign-in clears the account’s failure count', async () => {
     const officer = await createOfficer(t.auth);
     for (let i = 0; i < 2; i += 1) await login(officer.email, 'wrong password here');
