@@ -138,6 +138,27 @@ test('a feature is reached from outside only through its index.ts', () => {
   expect(wrong.map(show)).toEqual([]);
 });
 
+/** Every template a template extends, includes or imports by name, as [template, named] pairs from src/. */
+function templateReferences(dir: string): [string, string][] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return templateReferences(full);
+    if (!entry.name.endsWith('.njk')) return [];
+    const text = fs.readFileSync(full, 'utf8');
+    return [...text.matchAll(/\{%-?\s*(?:extends|include|import|from)\s+"([^"]+)"/g)].map((m): [string, string] => [rel(full), m[1]!]);
+  });
+}
+
+test('a template uses only GOV.UK Frontend, platform and its own feature’s templates', () => {
+  const references = templateReferences(SRC);
+  expect(references.length).toBeGreaterThan(50);
+  const wrong = references.filter(([from, named]) => {
+    const area = named.split('/')[0]!;
+    return area !== 'govuk' && area !== 'platform' && area !== areaOf(from);
+  });
+  expect(wrong.map(([from, named]) => `${from} -> ${named}`)).toEqual([]);
+});
+
 test('the rules catch what they are meant to catch', () => {
   const sample = new Map([
     ['a.ts', ['b.ts']],
