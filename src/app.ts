@@ -1,23 +1,23 @@
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { allowAnyone, authApi, authPages, createPassport, enforceSessionLimits, type DashboardPanel } from './auth';
+import { accountPanel, authApi, authPages, createPassport, enforceSessionLimits } from './auth';
 import type { Config } from './config';
 import { isDatabaseUnavailable, isDuplicateKey, ping } from './db';
 import { csrf, pageLocals } from './platform/csrf';
 import { errorHandler, notFound } from './platform/error-handler';
 import { healthRouter } from './platform/health';
 import { requestLogger } from './platform/logger';
+import { notificationsPanel } from './platform/notifications';
+import { panelPages } from './platform/panels';
 import { cspNonce, noStore, noStoreWhenSignedIn, securityHeaders } from './platform/security';
 import { saveSessionBeforeRedirect, sessions } from './platform/session';
 import { govukAssets, setUpViews } from './platform/views';
 import type { Services } from './services';
-import { questionnairesApi } from './questionnaires';
-import { builderPages, responsesPages } from './questionnaires';
-import { answerPages } from './questionnaires';
-import { invitationsApi, organisationPages, organisationsApi } from './suppliers';
-import { SECTOR_LABELS, interestOnExercise, interestsApi, interestsPages } from './suppliers';
-import { clarificationsApi, officerDashboard, tendersApi, tendersPages } from './tenders';
+import { answerPages, builderPages, questionnairesApi, responsesPages, supplierInterestsPanel } from './questionnaires';
+import { invitationsApi, organisationPages, organisationPanel, organisationsApi, registerPanel } from './suppliers';
+import { interestOnExercise, interestsApi, interestsPages, registrationApi, registrationPages } from './suppliers';
+import { clarificationsApi, officerExercisesPanel, tendersApi, tendersPages } from './tenders';
 
 export interface AppDeps extends Services {
   config: Config;
@@ -75,27 +75,25 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', invitationsApi(deps.invitations, auth));
   app.use('/api/v1', interestsApi(deps.interests));
   app.use('/api/v1', questionnairesApi(deps.questionnaires, deps.files));
-  app.get('/', allowAnyone(), (_req, res) => res.render('platform/views/home.njk'));
-  const panels: DashboardPanel[] = [
-    async (user) => (user.role === 'officer' ? officerDashboard(deps.tenders, user) : {}),
-    async (user) => (user.organisationId ? { notifications: await deps.notifier.listFor(user.organisationId) } : {}),
-    async (user) =>
-      user.role === 'supplier' && user.organisationId
-        ? {
-            organisation: await deps.suppliers.getOrganisation(user.organisationId),
-            myInterests: await Promise.all(
-              (await deps.interests.forOrganisation(user)).map(async (m) => ({
-                ...m,
-                questionnaire: await deps.questionnaires.progressFor(m.tender.id, user.organisationId!),
-              })),
-            ),
-            sectorLabels: SECTOR_LABELS,
-          }
-        : {},
-  ];
-  app.use(authPages(auth, passport, panels));
-  app.use(tendersPages(deps.tenders, deps.clarifications, auth, (tender, user) => interestOnExercise(deps.interests, tender, user)));
-  app.use(organisationPages(deps.suppliers, deps.invitations, auth));
+  app.use('/api/v1', registrationApi(deps.registration));
+  app.use(
+    panelPages({
+      home: [registerPanel()],
+      dashboard: [
+        accountPanel(),
+        officerExercisesPanel(deps.tenders),
+        organisationPanel(deps.suppliers),
+        supplierInterestsPanel(deps.interests, deps.questionnaires),
+        notificationsPanel(deps.notifier),
+      ],
+    }),
+  );
+  app.use(authPages(passport));
+  app.use(registrationPages(deps.registration, deps.boroughs));
+  app.use(
+    tendersPages(deps.tenders, deps.clarifications, deps.boroughs, (tender, user) => interestOnExercise(deps.interests, tender, user)),
+  );
+  app.use(organisationPages(deps.suppliers, deps.invitations, auth, deps.boroughs));
   app.use(interestsPages(deps.interests, deps.tenders));
   app.use(builderPages(deps.questionnaires, deps.tenders));
   app.use(responsesPages(deps.questionnaires, deps.tenders, deps.interests, deps.files));

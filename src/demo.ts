@@ -1,4 +1,5 @@
-import { boroughSlugs, type PublicUser } from './auth';
+import { boroughSlugs } from './platform/boroughs';
+import type { PublicUser } from './platform/roles';
 import { organisationInputSchema, type OrganisationDraft } from './suppliers';
 import type { Services } from './services';
 import { DEMO_ORGANISATIONS } from './demo-organisations';
@@ -207,7 +208,7 @@ async function publishedDemoExercises(auth: Services['auth'], tenders: Services[
  * Registers the demo organisations not there yet and gives the published demo exercises their
  * expressions of interest. Returns how many interests it added.
  */
-async function seedInterests({ auth, tenders, interests }: Services): Promise<{ organisations: number; interests: number }> {
+async function seedInterests({ auth, registration, tenders, interests }: Services): Promise<{ organisations: number; interests: number }> {
   let organisations = 0;
   let added = 0;
   const everyone = [
@@ -223,7 +224,7 @@ async function seedInterests({ auth, tenders, interests }: Services): Promise<{ 
   for (const org of everyone) {
     let user = await auth.findByEmail(org.email);
     if (!user) {
-      user = await auth.register({
+      user = await registration.register({
         email: org.email,
         password: DEMO_PASSWORD,
         name: org.name,
@@ -372,7 +373,7 @@ export interface DemoSummary {
 }
 
 export async function seedDemo(services: Services): Promise<DemoSummary> {
-  const { auth } = services;
+  const { auth, boroughs, registration } = services;
   const logins: DemoLogin[] = [];
   const ensure = async (email: string, create: () => Promise<unknown>) => {
     if (!(await auth.findByEmail(email))) await create();
@@ -384,11 +385,11 @@ export async function seedDemo(services: Services): Promise<DemoSummary> {
         role: 'officer',
         email,
         password: DEMO_PASSWORD,
-        name: `${auth.boroughBySlug(slug)?.name} officer`,
+        name: `${boroughs.findBySlug(slug)?.name} officer`,
         borough: slug,
       }),
     );
-    logins.push({ role: 'officer', email, detail: auth.boroughBySlug(slug)?.name ?? slug });
+    logins.push({ role: 'officer', email, detail: boroughs.findBySlug(slug)?.name ?? slug });
   }
   await ensure('programme@example.org', () =>
     auth.createUser({
@@ -401,7 +402,7 @@ export async function seedDemo(services: Services): Promise<DemoSummary> {
   logins.push({ role: 'programme', email: 'programme@example.org', detail: 'cross-borough findings' });
   for (const supplier of DEMO_SUPPLIERS) {
     await ensure(supplier.email, () =>
-      auth.register({
+      registration.register({
         email: supplier.email,
         password: DEMO_PASSWORD,
         name: supplier.name,

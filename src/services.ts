@@ -4,7 +4,8 @@ import type { Config } from './config';
 import { createFileStore, type FileStore } from './platform/file-store';
 import { AuthService, type AuthServiceOptions } from './auth';
 import { AuditLog } from './platform/audit';
-import { InterestsService, SuppliersService } from './suppliers';
+import { Boroughs } from './platform/boroughs';
+import { InterestsService, RegistrationService, SuppliersService } from './suppliers';
 import { Notifier } from './platform/notifications';
 import { InvitationsService, type InvitationsServiceOptions } from './suppliers';
 import { ClarificationsService, TendersService, type TendersServiceOptions } from './tenders';
@@ -12,8 +13,10 @@ import { QuestionnairesService, type QuestionnairesServiceOptions } from './ques
 
 export interface Services {
   audit: AuditLog;
+  boroughs: Boroughs;
   auth: AuthService;
   suppliers: SuppliersService;
+  registration: RegistrationService;
   tenders: TendersService;
   clarifications: ClarificationsService;
   interests: InterestsService;
@@ -37,17 +40,38 @@ export interface ServiceOptions {
 
 export async function createServices(conn: Connection, opts: ServiceOptions = {}): Promise<Services> {
   const audit = new AuditLog(conn);
+  const boroughs = new Boroughs(conn);
+  const auth = new AuthService(conn, boroughs, opts.auth);
   const suppliers = new SuppliersService(conn);
-  const auth = new AuthService(conn, suppliers, opts.auth);
+  const registration = new RegistrationService(suppliers, auth);
   const files = createFileStore(opts.storage ?? { uploadStore: 'disk', uploadDir: path.resolve('uploads') }, conn);
-  const tenders = new TendersService(conn, auth, audit, files, opts.tenders);
+  const tenders = new TendersService(conn, boroughs, audit, files, opts.tenders);
   const notifier = new Notifier(conn, opts.tenders?.now);
-  const clarifications = new ClarificationsService(conn, tenders, auth, notifier, (ids) => suppliers.namesByIds(ids));
+  const clarifications = new ClarificationsService(
+    conn,
+    tenders,
+    (ids) => auth.activeEmailsOfOrganisations(ids),
+    notifier,
+    (ids) => suppliers.namesByIds(ids),
+  );
   const interests = new InterestsService(conn, tenders, suppliers, audit);
   clarifications.addInterestSource((tenderId) => interests.interestedOrganisations(tenderId));
   const invitations = new InvitationsService(conn, auth, suppliers, notifier, opts.invitations);
   const questionnaires = new QuestionnairesService(conn, tenders, interests, suppliers, files, audit, opts.questionnaires);
-  await auth.loadBoroughs();
+  await boroughs.load();
   await Promise.all(Object.values(conn.models).map((model) => model.init()));
-  return { audit, auth, suppliers, tenders, clarifications, interests, notifier, files, invitations, questionnaires };
+  return {
+    audit,
+    boroughs,
+    auth,
+    suppliers,
+    registration,
+    tenders,
+    clarifications,
+    interests,
+    notifier,
+    files,
+    invitations,
+    questionnaires,
+  };
 }

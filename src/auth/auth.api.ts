@@ -2,28 +2,19 @@ import { Router } from 'express';
 import type { PassportInstance } from './passport';
 import { csrf } from '../platform/csrf';
 import { parseInput } from '../platform/validation';
+import { allowAnyone, requireRole } from '../platform/roles';
 import type { AuthService } from './auth.service';
-import { boroughSlugs } from './auth.service';
-import { loginSchema, registerSchema } from './auth.schemas';
-import { signIn, signInUser, signOut } from './passport';
-import { allowAnyone, requireRole } from './require-role';
+import { loginSchema } from './auth.schemas';
+import { signIn, signOut } from './passport';
 
 export function authApi(auth: AuthService, passport: PassportInstance): Router {
   const router = Router();
-  const register = registerSchema(boroughSlugs);
 
   router.get('/auth/session', allowAnyone(), async (req, res) => {
     const csrfToken = csrf.generateToken(req);
     // Saved before answering: a token the store never kept would fail on the next request.
     await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
     res.json({ user: req.user ?? null, csrfToken });
-  });
-
-  router.post('/auth/register', allowAnyone(), async (req, res) => {
-    const input = parseInput(register, req.body);
-    const user = await auth.register(input);
-    await signInUser(req, user);
-    res.status(201).json({ user, csrfToken: csrf.generateToken(req, true) });
   });
 
   router.post('/auth/login', allowAnyone(), async (req, res) => {

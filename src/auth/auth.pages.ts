@@ -1,13 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { PassportInstance } from './passport';
-import type { PublicUser } from './auth.service';
 import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
+import { allowAnyone } from '../platform/roles';
 import { errorSummary, parseInput } from '../platform/validation';
-import type { AuthService } from './auth.service';
 import { loginSchema } from './auth.schemas';
 import { signIn, signOut } from './passport';
-import { registrationPages } from './registration.pages';
-import { allowAnyone, requireRole } from './require-role';
 
 /** Only same-site paths are followed after sign-in, never another host. */
 export function safeNext(next: unknown): string {
@@ -16,10 +13,7 @@ export function safeNext(next: unknown): string {
 
 type FormBody = Record<string, unknown>;
 
-/** Extra content for a user's dashboard, given by other features; each returns template variables. */
-export type DashboardPanel = (user: PublicUser) => Promise<Record<string, unknown>>;
-
-export function authPages(auth: AuthService, passport: PassportInstance, panels: DashboardPanel[] = []): Router {
+export function authPages(passport: PassportInstance): Router {
   const router = Router();
 
   const renderLogin = (res: Response, status: number, values: FormBody, errors?: FieldErrors) => {
@@ -54,14 +48,6 @@ export function authPages(auth: AuthService, passport: PassportInstance, panels:
   router.post('/logout', allowAnyone(), async (req, res) => {
     await signOut(req);
     res.redirect(303, '/');
-  });
-
-  router.use(registrationPages(auth));
-
-  router.get('/dashboard', requireRole('supplier', 'officer', 'programme', 'admin'), async (req, res) => {
-    const user = req.user!;
-    const extra = await Promise.all(panels.map((panel) => panel(user)));
-    res.render('auth/views/dashboard.njk', Object.assign({ user }, ...extra));
   });
 
   return router;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { organisationInputSchema } from '../suppliers';
+import { ROLES } from '../platform/roles';
 import { MAX_PASSWORD_LENGTH, passwordProblem } from './passwords';
-import { ROLES } from './user.model';
 
 const email = z
   .string({ message: 'Enter your email address' })
@@ -25,23 +24,18 @@ const name = z
   .min(1, 'Enter your full name')
   .max(200, 'Name must be 200 characters or fewer');
 
-function checkPassword(input: { email: string; password: string }, ctx: z.RefinementCtx) {
+/** Refuses a weak password, or one built from the email address; for any schema with both fields. */
+export function checkPassword(input: { email: string; password: string }, ctx: z.RefinementCtx) {
   const problem = passwordProblem(input.password, input.email);
   if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
 }
 
-export function registerSchema(boroughSlugs: readonly string[]) {
-  return z
-    .object({
-      email,
-      password: newPassword,
-      name,
-      organisation: organisationInputSchema(boroughSlugs),
-    })
-    .superRefine(checkPassword);
-}
+/** The fields of a new account, in the order their errors are listed; other features add their own. */
+export const newUserFields = { email, password: newPassword, name };
 
-export type RegisterInput = z.infer<ReturnType<typeof registerSchema>>;
+export const newUserSchema = z.object(newUserFields).superRefine(checkPassword);
+
+export type NewUserInput = z.infer<typeof newUserSchema>;
 
 export const createUserSchema = z
   .object({

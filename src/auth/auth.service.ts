@@ -1,31 +1,13 @@
-import { Types, type Connection } from 'mongoose';
+import mongoose, { Types, type Connection } from 'mongoose';
 import { isDuplicateKey } from '../db';
+import type { Borough, Boroughs } from '../platform/boroughs';
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from '../platform/errors';
+import type { PublicUser, Role } from '../platform/roles';
 import { SESSION_COLLECTION } from '../platform/session';
-import type { SuppliersService } from '../suppliers';
-import type { CreateUserInput, RegisterInput } from './auth.schemas';
+import type { CreateUserInput, NewUserInput } from './auth.schemas';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { LoginThrottle, type ThrottleLimits } from './throttle';
-import { boroughModel, loginAttemptModel, userModel, type BoroughModel, type Role, type UserModel } from './user.model';
-import londonAuthorities from './london-authorities.json';
-
-export interface Borough {
-  id: string;
-  slug: string;
-  name: string;
-}
-
-/** A user as the API shows it: never the password hash. */
-export interface PublicUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  borough: Borough | null;
-  organisationId: string | null;
-}
-
-export const boroughSlugs: readonly string[] = londonAuthorities.authorities.map((a) => a.slug);
+import { loginAttemptModel, userModel, type UserModel } from './user.model';
 
 interface UserDoc {
   _id: { toString(): string };
@@ -43,42 +25,17 @@ export interface AuthServiceOptions {
 }
 
 export class AuthService {
+  /** Other features never read this model: they ask through the methods below. */
   readonly users: UserModel;
-  readonly boroughs: BoroughModel;
   readonly throttle: LoginThrottle;
-  private boroughsById = new Map<string, Borough>();
 
   constructor(
     private readonly conn: Connection,
-    private readonly suppliers: SuppliersService,
+    private readonly boroughs: Boroughs,
     opts: AuthServiceOptions = {},
   ) {
     this.users = userModel(conn);
-    this.boroughs = boroughModel(conn);
     this.throttle = new LoginThrottle(loginAttemptModel(conn), opts.throttleLimits, opts.now);
-  }
-
-  /** Makes sure every London authority exists (safe to run at every start) and caches them. */
-  async loadBoroughs(): Promise<void> {
-    await this.boroughs.bulkWrite(
-      londonAuthorities.authorities.map((a) => ({
-        updateOne: { filter: { slug: a.slug }, update: { $set: { name: a.name, onsCode: a.onsCode } }, upsert: true },
-      })),
-    );
-    const all = await this.boroughs.find().lean();
-    this.boroughsById = new Map(all.map((b) => [b._id.toString(), { id: b._id.toString(), slug: b.slug, name: b.name }]));
-  }
-
-  listBoroughs(): Borough[] {
-    return [...this.boroughsById.values()].sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  boroughById(id: string): Borough | undefined {
-    return this.boroughsById.get(id);
-  }
-
-  boroughBySlug(slug: string): Borough | undefined {
-    return [...this.boroughsById.values()].find((b) => b.slug === slug);
   }
 
   toPublicUser(user: UserDoc): PublicUser {
@@ -87,17 +44,9 @@ export class AuthService {
       email: user.email,
       name: user.name,
       role: user.role,
-      borough: user.borough ? (this.boroughsById.get(user.borough.toString()) ?? null) : null,
+      borough: user.borough ? (this.boroughs.findById(user.borough.toString()) ?? null) : null,
       organisationId: user.organisation ? user.organisation.toString() : null,
     };
-  }
-
-  private async assertEmailFree(email: string): Promise<void> {
-    if (await this.users.exists({ email })) {
-      throw new ConflictError('duplicate_email', 'An account with this email address already exists', {
-        email: 'An account with this email address already exists',
-      });
-    }
   }
 
   private async insertUser(fields: Record<string, unknown> & { email: string; password: string }): Promise<PublicUser> {
@@ -119,7 +68,7 @@ export class AuthService {
   async createUser(input: CreateUserInput): Promise<PublicUser> {
     let borough: Borough | undefined;
     if (input.borough) {
-      borough = this.boroughBySlug(input.borough);
+      borough = this.boroughs.findBySlug(input.borough);
       if (!borough) throw new ValidationError({ borough: `There is no London borough with the slug "${input.borough}"` });
     }
     await this.assertEmailFree(input.email);
@@ -133,22 +82,17 @@ export class AuthService {
     });
   }
 
-  /** A supplier registers itself and its organisation. */
-  async register(input: RegisterInput): Promise<PublicUser> {
-    await this.assertEmailFree(input.email);
-    const organisation = await this.suppliers.createOrganisation(input.organisation);
-    try {
-      return await this.insertUser({
-        email: input.email,
-        password: input.password,
-        name: input.name,
-        role: 'supplier',
-        organisation: organisation.id,
+  /** A supplier organisation's first user; the organisation is made (and undone) by the caller. */
+  async createSupplierUser(input: NewUserInput, organisationId: string): Promise<PublicUser> {
+    return this.insertUser({ ...input, role: 'supplier', organisation: organisationId });
+  }
+
+  /** Refuses an email address already in use, before anything else is created for it. */
+  async assertEmailFree(email: string): Promise<void> {
+    if (await this.users.exists({ email })) {
+      throw new ConflictError('duplicate_email', 'An account with this email address already exists', {
+        email: 'An account with this email address already exists',
       });
-    } catch (err) {
-      // No multi-document transactions on every engine: undo the organisation by hand.
-      await this.suppliers.discardOrganisation(organisation.id);
-      throw err;
     }
   }
 
@@ -190,6 +134,14 @@ export class AuthService {
     const result = await this.users.updateOne({ _id: id }, { $set: { disabledAt: new Date() } });
     if (result.matchedCount === 0) throw new NotFoundError('There is no user with this id');
     await this.conn.collection(SESSION_COLLECTION).deleteMany({ 'session.passport.user': id });
+  }
+
+  /** The email addresses of the active users of these organisations, to tell them of news. */
+  async activeEmailsOfOrganisations(organisationIds: string[]): Promise<string[]> {
+    const ids = organisationIds.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+    if (!ids.length) return [];
+    const users = await this.users.find({ organisation: mongoose.trusted({ $in: ids }), disabledAt: null }, { email: 1 }).lean();
+    return users.map((u) => u.email);
   }
 
   async enableUser(id: string): Promise<void> {

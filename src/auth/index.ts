@@ -1,8 +1,8 @@
-export { AuthService, boroughSlugs, type AuthServiceOptions, type Borough, type PublicUser } from './auth.service';
+export { AuthService, type AuthServiceOptions } from './auth.service';
 export { authApi } from './auth.api';
-export { authPages, type DashboardPanel } from './auth.pages';
-export { createPassport, enforceSessionLimits } from './passport';
-export { requireRole, allowAnyone } from './require-role';
-export { ROLES, type Role } from './user.model';
-export { createUserSchema, type CreateUserInput } from './auth.schemas';
-export { signInUser } from './passport';
+export { authPages } from './auth.pages';
+export { accountPanel } from './auth.panels';
+export { createPassport, enforceSessionLimits, signInUser } from './passport';
+export { checkPassword, createUserSchema, newUserFields, newUserSchema, type CreateUserInput, type NewUserInput } from './auth.schemas';
+// The signed-in user's type belongs to platform; named here too for callers that know it as auth's.
+export type { PublicUser } from '../platform/roles';

@@ -2,15 +2,8 @@ import type { Request, RequestHandler } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { UnauthenticatedError } from '../platform/errors';
-import type { AuthService, PublicUser } from './auth.service';
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-    interface User extends PublicUser {}
-  }
-}
+import type { PublicUser } from '../platform/roles';
+import type { AuthService } from './auth.service';
 
 export interface SessionLimits {
   /** The longest a signed-in session lasts, however active. */

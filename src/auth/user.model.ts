@@ -1,7 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, Types } from 'mongoose';
-
-export const ROLES = ['supplier', 'officer', 'programme', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from '../platform/roles';
 
 const userSchema = new Schema(
   {
@@ -22,23 +20,6 @@ export type UserModel = ReturnType<typeof buildUser>;
 
 export function userModel(conn: Connection): UserModel {
   return (conn.models.User as UserModel | undefined) ?? buildUser(conn);
-}
-
-const boroughSchema = new Schema(
-  {
-    name: { type: String, required: true },
-    slug: { type: String, required: true, unique: true },
-    onsCode: { type: String, required: true, unique: true },
-  },
-  { timestamps: true },
-);
-
-export type BoroughRecord = InferSchemaType<typeof boroughSchema> & { _id: Types.ObjectId };
-const buildBorough = (conn: Connection) => conn.model('Borough', boroughSchema);
-export type BoroughModel = ReturnType<typeof buildBorough>;
-
-export function boroughModel(conn: Connection): BoroughModel {
-  return (conn.models.Borough as BoroughModel | undefined) ?? buildBorough(conn);
 }
 
 /** Failed sign-in attempts per account and per address, counted in a fixed window. */

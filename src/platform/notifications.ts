@@ -1,6 +1,7 @@
 import mongoose, { Schema, Types, type Connection } from 'mongoose';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import type { Panel } from './panels';
 
 /** In-app notifications, addressed to an organisation and seen by all its users. */
 const notificationSchema = new Schema(
@@ -155,4 +156,13 @@ export class OutboxSender {
   close(): void {
     this.transport.close();
   }
+}
+
+/** An organisation's notifications, on the dashboard of each of its users. */
+export function notificationsPanel(notifier: Notifier): Panel {
+  return {
+    id: 'notifications',
+    template: 'platform/views/notifications-panel.njk',
+    data: async (user) => (user.organisationId ? { notifications: await notifier.listFor(user.organisationId) } : null),
+  };
 }

@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import nunjucks from 'nunjucks';
 import { projectRoot } from '../config';
 import { formatBytes } from './upload';
-import { allowAnyone } from '../auth/require-role';
+import { allowAnyone } from './roles';
 
 const govukDist = path.join(projectRoot, 'node_modules', 'govuk-frontend', 'dist');
 

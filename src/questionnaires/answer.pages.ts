@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { requireRole } from '../auth';
+import { requireRole } from '../platform/roles';
 import { AppError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { contentDisposition, defaultUploadLimits, formatBytes, receiveUpload, uploadTypes } from '../platform/upload';

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { requireRole, type PublicUser } from '../auth';
+import { requireRole, type PublicUser } from '../platform/roles';
 import { AppError, NotFoundError, type FieldErrors } from '../platform/errors';
 import { errorSummary, fieldErrors } from '../platform/validation';
 import type { Tender, TendersService } from '../tenders';

@@ -14,3 +14,4 @@ export type { Question, Section, QuestionnaireDefinition, Answers, AnswerValue }
 export { answerPages } from './answer.pages';
 export { builderPages } from './builder.pages';
 export { responsesPages } from './responses.pages';
+export { supplierInterestsPanel } from './questionnaires.panels';

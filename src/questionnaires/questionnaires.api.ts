@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { allowAnyone, requireRole } from '../auth';
+import { allowAnyone, requireRole, signedInUser } from '../platform/roles';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { receiveUpload } from '../platform/upload';
 import { parseInput } from '../platform/validation';
@@ -27,7 +27,7 @@ export function questionnairesApi(questionnaires: QuestionnairesService, files: 
     const definition = parseInput(questionnaireInputSchema, req.body);
     const body = req.body as { template?: unknown };
     const template = typeof body.template === 'string' ? body.template : null;
-    res.json(await questionnaires.setQuestionnaire(String(req.params.id), definition, template, req.user!));
+    res.json(await questionnaires.setQuestionnaire(String(req.params.id), definition, template, signedInUser(req)));
   });
 
   router.get('/tenders/:id/questionnaire', allowAnyone(), async (req, res) => {
@@ -36,42 +36,42 @@ export function questionnairesApi(questionnaires: QuestionnairesService, files: 
 
   router.put('/tenders/:id/response', requireRole('supplier'), async (req, res) => {
     const { answers } = parseInput(answersBody, req.body);
-    res.json(await questionnaires.saveDraft(String(req.params.id), answers as Answers, req.user!));
+    res.json(await questionnaires.saveDraft(String(req.params.id), answers as Answers, signedInUser(req)));
   });
 
   router.get('/tenders/:id/response', requireRole('supplier'), async (req, res) => {
-    res.json(await questionnaires.ownResponse(String(req.params.id), req.user!));
+    res.json(await questionnaires.ownResponse(String(req.params.id), signedInUser(req)));
   });
 
   router.post('/tenders/:id/response/files', requireRole('supplier'), async (req, res) => {
     const upload = await receiveUpload(req, res);
-    res.status(201).json(await questionnaires.uploadFile(String(req.params.id), upload, req.user!));
+    res.status(201).json(await questionnaires.uploadFile(String(req.params.id), upload, signedInUser(req)));
   });
 
   router.get('/tenders/:id/response/files/:fileId', requireRole('supplier'), async (req, res) => {
-    const { key, meta } = await questionnaires.ownFile(String(req.params.id), String(req.params.fileId), req.user!);
+    const { key, meta } = await questionnaires.ownFile(String(req.params.id), String(req.params.fileId), signedInUser(req));
     await sendStoredFile(res, files, key, meta);
   });
 
   router.post('/tenders/:id/response/submit', requireRole('supplier'), async (req, res) => {
     const key = req.get('Idempotency-Key');
-    const { receipt } = await questionnaires.submit(String(req.params.id), key, req.user!);
+    const { receipt } = await questionnaires.submit(String(req.params.id), key, signedInUser(req));
     res.status(201).json({ receipt });
   });
 
   router.get('/tenders/:id/responses', requireRole('officer'), async (req, res) => {
-    res.json({ items: await questionnaires.listResponses(String(req.params.id), req.user!) });
+    res.json({ items: await questionnaires.listResponses(String(req.params.id), signedInUser(req)) });
   });
 
   router.post('/tenders/:id/responses', requireRole('officer'), async (req, res) => {
     const input = parseInput(recordedResponseSchema, req.body);
     res
       .status(201)
-      .json(await questionnaires.recordResponse(String(req.params.id), { ...input, answers: input.answers as Answers }, req.user!));
+      .json(await questionnaires.recordResponse(String(req.params.id), { ...input, answers: input.answers as Answers }, signedInUser(req)));
   });
 
   router.get('/tenders/:id/responses/:responseId', requireRole('officer'), async (req, res) => {
-    res.json(await questionnaires.oneResponse(String(req.params.id), String(req.params.responseId), req.user!));
+    res.json(await questionnaires.oneResponse(String(req.params.id), String(req.params.responseId), signedInUser(req)));
   });
 
   router.get('/tenders/:id/responses/:responseId/files/:fileId', requireRole('officer'), async (req, res) => {
@@ -79,7 +79,7 @@ export function questionnairesApi(questionnaires: QuestionnairesService, files: 
       String(req.params.id),
       String(req.params.responseId),
       String(req.params.fileId),
-      req.user!,
+      signedInUser(req),
     );
     await sendStoredFile(res, files, key, meta);
   });

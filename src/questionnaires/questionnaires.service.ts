@@ -1,5 +1,5 @@
 import mongoose, { Types, type Connection } from 'mongoose';
-import type { PublicUser } from '../auth';
+import type { PublicUser } from '../platform/roles';
 import { isDuplicateKey } from '../db/connection';
 import type { AuditLog } from '../platform/audit';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';

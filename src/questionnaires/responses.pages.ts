@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { requireRole } from '../auth';
+import { requireRole } from '../platform/roles';
 import { AppError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { errorSummary, fieldErrors } from '../platform/validation';

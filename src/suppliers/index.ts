@@ -28,3 +28,8 @@ export {
 export { InvitationsService, type Invitation, type InvitationsServiceOptions, type NewInvitation } from './invitations.service';
 export { invitationsApi } from './invitations.api';
 export { organisationPages } from './organisations.pages';
+export { RegistrationService } from './registration.service';
+export { registerSchema, type RegisterInput } from './registration.schemas';
+export { registrationApi } from './registration.api';
+export { registrationPages } from './registration.pages';
+export { organisationPanel, registerPanel } from './suppliers.panels';

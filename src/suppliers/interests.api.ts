@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireRole } from '../auth';
+import { requireRole, signedInUser } from '../platform/roles';
 import { NotFoundError } from '../platform/errors';
 import { parseInput } from '../platform/validation';
 import { expressInterestSchema, interestFiltersSchema } from './interests.schemas';
@@ -11,29 +11,29 @@ export function interestsApi(interests: InterestsService): Router {
 
   router.post('/tenders/:id/interests', requireRole('supplier'), async (req, res) => {
     const input = parseInput(expressInterestSchema, req.body);
-    res.status(201).json(await interests.express(String(req.params.id), input, req.user!));
+    res.status(201).json(await interests.express(String(req.params.id), input, signedInUser(req)));
   });
 
   router.get('/tenders/:id/interests/mine', requireRole('supplier'), async (req, res) => {
-    const mine = await interests.mine(String(req.params.id), req.user!);
+    const mine = await interests.mine(String(req.params.id), signedInUser(req));
     if (!mine) throw new NotFoundError('Your organisation has not expressed interest in this exercise');
     res.json(mine);
   });
 
   router.delete('/tenders/:id/interests/mine', requireRole('supplier'), async (req, res) => {
-    await interests.withdraw(String(req.params.id), req.user!);
+    await interests.withdraw(String(req.params.id), signedInUser(req));
     res.status(204).end();
   });
 
   router.get('/tenders/:id/interests', requireRole('officer'), async (req, res) => {
     const filters = parseInput(interestFiltersSchema, req.query);
     const id = String(req.params.id);
-    const { items, counts } = await interests.officerView(id, filters, req.user!);
+    const { items, counts } = await interests.officerView(id, filters, signedInUser(req));
     res.json({ items, counts });
   });
 
   router.get('/tenders/:id/partners', requireRole('supplier'), async (req, res) => {
-    res.json({ items: await interests.partners(String(req.params.id), req.user!) });
+    res.json({ items: await interests.partners(String(req.params.id), signedInUser(req)) });
   });
 
   return router;

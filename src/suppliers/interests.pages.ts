@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { requireRole, type PublicUser } from '../auth';
+import { requireRole, type PublicUser } from '../platform/roles';
 import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
 import { asList } from '../platform/form-fields';
 import { errorSummary, fieldErrors } from '../platform/validation';

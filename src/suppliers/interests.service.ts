@@ -1,5 +1,5 @@
 import mongoose, { Types, type Connection } from 'mongoose';
-import type { PublicUser } from '../auth';
+import type { PublicUser } from '../platform/roles';
 import { isDuplicateKey } from '../db/connection';
 import type { AuditLog } from '../platform/audit';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { allowAnyone, requireRole, signInUser, type AuthService } from '../auth';
+import { signInUser, type AuthService } from '../auth';
+import { allowAnyone, requireRole, signedInUser } from '../platform/roles';
 import { csrf } from '../platform/csrf';
 import { NotFoundError } from '../platform/errors';
 import { parseInput } from '../platform/validation';
@@ -12,11 +13,11 @@ export function invitationsApi(invitations: InvitationsService, auth: AuthServic
 
   router.post('/organisations/mine/invitations', requireRole('supplier'), async (req, res) => {
     const input = parseInput(inviteSchema, req.body);
-    res.status(201).json(await invitations.invite(input, req.user!));
+    res.status(201).json(await invitations.invite(input, signedInUser(req)));
   });
 
   router.get('/organisations/mine/users', requireRole('supplier'), async (req, res) => {
-    const organisationId = req.user!.organisationId;
+    const organisationId = signedInUser(req).organisationId;
     if (!organisationId) throw new NotFoundError('Organisation not found');
     const users = await auth.listOrganisationUsers(organisationId);
     res.json({

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import mongoose, { Types, type Connection } from 'mongoose';
-import { createUserSchema, type AuthService, type PublicUser } from '../auth';
+import { createUserSchema, type AuthService } from '../auth';
+import type { PublicUser } from '../platform/roles';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors';
 import { KeyedLock } from '../platform/keyed-lock';
 import type { Notifier } from '../platform/notifications';

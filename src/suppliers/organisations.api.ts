@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { boroughSlugs, requireRole } from '../auth';
+import { boroughSlugs } from '../platform/boroughs';
+import { requireRole, signedInUser } from '../platform/roles';
 import { NotFoundError } from '../platform/errors';
 import { parseInput } from '../platform/validation';
 import { organisationInputSchema } from './suppliers.schemas';
@@ -16,12 +17,12 @@ export function organisationsApi(suppliers: SuppliersService): Router {
   };
 
   router.get('/organisations/mine', requireRole('supplier'), async (req, res) => {
-    res.json(await suppliers.getOrganisation(mine(req.user!.organisationId)));
+    res.json(await suppliers.getOrganisation(mine(signedInUser(req).organisationId)));
   });
 
   router.put('/organisations/mine', requireRole('supplier'), async (req, res) => {
     const input = parseInput(schema, req.body);
-    res.json(await suppliers.updateOrganisation(mine(req.user!.organisationId), input));
+    res.json(await suppliers.updateOrganisation(mine(signedInUser(req).organisationId), input));
   });
 
   return router;

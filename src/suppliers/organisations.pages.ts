@@ -1,5 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { allowAnyone, boroughSlugs, requireRole, signInUser, type AuthService } from '../auth';
+import { signInUser, type AuthService } from '../auth';
+import { boroughSlugs, type Boroughs } from '../platform/boroughs';
+import { allowAnyone, requireRole } from '../platform/roles';
 import { AppError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
 import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
 import { acceptInvitationSchema, inviteSchema } from './invitations.schemas';
@@ -32,10 +34,15 @@ function organisationOf(req: Request): string {
 }
 
 /** A supplier's own organisation: its profile, the form to change it, and colleagues; and accepting an invitation. */
-export function organisationPages(suppliers: SuppliersService, invitations: InvitationsService, auth: AuthService): Router {
+export function organisationPages(
+  suppliers: SuppliersService,
+  invitations: InvitationsService,
+  auth: AuthService,
+  boroughs: Boroughs,
+): Router {
   const router = Router();
   const schema = organisationInputSchema(boroughSlugs);
-  const boroughName = (slug: string) => auth.boroughBySlug(slug)?.name ?? slug;
+  const boroughName = (slug: string) => boroughs.findBySlug(slug)?.name ?? slug;
 
   router.get('/organisation', requireRole('supplier'), async (req, res) => {
     const organisation = await suppliers.getOrganisation(organisationOf(req));
@@ -52,7 +59,7 @@ export function organisationPages(suppliers: SuppliersService, invitations: Invi
       sizes: sizeItems(),
       registers: registerItems(),
       turnoverBands: turnoverItems(),
-      boroughs: auth.listBoroughs().map((b) => ({ value: b.slug, text: b.name })),
+      boroughs: boroughs.list().map((b) => ({ value: b.slug, text: b.name })),
     });
   };
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { allowAnyone, requireRole } from '../auth';
+import { allowAnyone, requireRole, signedInUser } from '../platform/roles';
 import { parseInput } from '../platform/validation';
 import type { ClarificationsService } from './clarifications.service';
 import { toOcdsRelease } from './ocds';
@@ -32,13 +32,13 @@ export function clarificationsApi(clarifications: ClarificationsService, tenders
 
   router.post('/tenders/:id/clarifications', requireRole('supplier'), async (req, res) => {
     const { question } = parseInput(askSchema, req.body);
-    const created = await clarifications.ask(String(req.params.id), question, req.user!);
+    const created = await clarifications.ask(String(req.params.id), question, signedInUser(req));
     res.status(201).json({ id: created.id, question: created.question, status: created.status });
   });
 
   router.post('/tenders/:id/clarifications/:cid/answer', requireRole('officer'), async (req, res) => {
     const input = parseInput(answerSchema, req.body);
-    res.json(await clarifications.answer(String(req.params.id), String(req.params.cid), input, req.user!));
+    res.json(await clarifications.answer(String(req.params.id), String(req.params.cid), input, signedInUser(req)));
   });
 
   router.get('/tenders/:id/ocds', allowAnyone(), async (req, res) => {

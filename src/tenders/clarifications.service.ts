@@ -1,5 +1,5 @@
-import mongoose, { Types, type Connection } from 'mongoose';
-import type { AuthService, PublicUser } from '../auth';
+import { Types, type Connection } from 'mongoose';
+import type { PublicUser } from '../platform/roles';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import type { Notifier } from '../platform/notifications';
 import { clarificationModel, type ClarificationModel, type ClarificationRecord, type ClarificationStatus } from './clarification.model';
@@ -30,7 +30,8 @@ export class ClarificationsService {
   constructor(
     conn: Connection,
     private readonly tenders: TendersService,
-    private readonly auth: AuthService,
+    /** The email addresses of organisations' active users (auth knows them). */
+    private readonly organisationEmails: (organisationIds: string[]) => Promise<string[]>,
     private readonly notifier: Notifier,
     private readonly organisationNames: (ids: string[]) => Promise<Map<string, string>>,
   ) {
@@ -141,9 +142,7 @@ export class ClarificationsService {
     const lists = await Promise.all(this.interestSources.map((source) => source(tenderId)));
     const organisations = [...new Set(lists.flat())];
     if (!organisations.length) return;
-    const users = await this.auth.users
-      .find({ organisation: mongoose.trusted({ $in: organisations.map((id) => new Types.ObjectId(id)) }), disabledAt: null }, { email: 1 })
-      .lean();
+    const emails = await this.organisationEmails(organisations);
     await this.notifier.notify(
       organisations,
       {
@@ -152,7 +151,7 @@ export class ClarificationsService {
         body: `The council has published ${updated ? 'an updated' : 'a new'} answer to a question about ${title} (${reference}). Everyone taking part sees the same answer.`,
         link: `/tenders/${tenderId}#questions`,
       },
-      users.map((u) => u.email),
+      emails,
     );
   }
 }

@@ -10,4 +10,5 @@ export {
 export { tendersApi } from './tenders.api';
 export { ClarificationsService, type Clarification, type InterestSource } from './clarifications.service';
 export { clarificationsApi } from './clarifications.api';
-export { tendersPages, officerDashboard, type ExercisePageExtras } from './tenders.pages';
+export { tendersPages, type ExercisePageExtras } from './tenders.pages';
+export { officerExercisesPanel } from './tenders.panels';

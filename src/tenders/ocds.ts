@@ -11,7 +11,7 @@
  * (suitability + UK `vcse`), `Document.noticeType` and `Period.durationInMonths` (UK). The test validates the
  * output against the core schema with those extensions merged in (test/fixtures/ocds/).
  */
-import londonAuthorities from '../auth/london-authorities.json';
+import { LONDON_AUTHORITIES } from '../platform/boroughs';
 import type { Tender } from './tenders.service';
 
 /**
@@ -212,7 +212,7 @@ const LOCAL_AUTHORITY_REGISTER: Readonly<Record<string, { code: string; official
   E09000033: { code: 'WSM', officialName: 'City of Westminster' },
 };
 
-const ONS_CODE_BY_SLUG: ReadonlyMap<string, string> = new Map(londonAuthorities.authorities.map((a) => [a.slug, a.onsCode]));
+const ONS_CODE_BY_SLUG: ReadonlyMap<string, string> = new Map(LONDON_AUTHORITIES.map((a) => [a.slug, a.onsCode]));
 
 /** CPV 92511000 "Library services": every exercise on this portal is for a library service. */
 const LIBRARY_SERVICES_ITEM = {

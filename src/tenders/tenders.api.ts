@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { allowAnyone, requireRole } from '../auth';
+import { allowAnyone, requireRole, signedInUser } from '../platform/roles';
 import { sendStoredFile } from '../platform/file-store';
 import { receiveUpload } from '../platform/upload';
 import { parseInput } from '../platform/validation';
@@ -16,7 +16,7 @@ export function tendersApi(tenders: TendersService): Router {
 
   router.post('/tenders', requireRole('officer'), async (req, res) => {
     const input = parseInput(createTenderSchema, req.body);
-    res.status(201).json(await tenders.create(input, req.user!));
+    res.status(201).json(await tenders.create(input, signedInUser(req)));
   });
 
   router.get('/tenders/:id', allowAnyone(), async (req, res) => {
@@ -25,28 +25,28 @@ export function tendersApi(tenders: TendersService): Router {
 
   router.patch('/tenders/:id', requireRole('officer'), async (req, res) => {
     const patch = parseInput(updateTenderSchema, req.body);
-    res.json(await tenders.update(String(req.params.id), patch, req.user!));
+    res.json(await tenders.update(String(req.params.id), patch, signedInUser(req)));
   });
 
   router.post('/tenders/:id/publish', requireRole('officer'), async (req, res) => {
-    res.json(await tenders.publish(String(req.params.id), req.user!));
+    res.json(await tenders.publish(String(req.params.id), signedInUser(req)));
   });
 
   router.post('/tenders/:id/close', requireRole('officer'), async (req, res) => {
-    res.json(await tenders.close(String(req.params.id), req.user!));
+    res.json(await tenders.close(String(req.params.id), signedInUser(req)));
   });
 
   router.post('/tenders/:id/cancel', requireRole('officer'), async (req, res) => {
-    res.json(await tenders.cancel(String(req.params.id), req.user!));
+    res.json(await tenders.cancel(String(req.params.id), signedInUser(req)));
   });
 
   router.post('/tenders/:id/documents', requireRole('officer'), async (req, res) => {
     const id = String(req.params.id);
     // Another borough's exercise is refused before any of the upload is read.
-    await tenders.findOwn(id, req.user!);
+    await tenders.findOwn(id, signedInUser(req));
     const upload = await receiveUpload(req, res);
     const { title } = parseInput(documentTitleSchema, req.body);
-    res.status(201).json(await tenders.addDocument(id, { title, upload }, req.user!));
+    res.status(201).json(await tenders.addDocument(id, { title, upload }, signedInUser(req)));
   });
 
   router.get('/tenders/:id/documents/:docId', allowAnyone(), async (req, res) => {

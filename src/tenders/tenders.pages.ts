@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { Router, type Request, type Response } from 'express';
-import { allowAnyone, requireRole, type AuthService, type PublicUser } from '../auth';
+import type { Boroughs } from '../platform/boroughs';
+import { allowAnyone, requireRole, type PublicUser } from '../platform/roles';
 import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
 import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
 import { answerSchema, askSchema } from './clarifications.api';
@@ -77,7 +78,7 @@ export type ExercisePageExtras = (tender: Tender, user: PublicUser | undefined) 
 export function tendersPages(
   tenders: TendersService,
   clarifications: ClarificationsService,
-  auth: AuthService,
+  boroughs: Boroughs,
   extras: ExercisePageExtras = async () => ({}),
 ): Router {
   const router = Router();
@@ -118,7 +119,7 @@ export function tendersPages(
       query,
       queryErrors: parsed.success ? undefined : fieldErrors(parsed.error),
       statusLabels: STATUS_LABELS,
-      boroughs: auth.listBoroughs(),
+      boroughs: boroughs.list(),
     });
   });
 
@@ -296,10 +297,4 @@ export function tendersPages(
   });
 
   return router;
-}
-
-/** The officer's part of the dashboard: their borough's exercises, drafts included. */
-export async function officerDashboard(tenders: TendersService, user: PublicUser) {
-  const items = await tenders.list({}, user);
-  return { exercises: items.filter((t) => t.borough.id === user.borough?.id), statusLabels: STATUS_LABELS };
 }

@@ -1,5 +1,6 @@
 import mongoose, { Types, type Connection } from 'mongoose';
-import type { AuthService, Borough, PublicUser } from '../auth';
+import type { Borough, Boroughs } from '../platform/boroughs';
+import type { PublicUser } from '../platform/roles';
 import type { AuditLog } from '../platform/audit';
 import { isDuplicateKey } from '../db/connection';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
@@ -141,7 +142,7 @@ export class TendersService {
 
   constructor(
     conn: Connection,
-    private readonly auth: AuthService,
+    private readonly boroughs: Boroughs,
     private readonly audit: AuditLog,
     readonly files: FileStore,
     opts: TendersServiceOptions = {},
@@ -153,7 +154,7 @@ export class TendersService {
 
   toApi(t: TenderRecord, actor: Actor): Tender {
     const boroughId = t.borough.toString();
-    const borough = this.auth.boroughById(boroughId) ?? { id: boroughId, slug: '', name: '' };
+    const borough = this.boroughs.findById(boroughId) ?? { id: boroughId, slug: '', name: '' };
     const own = isOwnBoroughOfficer(actor, boroughId);
     return {
       id: t._id.toString(),
@@ -317,7 +318,7 @@ export class TendersService {
     const and: Record<string, unknown>[] = [];
     if (query.status) and.push({ status: query.status });
     if (query.borough) {
-      const borough = this.auth.boroughBySlug(query.borough);
+      const borough = this.boroughs.findBySlug(query.borough);
       if (!borough) return [];
       and.push({ borough: new Types.ObjectId(borough.id) });
     }

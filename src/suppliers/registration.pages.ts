@@ -2,28 +2,25 @@ import { asList } from '../platform/form-fields';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
-import type { RegistrationAnswers } from '../platform/session';
 import { errorSummary, fieldErrors } from '../platform/validation';
+import { signInUser } from '../auth';
+import { boroughSlugs, type Boroughs } from '../platform/boroughs';
+import { allowAnyone } from '../platform/roles';
 import {
   describeOrganisation,
   identifierValues,
   identifiersFromForm,
   legalFormItems,
-  legalFormMismatch,
   organisationFieldId,
-  organisationInputSchema,
   registerItems,
-  sectorCheckWarnings,
   sectorItems,
   sizeItems,
-  type LegalFormKey,
-  type Sector,
-} from '../suppliers';
-import type { AuthService } from './auth.service';
-import { boroughSlugs } from './auth.service';
-import { registerSchema } from './auth.schemas';
-import { signInUser } from './passport';
-import { allowAnyone } from './require-role';
+} from './organisation.form';
+import { registerSchema } from './registration.schemas';
+import type { RegistrationService } from './registration.service';
+import type { RegistrationAnswers } from './registration.session';
+import { legalFormMismatch, organisationInputSchema } from './suppliers.schemas';
+import { sectorCheckWarnings, type LegalFormKey, type Sector } from './sectors';
 
 type FormBody = Record<string, unknown>;
 
@@ -145,7 +142,7 @@ function flash(req: Request, message: string): void {
  * Registration in short pages, one thing on each. Answers are kept in the session between pages; the
  * password is asked for on the last page, which creates the account at once, so it is never kept.
  */
-export function registrationPages(auth: AuthService): Router {
+export function registrationPages(registration: RegistrationService, boroughs: Boroughs): Router {
   const router = Router();
   const steps = stepsFor(boroughSlugs);
   const register = registerSchema(boroughSlugs);
@@ -156,19 +153,19 @@ export function registrationPages(auth: AuthService): Router {
   /** The first page, up to (not including) `before`, whose answer is missing or no longer fits. */
   const firstMissing = (answers: RegistrationAnswers, before = steps.length): Step | undefined =>
     steps.slice(0, before).find((step) => !isDone(step, answers));
-  const boroughName = (slug: string) => auth.boroughBySlug(slug)?.name ?? slug;
+  const boroughName = (slug: string) => boroughs.findBySlug(slug)?.name ?? slug;
 
   // Someone already signed in has an account: registering again would make a second one by mistake.
   router.use(BASE, (req, res, next) => (req.user ? res.redirect(303, '/dashboard') : next()));
 
   router.get(BASE, allowAnyone(), (_req, res) => {
-    res.render('auth/views/register/start.njk', { firstStep: pathOf(steps[0]!) });
+    res.render('suppliers/views/register/start.njk', { firstStep: pathOf(steps[0]!) });
   });
 
   const renderStep = (req: Request, res: Response, index: number, status: number, values: FormBody, errors?: FieldErrors) => {
     const step = steps[index]!;
     const answers = answersOf(req);
-    res.status(status).render(`auth/views/register/${step.slug}.njk`, {
+    res.status(status).render(`suppliers/views/register/${step.slug}.njk`, {
       title: step.title,
       action: pathOf(step),
       back: answers.checked ? CHECK : index === 0 ? BASE : pathOf(steps[index - 1]!),
@@ -180,7 +177,7 @@ export function registrationPages(auth: AuthService): Router {
       sectorChange: pathOf(steps[1]!),
       sizes: sizeItems(),
       registers: registerItems(),
-      boroughs: auth.listBoroughs().map((b) => ({ value: b.slug, text: b.name })),
+      boroughs: boroughs.list().map((b) => ({ value: b.slug, text: b.name })),
     });
   };
 
@@ -217,7 +214,7 @@ export function registrationPages(auth: AuthService): Router {
     const organisation = organisationSchema.safeParse(organisationFrom(answers));
     if (missing || !organisation.success) return res.redirect(303, pathOf(missing ?? steps[0]!));
     req.session.registration = { ...answers, checked: true };
-    res.render('auth/views/register/check-answers.njk', {
+    res.render('suppliers/views/register/check-answers.njk', {
       answers,
       described: describeOrganisation(organisation.data, boroughName),
       warnings: sectorCheckWarnings(organisation.data.sector, organisation.data.identifiers),
@@ -234,7 +231,7 @@ export function registrationPages(auth: AuthService): Router {
   };
 
   const renderDetails = (res: Response, status: number, values: FormBody, errors?: FieldErrors) => {
-    res.status(status).render('auth/views/register/your-details.njk', {
+    res.status(status).render('suppliers/views/register/your-details.njk', {
       // The password is never sent back.
       values: { name: values.name, email: values.email },
       errors,
@@ -268,7 +265,7 @@ export function registrationPages(auth: AuthService): Router {
       return renderDetails(res, 422, body, errors);
     }
     try {
-      const user = await auth.register(parsed.data);
+      const user = await registration.register(parsed.data);
       delete req.session.registration;
       await signInUser(req, user);
       const warnings = sectorCheckWarnings(parsed.data.organisation.sector, parsed.data.organisation.identifiers);

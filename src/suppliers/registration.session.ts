@@ -1,0 +1,20 @@
+/** What a registering organisation has answered, page by page; each page checks its own part again. */
+export interface RegistrationAnswers {
+  organisationName?: string;
+  sector?: string;
+  legalForm?: string;
+  size?: string;
+  /** Empty when the organisation is on no register; absent until that page is answered. */
+  identifiers?: { scheme: string; id: string }[];
+  postcode?: string;
+  areas?: string[];
+  /** Set once the check-your-answers page has been seen: changes then return to it. */
+  checked?: boolean;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Answers to the registration pages so far, until the account is created. Never the password. */
+    registration?: RegistrationAnswers;
+  }
+}
