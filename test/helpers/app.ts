@@ -10,6 +10,7 @@ import { parseConfig, type Config } from '../../src/config';
 import { connect } from '../../src/db';
 import { createLogger } from '../../src/platform/logger';
 import { createServices, type ServiceOptions, type Services } from '../../src/services';
+import type { Client } from './client';
 
 export function testDatabaseUri(): string {
   const uri = process.env.TEST_MONGODB_URI;
@@ -61,7 +62,7 @@ export async function startTestApp(opts: { config?: Record<string, string> } & S
 }
 
 /** A cookie-keeping client with the CSRF token from GET /api/v1/auth/session. */
-export async function apiClient(app: Express): Promise<{ agent: supertest.Agent; csrfToken: string }> {
+export async function apiClient(app: Express): Promise<Client> {
   const agent = supertest.agent(app);
   const res = await agent.get('/api/v1/auth/session').expect(200);
   return { agent, csrfToken: (res.body as { csrfToken: string }).csrfToken };
@@ -70,7 +71,7 @@ export async function apiClient(app: Express): Promise<{ agent: supertest.Agent;
 export const STRONG_PASSWORD = 'correct horse battery';
 
 /** A client signed in as the given user (created with STRONG_PASSWORD), with its CSRF token. */
-export async function signedInAs(app: Express, email: string): Promise<{ agent: supertest.Agent; csrfToken: string }> {
+export async function signedInAs(app: Express, email: string): Promise<Client> {
   const { agent, csrfToken } = await apiClient(app);
   const res = await agent.post('/api/v1/auth/login').set('X-CSRF-Token', csrfToken).send({ email, password: STRONG_PASSWORD });
   if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);

@@ -1,7 +1,7 @@
 import type { AuthService, PublicUser } from '../../src/auth';
 import type { Express } from 'express';
-import type supertest from 'supertest';
 import { apiClient, STRONG_PASSWORD } from './app';
+import { send, type Client } from './client';
 
 let counter = 0;
 
@@ -63,14 +63,17 @@ export function tenderBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** A supplier signed in through the API, with its email and its organisation's id. */
+export interface Supplier extends Client {
+  email: string;
+  organisationId: string;
+}
+
 /** A new supplier organisation, registered through the API and signed in, with its CSRF token and email. */
-export async function registeredSupplier(
-  app: Express,
-  overrides: Parameters<typeof registration>[0] = {},
-): Promise<{ agent: supertest.Agent; csrfToken: string; email: string; organisationId: string }> {
+export async function registeredSupplier(app: Express, overrides: Parameters<typeof registration>[0] = {}): Promise<Supplier> {
   const client = await apiClient(app);
   const body = registration(overrides);
-  const res = await client.agent.post('/api/v1/auth/register').set('X-CSRF-Token', client.csrfToken).send(body);
+  const res = await send(client, 'post', '/api/v1/auth/register', body);
   if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);
   return {
     agent: client.agent,
@@ -89,4 +92,110 @@ export function tenderBodyNextYear(overrides: Record<string, unknown> = {}) {
     questionnaireDeadline: `${year}-03-01T12:00:00.000Z`,
     ...overrides,
   });
+}
+
+/** A draft exercise of the officer's borough, created through the API from tenderBody(overrides); its id. */
+export async function draftExercise(officer: Client, overrides: Record<string, unknown> = {}): Promise<string> {
+  const res = await send(officer, 'post', '/api/v1/tenders', tenderBody(overrides));
+  if (res.status !== 201) throw new Error(`creating the exercise failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+
+/**
+ * A published exercise of the officer's borough, through the API; its id. `tender` overrides tenderBody()
+ * (a whole body such as tenderBodyNextYear() will do); `questionnaire` is set before publishing.
+ */
+export async function publishedExercise(
+  officer: Client,
+  { tender = {}, questionnaire }: { tender?: Record<string, unknown>; questionnaire?: object } = {},
+): Promise<string> {
+  const id = await draftExercise(officer, tender);
+  if (questionnaire) {
+    const set = await send(officer, 'put', `/api/v1/tenders/${id}/questionnaire`, questionnaire);
+    if (set.status !== 200) throw new Error(`setting the questionnaire failed: ${set.status} ${JSON.stringify(set.body)}`);
+  }
+  const published = await send(officer, 'post', `/api/v1/tenders/${id}/publish`);
+  if (published.status !== 200) throw new Error(`publishing failed: ${published.status} ${JSON.stringify(published.body)}`);
+  return id;
+}
+
+/** A registered supplier (a micro charity unless `organisation` says otherwise) that has expressed interest in lot 1. */
+export async function interestedSupplier(app: Express, exerciseId: string, organisation: Record<string, unknown> = {}): Promise<Supplier> {
+  const supplier = await registeredSupplier(app, {
+    organisation: { sector: 'voluntary', legalForm: 'registered_charity', size: 'micro', identifiers: [], ...organisation },
+  });
+  const res = await send(supplier, 'post', `/api/v1/tenders/${exerciseId}/interests`, {
+    lotIds: ['lot-1'],
+    contactName: 'S',
+    contactEmail: 's@example.org',
+    heardVia: 'event',
+  });
+  if (res.status !== 201) throw new Error(`expressing interest failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return supplier;
+}
+
+interface SampleQuestion extends Record<string, unknown> {
+  key: string;
+}
+
+interface SampleQuestionnaire {
+  sections: { title: string; description?: string; questions: SampleQuestion[] }[];
+}
+
+/**
+ * A questionnaire as an officer sends it: two sections, every type of question, two conditions (one on a
+ * yes/no, one on a choice in a list). `only` keeps the named questions (and the sections that still have one).
+ */
+export function sampleQuestionnaire({ only }: { only?: string[] } = {}): SampleQuestionnaire {
+  const sections: SampleQuestionnaire['sections'] = [
+    {
+      title: 'About you',
+      description: 'What your organisation does now.',
+      questions: [
+        { key: 'experience', type: 'textarea', label: 'Your experience', required: true, maxLength: 300 },
+        { key: 'tupe', type: 'yesno', label: 'Have you taken on staff under TUPE?', required: true },
+        { key: 'pensions', type: 'textarea', label: 'How did you handle pensions?', required: true, showIf: { key: 'tupe', equals: true } },
+        { key: 'likelihood', type: 'scale', label: 'How likely are you to bid?', required: true },
+      ],
+    },
+    {
+      title: 'Barriers',
+      questions: [
+        {
+          key: 'barriers',
+          type: 'multi',
+          label: 'What makes it hard to bid?',
+          required: true,
+          options: [
+            { value: 'contract_size', label: 'Contract size' },
+            { value: 'timescales', label: 'Timescales' },
+            { value: 'other', label: 'Something else' },
+          ],
+        },
+        {
+          key: 'other_barrier',
+          type: 'text',
+          label: 'What else?',
+          required: true,
+          maxLength: 80,
+          showIf: { key: 'barriers', equals: 'other' },
+        },
+        {
+          key: 'length',
+          type: 'single',
+          label: 'Contract length',
+          options: [
+            { value: 'short', label: 'Up to 3 years' },
+            { value: 'long', label: 'More than 3 years' },
+          ],
+        },
+        { key: 'value', type: 'number', label: 'Largest contract (£)', min: 0 },
+        { key: 'start', type: 'date', label: 'Earliest start' },
+        { key: 'statement', type: 'file', label: 'Capability statement' },
+      ],
+    },
+  ];
+  if (!only) return { sections };
+  const kept = sections.map((section) => ({ ...section, questions: section.questions.filter((q) => only.includes(q.key)) }));
+  return { sections: kept.filter((section) => section.questions.length > 0) };
 }

@@ -4,22 +4,20 @@ import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { OutboxSender } from '../../src/platform/notifications';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
+import { send, type Client } from '../helpers/client';
+import { createOfficer, draftExercise, publishedExercise, registeredSupplier, type Supplier } from '../helpers/factories';
 
-type Client = Awaited<ReturnType<typeof signedInAs>>;
 const clock = testClock();
 let t: TestApp;
 let camden: Client;
 let hackney: Client;
-let supplierA: Client & { email: string };
-let supplierB: Client & { email: string };
+let supplierA: Supplier;
+let supplierB: Supplier;
 let tenderId: string;
 
-async function registerSupplier(name: string): Promise<Client & { email: string }> {
+async function registerSupplier(name: string): Promise<Supplier> {
   return registeredSupplier(t.app, { organisation: { name } });
 }
-
-const post = (c: Client, path: string, body?: object) => c.agent.post(path).set('X-CSRF-Token', c.csrfToken).send(body);
 
 beforeAll(async () => {
   t = await startTestApp({ tenders: { now: clock.now } });
@@ -27,15 +25,15 @@ beforeAll(async () => {
   hackney = await signedInAs(t.app, (await createOfficer(t.auth, 'hackney')).email);
   supplierA = await registerSupplier('Alpha Community Trust');
   supplierB = await registerSupplier('Beta Libraries Ltd');
-  const created = await post(camden, '/api/v1/tenders', tenderBody());
-  tenderId = created.body.id;
-  await post(camden, `/api/v1/tenders/${tenderId}/publish`).expect(200);
+  tenderId = await publishedExercise(camden);
 });
 afterAll(async () => t.close());
 beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
 
 test('questions are private until the answer is published, then everyone sees it at once without the asker', async () => {
-  const asked = await post(supplierA, `/api/v1/tenders/${tenderId}/clarifications`, { question: 'Will staff transfer under TUPE?' });
+  const asked = await send(supplierA, 'post', `/api/v1/tenders/${tenderId}/clarifications`, {
+    question: 'Will staff transfer under TUPE?',
+  });
   expect(asked.status).toBe(201);
   expect(asked.body).toEqual({ id: expect.any(String), question: 'Will staff transfer under TUPE?', status: 'open' });
   const cid = asked.body.id as string;
@@ -53,12 +51,15 @@ test('questions are private until the answer is published, then everyone sees it
   ]);
 
   // Saved but not published: still private.
-  const saved = await post(camden, `/api/v1/tenders/${tenderId}/clarifications/${cid}/answer`, { answer: 'Draft answer', publish: false });
+  const saved = await send(camden, 'post', `/api/v1/tenders/${tenderId}/clarifications/${cid}/answer`, {
+    answer: 'Draft answer',
+    publish: false,
+  });
   expect(saved.status).toBe(200);
   expect(saved.body.status).toBe('answered');
   expect((await supertest(t.app).get(`/api/v1/tenders/${tenderId}/clarifications`)).body.items).toEqual([]);
 
-  const published = await post(camden, `/api/v1/tenders/${tenderId}/clarifications/${cid}/answer`, {
+  const published = await send(camden, 'post', `/api/v1/tenders/${tenderId}/clarifications/${cid}/answer`, {
     answer: 'Yes, TUPE is likely to apply.',
     publish: true,
   });
@@ -78,8 +79,8 @@ test('questions are private until the answer is published, then everyone sees it
 });
 
 test('publishing an answer notifies every organisation with an interest, in the app and by an outbox email', async () => {
-  const asked = await post(supplierB, `/api/v1/tenders/${tenderId}/clarifications`, { question: 'Can we bid for one lot only?' });
-  await post(camden, `/api/v1/tenders/${tenderId}/clarifications/${asked.body.id}/answer`, { answer: 'Yes.' }).expect(200);
+  const asked = await send(supplierB, 'post', `/api/v1/tenders/${tenderId}/clarifications`, { question: 'Can we bid for one lot only?' });
+  await send(camden, 'post', `/api/v1/tenders/${tenderId}/clarifications/${asked.body.id}/answer`, { answer: 'Yes.' }).expect(200);
   const orgs = await t.suppliers.organisations
     .find({ name: mongoose.trusted({ $in: ['Alpha Community Trust', 'Beta Libraries Ltd'] }) })
     .lean();
@@ -126,31 +127,34 @@ test('the SMTP sender delivers pending outbox emails once each', async () => {
 
 test('questions close at the clarification deadline and only while the exercise is open', async () => {
   clock.set('2027-02-01T12:00:00.001Z');
-  const late = await post(supplierA, `/api/v1/tenders/${tenderId}/clarifications`, { question: 'Too late?' });
+  const late = await send(supplierA, 'post', `/api/v1/tenders/${tenderId}/clarifications`, { question: 'Too late?' });
   expect(late.status).toBe(409);
   expect(late.body.error.code).toBe('deadline_passed');
   clock.set('2027-02-01T12:00:00.000Z');
-  expect((await post(supplierA, `/api/v1/tenders/${tenderId}/clarifications`, { question: 'Just in time?' })).status).toBe(201);
-  const draft = await post(camden, '/api/v1/tenders', tenderBody());
-  expect((await post(supplierA, `/api/v1/tenders/${draft.body.id}/clarifications`, { question: 'Hidden?' })).status).toBe(404);
+  expect((await send(supplierA, 'post', `/api/v1/tenders/${tenderId}/clarifications`, { question: 'Just in time?' })).status).toBe(201);
+  const draftId = await draftExercise(camden);
+  expect((await send(supplierA, 'post', `/api/v1/tenders/${draftId}/clarifications`, { question: 'Hidden?' })).status).toBe(404);
 });
 
 test('bad input and the wrong people get clear errors', async () => {
-  const empty = await post(supplierA, `/api/v1/tenders/${tenderId}/clarifications`, { question: '   ' });
+  const empty = await send(supplierA, 'post', `/api/v1/tenders/${tenderId}/clarifications`, { question: '   ' });
   expect(empty.status).toBe(422);
   expect(empty.body.error.fields.question).toBe('Enter your question');
-  expect((await post(camden, `/api/v1/tenders/${tenderId}/clarifications`, { question: 'Officer question' })).status).toBe(403);
-  const asked = await post(supplierA, `/api/v1/tenders/${tenderId}/clarifications`, { question: 'Who answers?' });
-  expect((await post(hackney, `/api/v1/tenders/${tenderId}/clarifications/${asked.body.id}/answer`, { answer: 'Not mine' })).status).toBe(
-    404,
-  );
-  expect((await post(supplierB, `/api/v1/tenders/${tenderId}/clarifications/${asked.body.id}/answer`, { answer: 'Not mine' })).status).toBe(
-    403,
-  );
-  expect((await post(camden, `/api/v1/tenders/${tenderId}/clarifications/000000000000000000000000/answer`, { answer: 'x' })).status).toBe(
-    404,
-  );
-  const noAnswer = await post(camden, `/api/v1/tenders/${tenderId}/clarifications/${asked.body.id}/answer`, { answer: '', publish: 'yes' });
+  expect((await send(camden, 'post', `/api/v1/tenders/${tenderId}/clarifications`, { question: 'Officer question' })).status).toBe(403);
+  const asked = await send(supplierA, 'post', `/api/v1/tenders/${tenderId}/clarifications`, { question: 'Who answers?' });
+  expect(
+    (await send(hackney, 'post', `/api/v1/tenders/${tenderId}/clarifications/${asked.body.id}/answer`, { answer: 'Not mine' })).status,
+  ).toBe(404);
+  expect(
+    (await send(supplierB, 'post', `/api/v1/tenders/${tenderId}/clarifications/${asked.body.id}/answer`, { answer: 'Not mine' })).status,
+  ).toBe(403);
+  expect(
+    (await send(camden, 'post', `/api/v1/tenders/${tenderId}/clarifications/000000000000000000000000/answer`, { answer: 'x' })).status,
+  ).toBe(404);
+  const noAnswer = await send(camden, 'post', `/api/v1/tenders/${tenderId}/clarifications/${asked.body.id}/answer`, {
+    answer: '',
+    publish: 'yes',
+  });
   expect(noAnswer.status).toBe(422);
   expect(Object.keys(noAnswer.body.error.fields).sort()).toEqual(['answer', 'publish']);
   // Another borough's officer sees only what the public sees.
@@ -162,8 +166,8 @@ test('bad input and the wrong people get clear errors', async () => {
 });
 
 test('an answer containing markup is returned as plain text data', async () => {
-  const asked = await post(supplierA, `/api/v1/tenders/${tenderId}/clarifications`, { question: '<img src=x onerror=alert(1)>' });
-  const res = await post(camden, `/api/v1/tenders/${tenderId}/clarifications/${asked.body.id}/answer`, {
+  const asked = await send(supplierA, 'post', `/api/v1/tenders/${tenderId}/clarifications`, { question: '<img src=x onerror=alert(1)>' });
+  const res = await send(camden, 'post', `/api/v1/tenders/${tenderId}/clarifications/${asked.body.id}/answer`, {
     answer: '<script>alert(1)</script>',
   });
   expect(res.body.answer).toBe('<script>alert(1)</script>');
@@ -179,6 +183,6 @@ test('the OCDS release of a published exercise carries its published answers; dr
     expect.arrayContaining(['Yes, TUPE is likely to apply.', 'Yes.']),
   );
   expect(JSON.stringify(res.body)).not.toContain('Alpha Community Trust');
-  const draft = await post(camden, '/api/v1/tenders', tenderBody());
-  expect((await supertest(t.app).get(`/api/v1/tenders/${draft.body.id}/ocds`)).status).toBe(404);
+  const draftId = await draftExercise(camden);
+  expect((await supertest(t.app).get(`/api/v1/tenders/${draftId}/ocds`)).status).toBe(404);
 });

@@ -2,14 +2,12 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import supertest from 'supertest';
-import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
+import { apiClient, signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
 import { listen } from '../helpers/browser';
-import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
-import { apiClient } from '../helpers/app';
+import { send, type Client } from '../helpers/client';
+import { createOfficer, draftExercise, registeredSupplier } from '../helpers/factories';
 import { buildZip } from '../helpers/zip';
 import { docxEntries, elfExecutable, samplePdf, samplePng, sampleDocx, windowsExecutable } from '../helpers/sample-files';
-
-type Client = Awaited<ReturnType<typeof signedInAs>>;
 
 /** Everything the store holds: files on disk, or GridFS file records and chunks. */
 async function storedFiles(t: TestApp): Promise<string[]> {
@@ -44,14 +42,8 @@ describe.each(['disk', 'gridfs'] as const)('exercise documents stored on %s', (s
   afterAll(async () => t.close());
   beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
 
-  async function draft(): Promise<string> {
-    const res = await camden.agent.post('/api/v1/tenders').set('X-CSRF-Token', camden.csrfToken).send(tenderBody());
-    expect(res.status).toBe(201);
-    return res.body.id as string;
-  }
-
   const upload = (client: Client, id: string, file: Buffer, filename: string, title: string | null = 'Service specification') => {
-    const req = client.agent.post(`/api/v1/tenders/${id}/documents`).set('X-CSRF-Token', client.csrfToken);
+    const req = send(client, 'post', `/api/v1/tenders/${id}/documents`);
     if (title !== null) void req.field('title', title);
     return req.attach('file', file, filename);
   };
@@ -67,7 +59,7 @@ describe.each(['disk', 'gridfs'] as const)('exercise documents stored on %s', (s
       });
 
   test('an upload is stored under a server-made name and downloads as an attachment, byte for byte', async () => {
-    const id = await draft();
+    const id = await draftExercise(camden);
     const before = await storedFiles(t);
     const pdf = samplePdf('Lot 1 specification');
     const res = await upload(camden, id, pdf, 'Specification v1.pdf');
@@ -97,7 +89,7 @@ describe.each(['disk', 'gridfs'] as const)('exercise documents stored on %s', (s
   });
 
   test('the same title again is a new version; earlier versions stay downloadable', async () => {
-    const id = await draft();
+    const id = await draftExercise(camden);
     const first = await upload(camden, id, samplePdf('first'), 'spec.pdf', 'Specification');
     const second = await upload(camden, id, sampleDocx('second'), 'spec.docx', '  specification ');
     const other = await upload(camden, id, samplePng(), 'map.png', 'Map of branches');
@@ -110,11 +102,11 @@ describe.each(['disk', 'gridfs'] as const)('exercise documents stored on %s', (s
   });
 
   test('after publishing, drafts’ documents open to everyone and new documents appear in the change history', async () => {
-    const id = await draft();
+    const id = await draftExercise(camden);
     const early = await upload(camden, id, samplePdf(), 'a.pdf');
     expect((await download(null, id, early.body.id)).status).toBe(404);
     expect((await download(hackney, id, early.body.id)).status).toBe(404);
-    expect((await camden.agent.post(`/api/v1/tenders/${id}/publish`).set('X-CSRF-Token', camden.csrfToken)).status).toBe(200);
+    expect((await send(camden, 'post', `/api/v1/tenders/${id}/publish`)).status).toBe(200);
     expect((await download(null, id, early.body.id)).status).toBe(200);
     expect((await download(supplier, id, early.body.id)).status).toBe(200);
     await upload(camden, id, samplePdf('v2'), 'a.pdf');
@@ -125,7 +117,7 @@ describe.each(['disk', 'gridfs'] as const)('exercise documents stored on %s', (s
   });
 
   test('only the exercise’s own officers can upload: another borough gets 404, suppliers 403, anonymous 401', async () => {
-    const id = await draft();
+    const id = await draftExercise(camden);
     const before = await storedFiles(t);
     expect((await upload(hackney, id, samplePdf(), 'x.pdf')).status).toBe(404);
     expect((await upload(supplier, id, samplePdf(), 'x.pdf')).status).toBe(403);
@@ -140,14 +132,14 @@ describe.each(['disk', 'gridfs'] as const)('exercise documents stored on %s', (s
   });
 
   test('bad uploads are refused with a message per field and leave nothing behind', async () => {
-    const id = await draft();
+    const id = await draftExercise(camden);
     const before = await storedFiles(t);
 
     const noTitle = await upload(camden, id, samplePdf(), 'a.pdf', null);
     expect(noTitle.status).toBe(422);
     expect(noTitle.body.error.fields).toEqual({ title: 'Enter a title for the document' });
 
-    const noFile = await camden.agent.post(`/api/v1/tenders/${id}/documents`).set('X-CSRF-Token', camden.csrfToken).field('title', 'T');
+    const noFile = await send(camden, 'post', `/api/v1/tenders/${id}/documents`).field('title', 'T');
     expect(noFile.status).toBe(422);
     expect(noFile.body.error.fields).toEqual({ file: 'Select a file to upload' });
 
@@ -186,7 +178,7 @@ describe.each(['disk', 'gridfs'] as const)('exercise documents stored on %s', (s
   });
 
   test('a ../ file name is only a name: the file is stored inside the store under a server-made key', async () => {
-    const id = await draft();
+    const id = await draftExercise(camden);
     const res = await upload(camden, id, samplePdf(), '../../../../tmp/evil/..\\..\\passwd.pdf');
     expect(res.status).toBe(201);
     expect(res.body.filename).toBe('passwd.pdf');
@@ -205,7 +197,7 @@ describe.each(['disk', 'gridfs'] as const)('exercise documents stored on %s', (s
   });
 
   test('an aborted upload leaves nothing behind and the portal carries on', async () => {
-    const id = await draft();
+    const id = await draftExercise(camden);
     const before = await storedFiles(t);
     const server = await listen(t.app);
     try {
@@ -244,14 +236,14 @@ describe.each(['disk', 'gridfs'] as const)('exercise documents stored on %s', (s
   });
 
   test('closed and cancelled exercises take no new documents (409)', async () => {
-    const id = await draft();
-    await camden.agent.post(`/api/v1/tenders/${id}/cancel`).set('X-CSRF-Token', camden.csrfToken).expect(200);
+    const id = await draftExercise(camden);
+    await send(camden, 'post', `/api/v1/tenders/${id}/cancel`).expect(200);
     const res = await upload(camden, id, samplePdf(), 'late.pdf');
     expect(res.status).toBe(409);
   });
 
   test('uploads racing on one title get different versions', async () => {
-    const id = await draft();
+    const id = await draftExercise(camden);
     const results = await Promise.all(
       Array.from({ length: 4 }, (_, i) => upload(camden, id, samplePdf(`copy ${i}`), `c${i}.pdf`, 'Pricing')),
     );

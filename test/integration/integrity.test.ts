@@ -1,9 +1,7 @@
-import supertest from 'supertest';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
+import { send, type Client } from '../helpers/client';
+import { createOfficer, interestedSupplier, publishedExercise, sampleQuestionnaire } from '../helpers/factories';
 import { samplePdf } from '../helpers/sample-files';
-
-type Client = { agent: supertest.Agent; csrfToken: string };
 
 const clock = testClock();
 let t: TestApp;
@@ -16,39 +14,11 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
 
-const send = (c: Client, method: 'post' | 'put' | 'patch', path: string, body?: object) =>
-  c.agent[method](path).set('X-CSRF-Token', c.csrfToken).send(body);
+/** One required question and one optional one. */
+const questionnaire = sampleQuestionnaire({ only: ['experience', 'value'] });
 
-const questionnaire = {
-  sections: [
-    {
-      title: 'About you',
-      questions: [
-        { key: 'experience', type: 'textarea', label: 'Your experience', required: true },
-        { key: 'extra', type: 'text', label: 'Anything else?' },
-      ],
-    },
-  ],
-};
-
-async function published(overrides: Record<string, unknown> = {}): Promise<string> {
-  const created = await send(camden, 'post', '/api/v1/tenders', tenderBody(overrides));
-  const id = created.body.id as string;
-  await send(camden, 'put', `/api/v1/tenders/${id}/questionnaire`, questionnaire).expect(200);
-  await send(camden, 'post', `/api/v1/tenders/${id}/publish`).expect(200);
-  return id;
-}
-
-async function interested(id: string) {
-  const s = await registeredSupplier(t.app);
-  await send(s, 'post', `/api/v1/tenders/${id}/interests`, {
-    lotIds: ['lot-1'],
-    contactName: 'S',
-    contactEmail: 's@example.org',
-    heardVia: 'event',
-  }).expect(201);
-  return s;
-}
+const published = (tender: Record<string, unknown> = {}) => publishedExercise(camden, { tender, questionnaire });
+const interested = (id: string) => interestedSupplier(t.app, id);
 
 describe('a published exercise keeps the promises made to organisations', () => {
   test('a sealed exercise cannot be unsealed before its deadline', async () => {
@@ -105,13 +75,10 @@ describe('responses', () => {
   test('an answer to a question the officer later removes never blocks sending', async () => {
     const id = await published();
     const s = await interested(id);
-    await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: { experience: 'We run a library', extra: 'More' } }).expect(200);
-    const shorter = { sections: [{ title: 'About you', questions: [questionnaire.sections[0]!.questions[0]] }] };
+    await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: { experience: 'We run a library', value: 250000 } }).expect(200);
+    const shorter = sampleQuestionnaire({ only: ['experience'] });
     await send(camden, 'put', `/api/v1/tenders/${id}/questionnaire`, shorter).expect(200);
-    const sent = await s.agent
-      .post(`/api/v1/tenders/${id}/response/submit`)
-      .set('X-CSRF-Token', s.csrfToken)
-      .set('Idempotency-Key', 'after-change');
+    const sent = await send(s, 'post', `/api/v1/tenders/${id}/response/submit`).set('Idempotency-Key', 'after-change');
     expect(sent.status).toBe(201);
     const stored = await t.questionnaires.responses.findOne({ tender: id }).lean();
     expect(stored!.revisions.at(-1)!.answers).toEqual({ experience: 'We run a library' });
@@ -122,9 +89,9 @@ test('an organisation that withdrew still sees what it sent, but cannot change i
   const id = await published();
   const s = await interested(id);
   await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: { experience: 'Sent before withdrawing' } }).expect(200);
-  const sent = await s.agent.post(`/api/v1/tenders/${id}/response/submit`).set('X-CSRF-Token', s.csrfToken).set('Idempotency-Key', 'w-1');
+  const sent = await send(s, 'post', `/api/v1/tenders/${id}/response/submit`).set('Idempotency-Key', 'w-1');
   expect(sent.status).toBe(201);
-  await s.agent.delete(`/api/v1/tenders/${id}/interests/mine`).set('X-CSRF-Token', s.csrfToken).expect(204);
+  await send(s, 'delete', `/api/v1/tenders/${id}/interests/mine`).expect(204);
   const mine = await s.agent.get(`/api/v1/tenders/${id}/response`);
   expect(mine.status).toBe(200);
   expect(mine.body.receipt).toEqual(sent.body.receipt);
@@ -135,8 +102,7 @@ test('files: at most 20 per organisation and exercise; asking for another organi
   const id = await published();
   const a = await interested(id);
   const b = await interested(id);
-  const upload = (s: Client) =>
-    s.agent.post(`/api/v1/tenders/${id}/response/files`).set('X-CSRF-Token', s.csrfToken).attach('file', samplePdf(), 'f.pdf');
+  const upload = (s: Client) => send(s, 'post', `/api/v1/tenders/${id}/response/files`).attach('file', samplePdf(), 'f.pdf');
   let last = await upload(a);
   const first = last.body.id as string;
   for (let i = 1; i < 20; i++) last = await upload(a);

@@ -1,8 +1,7 @@
 import supertest from 'supertest';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
-
-type Client = { agent: supertest.Agent; csrfToken: string };
+import { send, type Client } from '../helpers/client';
+import { createOfficer, draftExercise, publishedExercise, registeredSupplier } from '../helpers/factories';
 
 const clock = testClock();
 let t: TestApp;
@@ -16,16 +15,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
-
-const post = (c: Client, path: string, body?: object) => c.agent.post(path).set('X-CSRF-Token', c.csrfToken).send(body);
-const del = (c: Client, path: string) => c.agent.delete(path).set('X-CSRF-Token', c.csrfToken);
-
-async function publishedExercise(officer = camden, overrides: Record<string, unknown> = {}): Promise<string> {
-  const res = await post(officer, '/api/v1/tenders', tenderBody(overrides));
-  expect(res.status).toBe(201);
-  await post(officer, `/api/v1/tenders/${res.body.id}/publish`).expect(200);
-  return res.body.id as string;
-}
 
 const interest = (overrides: Record<string, unknown> = {}) => ({
   lotIds: ['lot-1'],
@@ -54,9 +43,9 @@ const company = (name = 'Books Ltd') =>
 
 describe('expressing interest', () => {
   test('a supplier expresses interest once; the record carries its organisation’s sector and size', async () => {
-    const id = await publishedExercise();
+    const id = await publishedExercise(camden);
     const s = await charity();
-    const res = await post(s, `/api/v1/tenders/${id}/interests`, interest({ lotIds: ['lot-1', 'lot-2'], consortium: true }));
+    const res = await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest({ lotIds: ['lot-1', 'lot-2'], consortium: true }));
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{24}$/),
@@ -73,20 +62,20 @@ describe('expressing interest', () => {
       createdAt: '2027-01-10T09:00:00.000Z',
       withdrawnAt: null,
     });
-    const again = await post(s, `/api/v1/tenders/${id}/interests`, interest());
+    const again = await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest());
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('duplicate');
     expect((await s.agent.get(`/api/v1/tenders/${id}/interests/mine`)).body.id).toBe(res.body.id);
   });
 
   test('two simultaneous requests from one organisation give one 201 and one 409', async () => {
-    const id = await publishedExercise();
+    const id = await publishedExercise(camden);
     const s = await charity();
     const colleague = await signedInAs(t.app, s.email);
     const results = await Promise.all([
-      post(s, `/api/v1/tenders/${id}/interests`, interest()),
-      post(colleague, `/api/v1/tenders/${id}/interests`, interest()),
-      post(s, `/api/v1/tenders/${id}/interests`, interest()),
+      send(s, 'post', `/api/v1/tenders/${id}/interests`, interest()),
+      send(colleague, 'post', `/api/v1/tenders/${id}/interests`, interest()),
+      send(s, 'post', `/api/v1/tenders/${id}/interests`, interest()),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
     const list = await camden.agent.get(`/api/v1/tenders/${id}/interests`);
@@ -94,9 +83,9 @@ describe('expressing interest', () => {
   });
 
   test('every field is checked, with a message per field', async () => {
-    const id = await publishedExercise();
+    const id = await publishedExercise(camden);
     const s = await charity();
-    const res = await post(s, `/api/v1/tenders/${id}/interests`, {
+    const res = await send(s, 'post', `/api/v1/tenders/${id}/interests`, {
       lotIds: 'lot-1',
       contactName: '',
       contactEmail: 'not-an-email',
@@ -113,52 +102,52 @@ describe('expressing interest', () => {
       willingToPartner: 'Say whether you are willing to partner (true or false)',
       heardVia: expect.stringMatching(/^Say how you heard about this exercise: The council’s website, Contracts Finder/),
     });
-    const badLot = await post(s, `/api/v1/tenders/${id}/interests`, interest({ lotIds: ['lot-9'] }));
+    const badLot = await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest({ lotIds: ['lot-9'] }));
     expect(badLot.status).toBe(422);
     expect(badLot.body.error.fields).toEqual({ lotIds: 'Choose lots of this exercise: lot-9 is not one of them' });
-    const noLot = await post(s, `/api/v1/tenders/${id}/interests`, interest({ lotIds: [] }));
+    const noLot = await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest({ lotIds: [] }));
     expect(noLot.body.error.fields).toEqual({ lotIds: 'Choose at least one lot you are interested in' });
-    const twice = await post(s, `/api/v1/tenders/${id}/interests`, interest({ lotIds: ['lot-1', 'lot-1'] }));
+    const twice = await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest({ lotIds: ['lot-1', 'lot-1'] }));
     expect(twice.body.error.fields).toEqual({ lotIds: 'Choose each lot only once' });
-    const other = await post(s, `/api/v1/tenders/${id}/interests`, interest({ heardVia: 'other' }));
+    const other = await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest({ heardVia: 'other' }));
     expect(other.body.error.fields).toEqual({ heardViaOther: 'Tell us where you heard about this exercise' });
-    const operator = await post(s, `/api/v1/tenders/${id}/interests`, interest({ heardVia: { $ne: null } }));
+    const operator = await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest({ heardVia: { $ne: null } }));
     expect(operator.status).toBe(422);
     // Nothing was stored by any of these.
     expect((await s.agent.get(`/api/v1/tenders/${id}/interests/mine`)).status).toBe(404);
   });
 
   test('409 after the deadline (by the server clock) and on exercises that are not open', async () => {
-    const id = await publishedExercise();
+    const id = await publishedExercise(camden);
     const s = await charity();
     clock.set('2027-02-15T12:00:00.001Z');
-    const late = await post(s, `/api/v1/tenders/${id}/interests`, interest());
+    const late = await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest());
     expect(late.status).toBe(409);
     expect(late.body.error).toMatchObject({ code: 'deadline_passed', message: 'The deadline for expressions of interest has passed' });
     clock.set('2027-02-15T12:00:00.000Z');
-    expect((await post(s, `/api/v1/tenders/${id}/interests`, interest())).status).toBe(201);
+    expect((await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest())).status).toBe(201);
 
     clock.set('2027-01-10T09:00:00.000Z');
-    const closedId = await publishedExercise();
-    await post(camden, `/api/v1/tenders/${closedId}/close`).expect(200);
-    const closed = await post(s, `/api/v1/tenders/${closedId}/interests`, interest());
+    const closedId = await publishedExercise(camden);
+    await send(camden, 'post', `/api/v1/tenders/${closedId}/close`).expect(200);
+    const closed = await send(s, 'post', `/api/v1/tenders/${closedId}/interests`, interest());
     expect(closed.status).toBe(409);
     expect(closed.body.error.code).toBe('not_open');
 
-    const draft = await post(camden, '/api/v1/tenders', tenderBody());
-    expect((await post(s, `/api/v1/tenders/${draft.body.id}/interests`, interest())).status).toBe(404);
+    const draftId = await draftExercise(camden);
+    expect((await send(s, 'post', `/api/v1/tenders/${draftId}/interests`, interest())).status).toBe(404);
   });
 
   test('withdrawing keeps the record; a second withdrawal or a new interest are refused', async () => {
-    const id = await publishedExercise();
+    const id = await publishedExercise(camden);
     const s = await charity();
-    await post(s, `/api/v1/tenders/${id}/interests`, interest()).expect(201);
+    await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest()).expect(201);
     clock.set('2027-01-11T10:00:00.000Z');
-    expect((await del(s, `/api/v1/tenders/${id}/interests/mine`)).status).toBe(204);
+    expect((await send(s, 'delete', `/api/v1/tenders/${id}/interests/mine`)).status).toBe(204);
     const mine = await s.agent.get(`/api/v1/tenders/${id}/interests/mine`);
     expect(mine.body).toMatchObject({ status: 'withdrawn', withdrawnAt: '2027-01-11T10:00:00.000Z' });
-    expect((await del(s, `/api/v1/tenders/${id}/interests/mine`)).status).toBe(404);
-    expect((await post(s, `/api/v1/tenders/${id}/interests`, interest())).status).toBe(409);
+    expect((await send(s, 'delete', `/api/v1/tenders/${id}/interests/mine`)).status).toBe(404);
+    expect((await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest())).status).toBe(409);
     const officerView = await camden.agent.get(`/api/v1/tenders/${id}/interests`);
     expect(officerView.body.items).toEqual([expect.objectContaining({ status: 'withdrawn' })]);
     expect(officerView.body.counts).toMatchObject({ total: 0, withdrawn: 1 });
@@ -167,7 +156,7 @@ describe('expressing interest', () => {
 
 describe('who sees what', () => {
   test('officers see interests with sector, size and sector-check warnings, filtered, with counts by sector', async () => {
-    const id = await publishedExercise();
+    const id = await publishedExercise(camden);
     const a = await charity('Reading Friends');
     const b = await company('Pages Ltd');
     const c = await registeredSupplier(t.app, {
@@ -182,10 +171,10 @@ describe('who sees what', () => {
     const d = await registeredSupplier(t.app, {
       organisation: { name: 'Story Co-op', sector: 'social_enterprise', legalForm: 'cooperative', size: 'small', identifiers: [] },
     });
-    await post(a, `/api/v1/tenders/${id}/interests`, interest()).expect(201);
-    await post(b, `/api/v1/tenders/${id}/interests`, interest({ lotIds: ['lot-2'] })).expect(201);
-    await post(c, `/api/v1/tenders/${id}/interests`, interest()).expect(201);
-    await post(d, `/api/v1/tenders/${id}/interests`, interest({ lotIds: ['lot-2'] })).expect(201);
+    await send(a, 'post', `/api/v1/tenders/${id}/interests`, interest()).expect(201);
+    await send(b, 'post', `/api/v1/tenders/${id}/interests`, interest({ lotIds: ['lot-2'] })).expect(201);
+    await send(c, 'post', `/api/v1/tenders/${id}/interests`, interest()).expect(201);
+    await send(d, 'post', `/api/v1/tenders/${id}/interests`, interest({ lotIds: ['lot-2'] })).expect(201);
 
     const all = await camden.agent.get(`/api/v1/tenders/${id}/interests`);
     expect(all.status).toBe(200);
@@ -227,31 +216,31 @@ describe('who sees what', () => {
   });
 
   test('another borough’s officer gets 404 and the attempt is audited; suppliers never see others’ interests', async () => {
-    const id = await publishedExercise();
+    const id = await publishedExercise(camden);
     const a = await charity();
     const b = await company();
-    await post(a, `/api/v1/tenders/${id}/interests`, interest()).expect(201);
+    await send(a, 'post', `/api/v1/tenders/${id}/interests`, interest()).expect(201);
     expect((await hackney.agent.get(`/api/v1/tenders/${id}/interests`)).status).toBe(404);
     const audit = await t.audit.events.find({ target: `tender:${id}`, outcome: 'denied' }).lean();
     expect(audit.length).toBeGreaterThan(0);
     expect((await a.agent.get(`/api/v1/tenders/${id}/interests`)).status).toBe(403);
     expect((await b.agent.get(`/api/v1/tenders/${id}/interests/mine`)).status).toBe(404);
-    expect((await del(b, `/api/v1/tenders/${id}/interests/mine`)).status).toBe(404);
+    expect((await send(b, 'delete', `/api/v1/tenders/${id}/interests/mine`)).status).toBe(404);
     expect((await a.agent.get(`/api/v1/tenders/${id}/interests/mine`)).status).toBe(200);
     expect((await supertest(t.app).get(`/api/v1/tenders/${id}/interests`)).status).toBe(401);
     // Officers cannot express interest.
-    expect((await post(camden, `/api/v1/tenders/${id}/interests`, interest())).status).toBe(403);
+    expect((await send(camden, 'post', `/api/v1/tenders/${id}/interests`, interest())).status).toBe(403);
   });
 
   test('the partner finder shows opted-in organisations to each other, and nobody else', async () => {
-    const id = await publishedExercise();
+    const id = await publishedExercise(camden);
     const a = await charity('Opted In One');
     const b = await company('Opted In Two');
     const c = await charity('Not Opted In');
     const d = await company('Not Interested');
-    await post(a, `/api/v1/tenders/${id}/interests`, interest({ willingToPartner: true })).expect(201);
-    await post(b, `/api/v1/tenders/${id}/interests`, interest({ willingToPartner: true, lotIds: ['lot-2'] })).expect(201);
-    await post(c, `/api/v1/tenders/${id}/interests`, interest({ willingToPartner: false })).expect(201);
+    await send(a, 'post', `/api/v1/tenders/${id}/interests`, interest({ willingToPartner: true })).expect(201);
+    await send(b, 'post', `/api/v1/tenders/${id}/interests`, interest({ willingToPartner: true, lotIds: ['lot-2'] })).expect(201);
+    await send(c, 'post', `/api/v1/tenders/${id}/interests`, interest({ willingToPartner: false })).expect(201);
 
     const seenByA = await a.agent.get(`/api/v1/tenders/${id}/partners`);
     expect(seenByA.status).toBe(200);
@@ -271,16 +260,16 @@ describe('who sees what', () => {
     expect((await camden.agent.get(`/api/v1/tenders/${id}/partners`)).status).toBe(403);
 
     // Withdrawing takes an organisation out of the finder.
-    await del(b, `/api/v1/tenders/${id}/interests/mine`).expect(204);
+    await send(b, 'delete', `/api/v1/tenders/${id}/interests/mine`).expect(204);
     expect((await a.agent.get(`/api/v1/tenders/${id}/partners`)).body.items).toEqual([]);
   });
 
   test('a profile change of sector is reflected in the counts', async () => {
-    const id = await publishedExercise();
+    const id = await publishedExercise(camden);
     const s = await registeredSupplier(t.app, {
       organisation: { name: 'Changing Org', sector: 'private', legalForm: 'other', size: 'small', identifiers: [] },
     });
-    await post(s, `/api/v1/tenders/${id}/interests`, interest()).expect(201);
+    await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest()).expect(201);
     const profile = (await s.agent.get('/api/v1/organisations/mine')).body;
     const put = await s.agent
       .put('/api/v1/organisations/mine')
@@ -293,15 +282,15 @@ describe('who sees what', () => {
   });
 
   test('organisations with an interest are notified when an answer is published', async () => {
-    const id = await publishedExercise();
+    const id = await publishedExercise(camden);
     const a = await charity();
     const withdrawn = await company();
-    await post(a, `/api/v1/tenders/${id}/interests`, interest()).expect(201);
-    await post(withdrawn, `/api/v1/tenders/${id}/interests`, interest()).expect(201);
-    await del(withdrawn, `/api/v1/tenders/${id}/interests/mine`).expect(204);
+    await send(a, 'post', `/api/v1/tenders/${id}/interests`, interest()).expect(201);
+    await send(withdrawn, 'post', `/api/v1/tenders/${id}/interests`, interest()).expect(201);
+    await send(withdrawn, 'delete', `/api/v1/tenders/${id}/interests/mine`).expect(204);
     const asker = await company('Asker Ltd');
-    const q = await post(asker, `/api/v1/tenders/${id}/clarifications`, { question: 'Is there parking?' });
-    await post(camden, `/api/v1/tenders/${id}/clarifications/${q.body.id}/answer`, { answer: 'Yes.', publish: true }).expect(200);
+    const q = await send(asker, 'post', `/api/v1/tenders/${id}/clarifications`, { question: 'Is there parking?' });
+    await send(camden, 'post', `/api/v1/tenders/${id}/clarifications/${q.body.id}/answer`, { answer: 'Yes.', publish: true }).expect(200);
     const notified = (await t.notifier.notifications.find({}).lean()).map((n) => n.organisation.toString());
     expect(notified).toContain(a.organisationId);
     expect(notified).not.toContain(withdrawn.organisationId);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { apiClient, signedInAs, startTestApp, STRONG_PASSWORD, testClock, type TestApp } from '../helpers/app';
+import { send, type Client } from '../helpers/client';
 import { createOfficer, registeredSupplier, uniqueEmail } from '../helpers/factories';
 
 const clock = testClock('2027-01-10T09:00:00.000Z');
@@ -9,8 +10,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
-
-type Client = Awaited<ReturnType<typeof registeredSupplier>>;
 
 /** A complete, valid profile for PUT /api/v1/organisations/mine. */
 function profile(overrides: Record<string, unknown> = {}) {
@@ -31,8 +30,7 @@ function profile(overrides: Record<string, unknown> = {}) {
   };
 }
 
-const put = (client: Client, body: object) =>
-  client.agent.put('/api/v1/organisations/mine').set('X-CSRF-Token', client.csrfToken).send(body);
+const put = (client: Client, body: object) => send(client, 'put', '/api/v1/organisations/mine', body);
 
 describe('a supplier’s own organisation profile', () => {
   test('GET shows every field of the profile registered with', async () => {
@@ -232,26 +230,21 @@ describe('a supplier’s own organisation profile', () => {
   test('officers get 403 and anonymous callers 401', async () => {
     const officer = await signedInAs(t.app, (await createOfficer(t.auth)).email);
     await officer.agent.get('/api/v1/organisations/mine').expect(403);
-    await officer.agent.put('/api/v1/organisations/mine').set('X-CSRF-Token', officer.csrfToken).send(profile()).expect(403);
+    await send(officer, 'put', '/api/v1/organisations/mine', profile()).expect(403);
     await officer.agent.get('/api/v1/organisations/mine/users').expect(403);
-    await officer.agent
-      .post('/api/v1/organisations/mine/invitations')
-      .set('X-CSRF-Token', officer.csrfToken)
-      .send({ email: uniqueEmail('x'), name: 'X' })
-      .expect(403);
+    await send(officer, 'post', '/api/v1/organisations/mine/invitations', { email: uniqueEmail('x'), name: 'X' }).expect(403);
     const anon = await apiClient(t.app);
     await anon.agent.get('/api/v1/organisations/mine').expect(401);
-    await anon.agent.put('/api/v1/organisations/mine').set('X-CSRF-Token', anon.csrfToken).send(profile()).expect(401);
+    await send(anon, 'put', '/api/v1/organisations/mine', profile()).expect(401);
   });
 });
 
 describe('inviting colleagues', () => {
-  const invite = (client: Client, body: object) =>
-    client.agent.post('/api/v1/organisations/mine/invitations').set('X-CSRF-Token', client.csrfToken).send(body);
+  const invite = (client: Client, body: object) => send(client, 'post', '/api/v1/organisations/mine/invitations', body);
   const tokenOf = (link: string) => link.replace('/invitations/', '');
   const accept = async (body: object) => {
     const anon = await apiClient(t.app);
-    const res = await anon.agent.post('/api/v1/auth/invitations/accept').set('X-CSRF-Token', anon.csrfToken).send(body);
+    const res = await send(anon, 'post', '/api/v1/auth/invitations/accept', body);
     return { ...anon, res };
   };
 

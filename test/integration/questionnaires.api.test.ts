@@ -2,11 +2,17 @@ import { createHash } from 'node:crypto';
 import supertest from 'supertest';
 import { responseSha256 } from '../../src/questionnaires/canonical';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { createAdmin, createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
+import { send, type Client } from '../helpers/client';
+import {
+  createAdmin,
+  createOfficer,
+  draftExercise,
+  interestedSupplier,
+  publishedExercise,
+  registeredSupplier,
+  sampleQuestionnaire,
+} from '../helpers/factories';
 import { samplePdf } from '../helpers/sample-files';
-
-type Client = { agent: supertest.Agent; csrfToken: string };
-type Supplier = Client & { organisationId: string; email: string };
 
 const clock = testClock();
 let t: TestApp;
@@ -23,84 +29,18 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
 
-const send = (c: Client, method: 'post' | 'put', path: string, body?: object) =>
-  c.agent[method](path).set('X-CSRF-Token', c.csrfToken).send(body);
-const submit = (c: Client, id: string, key: string) =>
-  c.agent.post(`/api/v1/tenders/${id}/response/submit`).set('X-CSRF-Token', c.csrfToken).set('Idempotency-Key', key);
+const submit = (c: Client, id: string, key: string) => send(c, 'post', `/api/v1/tenders/${id}/response/submit`).set('Idempotency-Key', key);
 
-/** A short questionnaire with every type and a condition. */
-const smallQuestionnaire = {
-  sections: [
-    {
-      title: 'About you',
-      questions: [
-        { key: 'experience', type: 'textarea', label: 'Your experience', required: true, maxLength: 200 },
-        { key: 'tupe', type: 'yesno', label: 'Have you taken on staff under TUPE?', required: true },
-        { key: 'pensions', type: 'textarea', label: 'How did you handle pensions?', required: true, showIf: { key: 'tupe', equals: true } },
-        { key: 'likelihood', type: 'scale', label: 'How likely are you to bid?', required: true },
-      ],
-    },
-    {
-      title: 'Barriers',
-      questions: [
-        {
-          key: 'barriers',
-          type: 'multi',
-          label: 'What makes it hard to bid?',
-          required: true,
-          options: [
-            { value: 'contract_size', label: 'Contract size' },
-            { value: 'timescales', label: 'Timescales' },
-            { value: 'other', label: 'Something else' },
-          ],
-        },
-        { key: 'other_barrier', type: 'text', label: 'What else?', required: true, showIf: { key: 'barriers', equals: 'other' } },
-        {
-          key: 'length',
-          type: 'single',
-          label: 'Contract length',
-          options: [
-            { value: 'short', label: 'Short' },
-            { value: 'long', label: 'Long' },
-          ],
-        },
-        { key: 'value', type: 'number', label: 'Largest contract (£)', min: 0 },
-        { key: 'start', type: 'date', label: 'Earliest start' },
-        { key: 'statement', type: 'file', label: 'Capability statement' },
-      ],
-    },
-  ],
-};
+const questionnaire = sampleQuestionnaire();
 
 const complete = { experience: 'We run two community libraries.', tupe: false, likelihood: 4, barriers: ['contract_size'] };
 
-async function exercise(overrides: Record<string, unknown> = {}, questionnaire: object = smallQuestionnaire): Promise<string> {
-  const created = await send(camden, 'post', '/api/v1/tenders', tenderBody(overrides));
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  expect((await send(camden, 'put', `/api/v1/tenders/${id}/questionnaire`, questionnaire)).status).toBe(200);
-  await send(camden, 'post', `/api/v1/tenders/${id}/publish`).expect(200);
-  return id;
-}
-
-async function interestedSupplier(id: string, name = 'Friends of the Library'): Promise<Supplier> {
-  const s = await registeredSupplier(t.app, {
-    organisation: { name, sector: 'voluntary', legalForm: 'registered_charity', size: 'micro', identifiers: [] },
-  });
-  const eoi = await send(s, 'post', `/api/v1/tenders/${id}/interests`, {
-    lotIds: ['lot-1'],
-    contactName: 'S',
-    contactEmail: 's@example.org',
-    heardVia: 'event',
-  });
-  expect(eoi.status).toBe(201);
-  return s;
-}
+const exercise = (tender: Record<string, unknown> = {}) => publishedExercise(camden, { tender, questionnaire });
 
 describe('the builder', () => {
   test('the library-smt-v1 template gives about 20 questions with barrier codes, core questions and an estimate', async () => {
-    const created = await send(camden, 'post', '/api/v1/tenders', tenderBody());
-    const res = await send(camden, 'put', `/api/v1/tenders/${created.body.id}/questionnaire`, { template: 'library-smt-v1' });
+    const draftId = await draftExercise(camden);
+    const res = await send(camden, 'put', `/api/v1/tenders/${draftId}/questionnaire`, { template: 'library-smt-v1' });
     expect(res.status).toBe(200);
     const questions = res.body.sections.flatMap((s: { questions: unknown[] }) => s.questions);
     expect(questions.length).toBeGreaterThanOrEqual(18);
@@ -125,13 +65,13 @@ describe('the builder', () => {
     expect(res.body.estimatedMinutes).toBeGreaterThan(5);
     expect(res.body.template).toBe('library-smt-v1');
     // Drafts' questionnaires are for their own borough only.
-    expect((await supertest(t.app).get(`/api/v1/tenders/${created.body.id}/questionnaire`)).status).toBe(404);
-    expect((await camden.agent.get(`/api/v1/tenders/${created.body.id}/questionnaire`)).status).toBe(200);
+    expect((await supertest(t.app).get(`/api/v1/tenders/${draftId}/questionnaire`)).status).toBe(404);
+    expect((await camden.agent.get(`/api/v1/tenders/${draftId}/questionnaire`)).status).toBe(200);
   });
 
   test('the questionnaire itself is checked, with each problem on its field', async () => {
-    const created = await send(camden, 'post', '/api/v1/tenders', tenderBody());
-    const res = await send(camden, 'put', `/api/v1/tenders/${created.body.id}/questionnaire`, {
+    const draftId = await draftExercise(camden);
+    const res = await send(camden, 'put', `/api/v1/tenders/${draftId}/questionnaire`, {
       sections: [
         {
           title: 'One',
@@ -148,18 +88,18 @@ describe('the builder', () => {
     expect(Object.keys(res.body.error.fields).sort()).toEqual(
       ['sections.0.questions.0.options', 'sections.0.questions.1.key', 'sections.0.questions.2.showIf.key'].sort(),
     );
-    const unknownTemplate = await send(camden, 'put', `/api/v1/tenders/${created.body.id}/questionnaire`, { template: 'nope' });
+    const unknownTemplate = await send(camden, 'put', `/api/v1/tenders/${draftId}/questionnaire`, { template: 'nope' });
     expect(unknownTemplate.status).toBe(422);
-    expect((await send(hackney, 'put', `/api/v1/tenders/${created.body.id}/questionnaire`, smallQuestionnaire)).status).toBe(404);
+    expect((await send(hackney, 'put', `/api/v1/tenders/${draftId}/questionnaire`, questionnaire)).status).toBe(404);
   });
 
   test('once a response is submitted the questionnaire is locked (409)', async () => {
     const id = await exercise();
-    const s = await interestedSupplier(id);
+    const s = await interestedSupplier(t.app, id);
     await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: complete }).expect(200);
-    expect((await send(camden, 'put', `/api/v1/tenders/${id}/questionnaire`, smallQuestionnaire)).status).toBe(200);
+    expect((await send(camden, 'put', `/api/v1/tenders/${id}/questionnaire`, questionnaire)).status).toBe(200);
     await submit(s, id, 'lock-1').expect(201);
-    const locked = await send(camden, 'put', `/api/v1/tenders/${id}/questionnaire`, smallQuestionnaire);
+    const locked = await send(camden, 'put', `/api/v1/tenders/${id}/questionnaire`, questionnaire);
     expect(locked.status).toBe(409);
     expect(locked.body.error.code).toBe('locked');
     expect((await camden.agent.get(`/api/v1/tenders/${id}/questionnaire`)).body.locked).toBe(true);
@@ -172,16 +112,13 @@ describe('the builder', () => {
 describe('answering and submitting', () => {
   test('save and resume, then submit: the receipt’s hash is recomputed from the stored data', async () => {
     const id = await exercise();
-    const s = await interestedSupplier(id);
+    const s = await interestedSupplier(t.app, id);
     const partial = await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: { experience: 'We run a library.' } });
     expect(partial.status).toBe(200);
     expect(partial.body).toMatchObject({ status: 'draft', answers: { experience: 'We run a library.' }, receipt: null });
     expect(partial.body.progress).toEqual({ answered: 1, shown: 8, requiredUnanswered: 3 });
 
-    const file = await s.agent
-      .post(`/api/v1/tenders/${id}/response/files`)
-      .set('X-CSRF-Token', s.csrfToken)
-      .attach('file', samplePdf('capability'), 'capability.pdf');
+    const file = await send(s, 'post', `/api/v1/tenders/${id}/response/files`).attach('file', samplePdf('capability'), 'capability.pdf');
     expect(file.status).toBe(201);
     expect(file.body).toMatchObject({ filename: 'capability.pdf', size: samplePdf('capability').length });
 
@@ -211,7 +148,7 @@ describe('answering and submitting', () => {
 
   test('a failed submit lists every missing or bad answer and loses nothing from the draft', async () => {
     const id = await exercise();
-    const s = await interestedSupplier(id);
+    const s = await interestedSupplier(t.app, id);
     const draft = { experience: 'Some', tupe: true, barriers: ['other'], value: 10 };
     await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: draft }).expect(200);
     const res = await submit(s, id, 'k1');
@@ -227,11 +164,11 @@ describe('answering and submitting', () => {
 
   test('bad values are refused per field and the saved draft stays as it was', async () => {
     const id = await exercise();
-    const s = await interestedSupplier(id);
+    const s = await interestedSupplier(t.app, id);
     await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: { experience: 'Kept' } }).expect(200);
     const res = await send(s, 'put', `/api/v1/tenders/${id}/response`, {
       answers: {
-        experience: 'x'.repeat(201),
+        experience: 'x'.repeat(301),
         tupe: 'yes',
         likelihood: 6,
         barriers: ['contract_size', 'nope'],
@@ -264,7 +201,7 @@ describe('answering and submitting', () => {
 
   test('a question hidden by its condition is never required, and its answer is not part of the submission', async () => {
     const id = await exercise();
-    const s = await interestedSupplier(id);
+    const s = await interestedSupplier(t.app, id);
     await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: { ...complete, tupe: false, pensions: 'left over' } }).expect(200);
     await submit(s, id, 'hidden-1').expect(201);
     const stored = await t.questionnaires.responses.findOne({ tender: id }).lean();
@@ -273,7 +210,7 @@ describe('answering and submitting', () => {
 
   test('the same Idempotency-Key gives the same receipt; concurrent submits give one response record', async () => {
     const id = await exercise();
-    const s = await interestedSupplier(id);
+    const s = await interestedSupplier(t.app, id);
     await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: complete }).expect(200);
     const first = await submit(s, id, 'same-key');
     clock.advance(60_000);
@@ -292,7 +229,7 @@ describe('answering and submitting', () => {
 
   test('deadline edges by the server clock: 1 ms before is accepted, 1 ms after is 409; closing stops submissions', async () => {
     const id = await exercise();
-    const s = await interestedSupplier(id);
+    const s = await interestedSupplier(t.app, id);
     await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: complete }).expect(200);
     clock.set('2027-03-01T11:59:59.999Z');
     const before = await submit(s, id, 'edge-before');
@@ -306,7 +243,7 @@ describe('answering and submitting', () => {
 
     clock.set('2027-01-10T09:00:00.000Z');
     const id2 = await exercise();
-    const s2 = await interestedSupplier(id2);
+    const s2 = await interestedSupplier(t.app, id2);
     await send(s2, 'put', `/api/v1/tenders/${id2}/response`, { answers: complete }).expect(200);
     await send(camden, 'post', `/api/v1/tenders/${id2}/close`).expect(200);
     const closed = await submit(s2, id2, 'closed');
@@ -316,7 +253,7 @@ describe('answering and submitting', () => {
 
   test('amending until the deadline keeps every revision', async () => {
     const id = await exercise();
-    const s = await interestedSupplier(id);
+    const s = await interestedSupplier(t.app, id);
     await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: complete }).expect(200);
     const one = await submit(s, id, 'rev-1');
     clock.advance(3_600_000);
@@ -334,12 +271,12 @@ describe('answering and submitting', () => {
 
   test('only organisations with an interest may answer; others’ responses are never visible', async () => {
     const id = await exercise();
-    const s = await interestedSupplier(id);
+    const s = await interestedSupplier(t.app, id);
     const stranger = await registeredSupplier(t.app);
     expect((await send(stranger, 'put', `/api/v1/tenders/${id}/response`, { answers: complete })).status).toBe(403);
     await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: complete }).expect(200);
     expect((await stranger.agent.get(`/api/v1/tenders/${id}/response`)).status).toBe(403);
-    const other = await interestedSupplier(id, 'Other Org');
+    const other = await interestedSupplier(t.app, id, { name: 'Other Org' });
     expect((await other.agent.get(`/api/v1/tenders/${id}/response`)).status).toBe(404);
     expect((await other.agent.get(`/api/v1/tenders/${id}/responses`)).status).toBe(403);
     expect((await hackney.agent.get(`/api/v1/tenders/${id}/responses`)).status).toBe(404);
@@ -349,11 +286,8 @@ describe('answering and submitting', () => {
 describe('sealed exercises and officers', () => {
   test('while sealed, no officer or admin can read responses or attachments, and every attempt is audited', async () => {
     const id = await exercise({ sealed: true });
-    const s = await interestedSupplier(id);
-    const file = await s.agent
-      .post(`/api/v1/tenders/${id}/response/files`)
-      .set('X-CSRF-Token', s.csrfToken)
-      .attach('file', samplePdf(), 'c.pdf');
+    const s = await interestedSupplier(t.app, id);
+    const file = await send(s, 'post', `/api/v1/tenders/${id}/response/files`).attach('file', samplePdf(), 'c.pdf');
     expect([file.status, file.body]).toEqual([201, expect.objectContaining({ filename: 'c.pdf' })]);
     const saved = await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: { ...complete, statement: file.body.id } });
     expect([saved.status, saved.body.error]).toEqual([200, undefined]);
@@ -382,7 +316,7 @@ describe('sealed exercises and officers', () => {
 
   test('an officer records a phone response; it is marked as recorded wherever it appears', async () => {
     const id = await exercise();
-    const s = await interestedSupplier(id, 'Phone Answers Group');
+    const s = await interestedSupplier(t.app, id, { name: 'Phone Answers Group' });
     const bad = await send(camden, 'post', `/api/v1/tenders/${id}/responses`, { organisationId: 'nope', answers: {}, method: 'fax' });
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['method']);
@@ -419,7 +353,7 @@ describe('sealed exercises and officers', () => {
 
   test('officers see drafts as started, without their answers', async () => {
     const id = await exercise();
-    const s = await interestedSupplier(id);
+    const s = await interestedSupplier(t.app, id);
     await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: { experience: 'private draft' } }).expect(200);
     const list = await camden.agent.get(`/api/v1/tenders/${id}/responses`);
     expect(list.body.items).toEqual([expect.objectContaining({ status: 'draft', answers: {}, receipt: null })]);

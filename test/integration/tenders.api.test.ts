@@ -1,14 +1,14 @@
 import supertest from 'supertest';
-import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
+import { apiClient, signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
+import { send, type Client } from '../helpers/client';
 import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
-import { apiClient } from '../helpers/app';
 
 const clock = testClock();
 let t: TestApp;
-let camden: Awaited<ReturnType<typeof signedInAs>>;
-let camden2: Awaited<ReturnType<typeof signedInAs>>;
-let hackney: Awaited<ReturnType<typeof signedInAs>>;
-let supplier: Awaited<ReturnType<typeof apiClient>>;
+let camden: Client;
+let camden2: Client;
+let hackney: Client;
+let supplier: Client;
 
 beforeAll(async () => {
   t = await startTestApp({ tenders: { now: clock.now } });
@@ -22,19 +22,14 @@ afterAll(async () => t.close());
 beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
 
 async function createDraft(client = camden, overrides: Record<string, unknown> = {}) {
-  const res = await client.agent.post('/api/v1/tenders').set('X-CSRF-Token', client.csrfToken).send(tenderBody(overrides));
+  const res = await send(client, 'post', '/api/v1/tenders', tenderBody(overrides));
   expect(res.status).toBe(201);
   return res.body as { id: string; reference: string; status: string; lots: { id: string }[] };
 }
 
-const post = (client: typeof camden, path: string, body?: object) =>
-  client.agent.post(path).set('X-CSRF-Token', client.csrfToken).send(body);
-const patch = (client: typeof camden, path: string, body: object) =>
-  client.agent.patch(path).set('X-CSRF-Token', client.csrfToken).send(body);
-
 describe('the exercise lifecycle', () => {
   test('an officer creates a draft for their own borough with a readable reference and lot ids', async () => {
-    const res = await post(camden, '/api/v1/tenders', tenderBody());
+    const res = await send(camden, 'post', '/api/v1/tenders', tenderBody());
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       status: 'draft',
@@ -61,7 +56,7 @@ describe('the exercise lifecycle', () => {
   });
 
   test('drafts created at the same moment get different references', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => post(camden, '/api/v1/tenders', tenderBody())));
+    const results = await Promise.all(Array.from({ length: 8 }, () => send(camden, 'post', '/api/v1/tenders', tenderBody())));
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
     const refs = results.map((r) => r.body.reference as string);
     expect(new Set(refs).size).toBe(8);
@@ -69,34 +64,34 @@ describe('the exercise lifecycle', () => {
 
   test('draft → published → closed, each step once; wrong steps get 409', async () => {
     const draft = await createDraft();
-    expect((await post(camden, `/api/v1/tenders/${draft.id}/close`)).status).toBe(409);
-    const published = await post(camden, `/api/v1/tenders/${draft.id}/publish`);
+    expect((await send(camden, 'post', `/api/v1/tenders/${draft.id}/close`)).status).toBe(409);
+    const published = await send(camden, 'post', `/api/v1/tenders/${draft.id}/publish`);
     expect(published.status).toBe(200);
     expect(published.body.status).toBe('published');
     expect(published.body.publishedAt).toBe('2027-01-10T09:00:00.000Z');
-    const again = await post(camden, `/api/v1/tenders/${draft.id}/publish`);
+    const again = await send(camden, 'post', `/api/v1/tenders/${draft.id}/publish`);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('wrong_status');
-    const closed = await post(camden, `/api/v1/tenders/${draft.id}/close`);
+    const closed = await send(camden, 'post', `/api/v1/tenders/${draft.id}/close`);
     expect(closed.status).toBe(200);
     expect(closed.body.status).toBe('closed');
-    expect((await post(camden, `/api/v1/tenders/${draft.id}/cancel`)).status).toBe(409);
-    expect((await patch(camden, `/api/v1/tenders/${draft.id}`, { title: 'Too late' })).status).toBe(409);
+    expect((await send(camden, 'post', `/api/v1/tenders/${draft.id}/cancel`)).status).toBe(409);
+    expect((await send(camden, 'patch', `/api/v1/tenders/${draft.id}`, { title: 'Too late' })).status).toBe(409);
   });
 
   test('drafts and published exercises can be cancelled', async () => {
     const draft = await createDraft();
-    expect((await post(camden, `/api/v1/tenders/${draft.id}/cancel`)).body.status).toBe('cancelled');
+    expect((await send(camden, 'post', `/api/v1/tenders/${draft.id}/cancel`)).body.status).toBe('cancelled');
     const other = await createDraft();
-    await post(camden, `/api/v1/tenders/${other.id}/publish`).expect(200);
-    const cancelled = await post(camden, `/api/v1/tenders/${other.id}/cancel`);
+    await send(camden, 'post', `/api/v1/tenders/${other.id}/publish`).expect(200);
+    const cancelled = await send(camden, 'post', `/api/v1/tenders/${other.id}/cancel`);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', cancelledAt: '2027-01-10T09:00:00.000Z' });
   });
 
   test('publishing needs every deadline in the future by the server clock', async () => {
     const draft = await createDraft();
     clock.set('2027-02-10T00:00:00Z');
-    const res = await post(camden, `/api/v1/tenders/${draft.id}/publish`);
+    const res = await send(camden, 'post', `/api/v1/tenders/${draft.id}/publish`);
     expect(res.status).toBe(422);
     expect(res.body.error.fields).toEqual({ clarificationDeadline: expect.stringMatching(/in the future/) });
     expect((await camden.agent.get(`/api/v1/tenders/${draft.id}`)).body.status).toBe('draft');
@@ -104,10 +99,10 @@ describe('the exercise lifecycle', () => {
 
   test('edits to a draft leave no history; edits after publishing record who, when, old and new', async () => {
     const draft = await createDraft();
-    await patch(camden, `/api/v1/tenders/${draft.id}`, { title: 'Draft title change' }).expect(200);
-    await post(camden, `/api/v1/tenders/${draft.id}/publish`).expect(200);
+    await send(camden, 'patch', `/api/v1/tenders/${draft.id}`, { title: 'Draft title change' }).expect(200);
+    await send(camden, 'post', `/api/v1/tenders/${draft.id}/publish`).expect(200);
     clock.set('2027-01-12T15:30:00Z');
-    const res = await patch(camden, `/api/v1/tenders/${draft.id}`, {
+    const res = await send(camden, 'patch', `/api/v1/tenders/${draft.id}`, {
       eoiDeadline: '2027-02-20T12:00:00Z',
       specification: 'A new specification',
       title: 'Draft title change',
@@ -143,7 +138,7 @@ describe('the exercise lifecycle', () => {
 
   test('editing lots keeps the ids of lots that stay and gives new lots new ids', async () => {
     const draft = await createDraft();
-    const res = await patch(camden, `/api/v1/tenders/${draft.id}`, {
+    const res = await send(camden, 'patch', `/api/v1/tenders/${draft.id}`, {
       lots: [{ id: 'lot-2', title: 'Home library service (renamed)' }, { title: 'Mobile library' }, { id: 'lot-99', title: 'Made-up id' }],
     });
     expect(res.status).toBe(200);
@@ -178,14 +173,17 @@ describe('validation: every error names its field', () => {
     ['a target over 1', { thirdSectorTarget: 1.5 }, 'thirdSectorTarget', /from 0 to 1/],
     ['sealed as text', { sealed: 'yes' }, 'sealed', /true or false/],
   ])('%s', async (_label, overrides, field, message) => {
-    const res = await post(camden, '/api/v1/tenders', tenderBody(overrides));
+    const res = await send(camden, 'post', '/api/v1/tenders', tenderBody(overrides));
     expect(res.status).toBe(422);
     expect(res.body.error.fields[field]).toMatch(message);
   });
 
   test('an edit is checked against the stored deadlines and rejected without changing anything', async () => {
     const draft = await createDraft();
-    const res = await patch(camden, `/api/v1/tenders/${draft.id}`, { questionnaireDeadline: '2027-02-10T12:00:00Z', title: 'Changed' });
+    const res = await send(camden, 'patch', `/api/v1/tenders/${draft.id}`, {
+      questionnaireDeadline: '2027-02-10T12:00:00Z',
+      title: 'Changed',
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.fields.eoiDeadline).toMatch(/on or before the questionnaire deadline/);
     expect((await camden.agent.get(`/api/v1/tenders/${draft.id}`)).body.title).toBe(
@@ -194,7 +192,7 @@ describe('validation: every error names its field', () => {
   });
 
   test('no mass assignment: a body cannot set borough, status, reference or dates of record', async () => {
-    const res = await post(camden, '/api/v1/tenders', {
+    const res = await send(camden, 'post', '/api/v1/tenders', {
       ...tenderBody(),
       borough: 'hackney',
       status: 'published',
@@ -205,7 +203,7 @@ describe('validation: every error names its field', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'draft', borough: { slug: 'camden' }, publishedAt: null, history: [] });
     expect(res.body.reference).not.toBe('X-1');
-    const edited = await patch(camden, `/api/v1/tenders/${res.body.id}`, {
+    const edited = await send(camden, 'patch', `/api/v1/tenders/${res.body.id}`, {
       status: 'closed',
       borough: { id: 'x' },
       reference: 'Y',
@@ -232,10 +230,10 @@ describe('who may see and change what', () => {
   test('another borough’s officer gets 404 on every change route, and each attempt is audited', async () => {
     const draft = await createDraft();
     const attempts = [
-      patch(hackney, `/api/v1/tenders/${draft.id}`, { title: 'Hijacked' }),
-      post(hackney, `/api/v1/tenders/${draft.id}/publish`),
-      post(hackney, `/api/v1/tenders/${draft.id}/close`),
-      post(hackney, `/api/v1/tenders/${draft.id}/cancel`),
+      send(hackney, 'patch', `/api/v1/tenders/${draft.id}`, { title: 'Hijacked' }),
+      send(hackney, 'post', `/api/v1/tenders/${draft.id}/publish`),
+      send(hackney, 'post', `/api/v1/tenders/${draft.id}/close`),
+      send(hackney, 'post', `/api/v1/tenders/${draft.id}/cancel`),
     ];
     for (const res of await Promise.all(attempts)) expect(res.status).toBe(404);
     expect((await camden.agent.get(`/api/v1/tenders/${draft.id}`)).body).toMatchObject({
@@ -246,17 +244,17 @@ describe('who may see and change what', () => {
   });
 
   test('suppliers and anonymous users cannot create or change exercises', async () => {
-    expect((await post(supplier, '/api/v1/tenders', tenderBody())).status).toBe(403);
+    expect((await send(supplier, 'post', '/api/v1/tenders', tenderBody())).status).toBe(403);
     const anon = await apiClient(t.app);
-    expect((await anon.agent.post('/api/v1/tenders').set('X-CSRF-Token', anon.csrfToken).send(tenderBody())).status).toBe(401);
+    expect((await send(anon, 'post', '/api/v1/tenders', tenderBody())).status).toBe(401);
     const draft = await createDraft();
-    expect((await post(supplier, `/api/v1/tenders/${draft.id}/publish`)).status).toBe(403);
+    expect((await send(supplier, 'post', `/api/v1/tenders/${draft.id}/publish`)).status).toBe(403);
   });
 
   test('the list shows published exercises to everyone and drafts only to their own borough', async () => {
     const draft = await createDraft(camden, { title: 'Camden draft only' });
     const live = await createDraft(hackney, { title: 'Hackney open exercise' });
-    await post(hackney, `/api/v1/tenders/${live.id}/publish`).expect(200);
+    await send(hackney, 'post', `/api/v1/tenders/${live.id}/publish`).expect(200);
     const titles = async (client: supertest.Agent | ReturnType<typeof supertest>, query = '') =>
       ((await client.get(`/api/v1/tenders${query}`)).body.items as { title: string }[]).map((i) => i.title);
     expect(await titles(supertest(t.app))).toContain('Hackney open exercise');
