@@ -15,7 +15,12 @@ const stampFile = path.join(binDir, 'ferretdb.stamp');
 
 function sourceStamp() {
   const hash = crypto.createHash('sha256');
-  for (const name of ['go.mod', 'go.sum', 'main.go']) hash.update(fs.readFileSync(path.join(sourceDir, name)));
+  // Every Go source file counts, so a change to any of them rebuilds the wrapper.
+  const goFiles = fs.readdirSync(sourceDir).filter((name) => name.endsWith('.go') && !name.endsWith('_test.go'));
+  for (const name of ['go.mod', 'go.sum', ...goFiles.sort()]) {
+    hash.update(name);
+    hash.update(fs.readFileSync(path.join(sourceDir, name)));
+  }
   return hash.digest('hex');
 }
 
