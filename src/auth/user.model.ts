@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, Types } from 'mongoose';
+import { modelOn } from '../db/model-on';
 
 export const ROLES = ['supplier', 'officer', 'programme', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -17,12 +18,11 @@ const userSchema = new Schema(
 );
 
 export type UserRecord = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
-const buildUser = (conn: Connection) => conn.model('User', userSchema);
-export type UserModel = ReturnType<typeof buildUser>;
 
-export function userModel(conn: Connection): UserModel {
-  return (conn.models.User as UserModel | undefined) ?? buildUser(conn);
+export function userModel(conn: Connection) {
+  return modelOn(conn, 'User', userSchema);
 }
+export type UserModel = ReturnType<typeof userModel>;
 
 const boroughSchema = new Schema(
   {
@@ -34,12 +34,11 @@ const boroughSchema = new Schema(
 );
 
 export type BoroughRecord = InferSchemaType<typeof boroughSchema> & { _id: Types.ObjectId };
-const buildBorough = (conn: Connection) => conn.model('Borough', boroughSchema);
-export type BoroughModel = ReturnType<typeof buildBorough>;
 
-export function boroughModel(conn: Connection): BoroughModel {
-  return (conn.models.Borough as BoroughModel | undefined) ?? buildBorough(conn);
+export function boroughModel(conn: Connection) {
+  return modelOn(conn, 'Borough', boroughSchema);
 }
+export type BoroughModel = ReturnType<typeof boroughModel>;
 
 /** Failed sign-in attempts per account and per address, counted in a fixed window. */
 const loginAttemptSchema = new Schema({
@@ -48,9 +47,7 @@ const loginAttemptSchema = new Schema({
   windowStart: { type: Date, required: true },
 });
 
-const buildLoginAttempt = (conn: Connection) => conn.model('LoginAttempt', loginAttemptSchema);
-export type LoginAttemptModel = ReturnType<typeof buildLoginAttempt>;
-
-export function loginAttemptModel(conn: Connection): LoginAttemptModel {
-  return (conn.models.LoginAttempt as LoginAttemptModel | undefined) ?? buildLoginAttempt(conn);
+export function loginAttemptModel(conn: Connection) {
+  return modelOn(conn, 'LoginAttempt', loginAttemptSchema);
 }
+export type LoginAttemptModel = ReturnType<typeof loginAttemptModel>;
