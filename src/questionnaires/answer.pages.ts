@@ -8,7 +8,6 @@ import { errorSummary } from '../platform/validation';
 import type { Tender, TendersService } from '../tenders';
 import {
   answerText,
-  isAnswered,
   londonTime,
   receiptText,
   RECEIPT_EXPLANATION,
@@ -17,7 +16,7 @@ import {
   sectionProgress,
 } from './answer.summary';
 import { answerFieldId, answersFromForm, fieldName, formValues } from './answers.form';
-import { visibleQuestions } from './questionnaire.schema';
+import { isAnswered, visibleQuestions } from './answer-rules';
 import { QuestionnairesService, type QuestionnaireView, type ResponseView } from './questionnaires.service';
 import type { Answers, Question, QuestionnaireDefinition } from './types';
 

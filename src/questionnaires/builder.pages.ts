@@ -16,7 +16,8 @@ import {
   typeItems,
   type DraftSection,
 } from './builder.form';
-import { allQuestions, questionnaireInputSchema } from './questionnaire.schema';
+import { allQuestions } from './answer-rules';
+import { questionnaireInputSchema } from './questionnaire.schema';
 import type { QuestionnaireView, QuestionnairesService } from './questionnaires.service';
 import { TEMPLATES, estimatedMinutes } from './template';
 import type { Question, QuestionnaireDefinition } from './types';

@@ -7,10 +7,11 @@ import { SECTOR_LABELS, type InterestsService, type Sector } from '../suppliers'
 import type { Tender, TendersService } from '../tenders';
 import { answerFieldId, answersFromForm } from './answers.form';
 import { conditionInWords } from './builder.form';
-import { allQuestions, answerCheck, visibleQuestions } from './questionnaire.schema';
+import { allQuestions, answerCheck, visibleQuestions } from './answer-rules';
+import { answerText } from './answer.summary';
 import { recordedResponseSchema } from './questionnaires.api';
 import type { QuestionnaireView, QuestionnairesService, ResponseView } from './questionnaires.service';
-import type { AnswerValue, Answers, Question, QuestionnaireDefinition } from './types';
+import type { Answers, Question, QuestionnaireDefinition } from './types';
 
 type FormBody = Record<string, unknown>;
 
@@ -24,32 +25,6 @@ export const RECORD_METHODS = {
 
 const methodShort = (method: string) => RECORD_METHODS[method as keyof typeof RECORD_METHODS]?.short ?? method;
 const methodLabel = (method: string) => RECORD_METHODS[method as keyof typeof RECORD_METHODS]?.label ?? method;
-
-/** An answer as a person reads it: the option's label, Yes or No, a date in words. */
-export function answerText(q: Question, value: AnswerValue | undefined): string {
-  if (value === undefined || value === null || value === '') return 'Not answered';
-  switch (q.type) {
-    case 'single':
-      return q.options.find((o) => o.value === value)?.label ?? String(value);
-    case 'multi':
-      if (!Array.isArray(value)) return String(value);
-      return value.length ? value.map((v) => q.options.find((o) => o.value === v)?.label ?? v).join('\n') : 'None of these';
-    case 'yesno':
-      return value === true ? 'Yes' : value === false ? 'No' : String(value);
-    case 'scale':
-      return `${String(value)} out of 5`;
-    case 'number':
-      return typeof value === 'number' ? value.toLocaleString('en-GB', { maximumFractionDigits: 10 }) : String(value);
-    case 'date': {
-      const date = new Date(`${String(value)}T00:00:00Z`);
-      return Number.isNaN(date.getTime())
-        ? String(value)
-        : date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-    }
-    default:
-      return String(value);
-  }
-}
 
 const isSealedError = (err: unknown) => err instanceof AppError && err.status === 403 && err.code === 'sealed';
 
@@ -232,6 +207,7 @@ export function responsesPages(
     const definition = { sections: questionnaire?.sections ?? [] };
     const shown = new Set(visibleQuestions(definition, response.answers).map((q) => q.key));
     const fileById = new Map(response.files.map((f) => [f.id, f]));
+    const fileNames = new Map(response.files.map((f) => [f.id, f.filename]));
     const sections = definition.sections
       .map((section) => ({
         title: section.title,
@@ -243,7 +219,7 @@ export function responsesPages(
             return {
               key: q.key,
               label: q.label,
-              text: q.type === 'file' && !file ? 'No file' : answerText(q, value),
+              text: q.type === 'file' && !file ? 'No file' : (answerText(q, value, fileNames) ?? 'Not answered'),
               file: file ? { ...file, href: `/tenders/${tender.id}/responses/${response.id}/files/${file.id}/download` } : null,
             };
           }),
