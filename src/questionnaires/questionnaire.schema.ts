@@ -238,11 +238,8 @@ function normaliseSection(section: ParsedSection): Section {
   return { title: section.title, description: section.description ?? '', questions: section.questions.map(normaliseQuestion) };
 }
 
-/**
- * The body of `PUT /api/v1/tenders/:id/questionnaire`: `{"template":"library-smt-v1"}` or `{"sections":[...]}`,
- * giving a normalised QuestionnaireDefinition (a fresh copy of the template's, for a template). Unknown keys are dropped.
- */
-export const questionnaireInputSchema = z
+/** The body of `PUT /api/v1/tenders/:id/questionnaire`: `{"template":"library-smt-v1"}` or `{"sections":[...]}`. Unknown keys are dropped. */
+export const questionnaireBodySchema = z
   .object(
     {
       template: z.enum(TEMPLATE_NAMES, { message: `Choose a template: ${TEMPLATE_NAMES.join(', ')}` }).nullish(),
@@ -257,11 +254,16 @@ export const questionnaireInputSchema = z
     } else if (!hasTemplate && body.sections === undefined) {
       ctx.addIssue({ code: 'custom', path: ['sections'], message: 'Add at least one section, or choose a template' });
     }
-  })
-  .transform((body): QuestionnaireDefinition =>
-    body.template != null
-      ? structuredClone(TEMPLATES[body.template].definition)
-      : { sections: (body.sections ?? []).map(normaliseSection) },
-  );
+  });
+
+/** A normalised QuestionnaireDefinition from a checked body: a fresh copy of the template's, for a template. */
+export function definitionFromBody(body: z.output<typeof questionnaireBodySchema>): QuestionnaireDefinition {
+  return body.template != null
+    ? structuredClone(TEMPLATES[body.template].definition)
+    : { sections: (body.sections ?? []).map(normaliseSection) };
+}
+
+/** The questionnaire body as a normalised QuestionnaireDefinition. */
+export const questionnaireInputSchema = questionnaireBodySchema.transform(definitionFromBody);
 
 export type QuestionnaireInput = z.input<typeof questionnaireInputSchema>;

@@ -9,7 +9,7 @@ import { answerFieldId, answersFromForm } from './answers.form';
 import { conditionInWords } from './builder.form';
 import { allQuestions, answerCheck, visibleQuestions } from './answer-rules';
 import { answerText } from './answer.summary';
-import { recordedResponseSchema } from './questionnaires.api';
+import { recordedResponseSchema } from './questionnaires.schemas';
 import type { QuestionnaireView, QuestionnairesService, ResponseView } from './questionnaires.service';
 import type { Answers, Question, QuestionnaireDefinition } from './types';
 

@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { allowAnyone, requireRole, type AuthService, type PublicUser } from '../auth';
 import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
 import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
-import { answerSchema, askSchema } from './clarifications.api';
+import { answerSchema, askSchema } from './clarifications.schemas';
 import type { ClarificationsService } from './clarifications.service';
 import { fleschReadingEase, GLOSSARY, PLAIN_ENGLISH_THRESHOLD } from './readability';
 import { STATUS_LABELS } from './statuses';
