@@ -1,8 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { PassportInstance } from './passport';
-import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
+import { TooManyRequestsError, UnauthenticatedError, ValidationError, type FieldErrors } from '../platform/errors';
+import { formRoute } from '../platform/form-route';
 import { allowAnyone } from '../platform/roles';
-import { errorSummary, parseInput } from '../platform/validation';
+import { errorSummary } from '../platform/validation';
 import { loginSchema } from './auth.schemas';
 import { signIn, signOut } from './passport';
 
@@ -30,20 +31,26 @@ export function authPages(passport: PassportInstance): Router {
     renderLogin(res, 200, { next: req.query.next });
   });
 
-  router.post('/login', allowAnyone(), async (req: Request, res) => {
-    const body = req.body as FormBody;
-    try {
-      req.body = parseInput(loginSchema, body);
-      await signIn(passport, req);
-      res.redirect(303, safeNext(body.next));
-    } catch (err) {
-      if (err instanceof ValidationError) return renderLogin(res, 422, body, err.fields);
-      if (err instanceof AppError && (err.status === 401 || err.status === 429)) {
-        return renderLogin(res, err.status, body, { email: err.message });
-      }
-      throw err;
-    }
-  });
+  router.post(
+    '/login',
+    allowAnyone(),
+    formRoute({
+      // passport reads the checked credentials from req.body; the form's own fields (next) are kept for the page.
+      load: (req: Request) => ({ form: req.body as FormBody }),
+      input: loginSchema,
+      run: async (credentials, { req }) => {
+        req.body = credentials;
+        await signIn(passport, req);
+      },
+      done: (_signedIn, { res, ctx }) => res.redirect(303, safeNext(ctx.form.next)),
+      rerender: (problem, { res, ctx }) =>
+        problem.error instanceof ValidationError
+          ? renderLogin(res, problem.status, ctx.form, problem.error.fields)
+          : renderLogin(res, problem.status, ctx.form, { email: problem.message }),
+      rerenderOn: (error) =>
+        error instanceof ValidationError || error instanceof UnauthenticatedError || error instanceof TooManyRequestsError,
+    }),
+  );
 
   router.post('/logout', allowAnyone(), async (req, res) => {
     await signOut(req);

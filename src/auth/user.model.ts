@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, Types } from 'mongoose';
+import { modelOn } from '../db/model-on';
 import { ROLES } from '../platform/roles';
 
 const userSchema = new Schema(
@@ -15,12 +16,11 @@ const userSchema = new Schema(
 );
 
 export type UserRecord = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
-const buildUser = (conn: Connection) => conn.model('User', userSchema);
-export type UserModel = ReturnType<typeof buildUser>;
 
-export function userModel(conn: Connection): UserModel {
-  return (conn.models.User as UserModel | undefined) ?? buildUser(conn);
+export function userModel(conn: Connection) {
+  return modelOn(conn, 'User', userSchema);
 }
+export type UserModel = ReturnType<typeof userModel>;
 
 /** Failed sign-in attempts per account and per address, counted in a fixed window. */
 const loginAttemptSchema = new Schema({
@@ -29,9 +29,7 @@ const loginAttemptSchema = new Schema({
   windowStart: { type: Date, required: true },
 });
 
-const buildLoginAttempt = (conn: Connection) => conn.model('LoginAttempt', loginAttemptSchema);
-export type LoginAttemptModel = ReturnType<typeof buildLoginAttempt>;
-
-export function loginAttemptModel(conn: Connection): LoginAttemptModel {
-  return (conn.models.LoginAttempt as LoginAttemptModel | undefined) ?? buildLoginAttempt(conn);
+export function loginAttemptModel(conn: Connection) {
+  return modelOn(conn, 'LoginAttempt', loginAttemptSchema);
 }
+export type LoginAttemptModel = ReturnType<typeof loginAttemptModel>;

@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { modelOn } from '../db/model-on';
 
 /** Security-relevant events: denied access to another tenant's or sealed data, and the like. */
 const auditEventSchema = new Schema(
@@ -15,8 +16,8 @@ const auditEventSchema = new Schema(
 );
 auditEventSchema.index({ target: 1, at: -1 });
 
-const build = (conn: Connection) => conn.model('AuditEvent', auditEventSchema);
-export type AuditEventModel = ReturnType<typeof build>;
+const auditEventModel = (conn: Connection) => modelOn(conn, 'AuditEvent', auditEventSchema);
+export type AuditEventModel = ReturnType<typeof auditEventModel>;
 
 export interface AuditActor {
   id: string;
@@ -38,7 +39,7 @@ export class AuditLog {
     conn: Connection,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.events = (conn.models.AuditEvent as AuditEventModel | undefined) ?? build(conn);
+    this.events = auditEventModel(conn);
   }
 
   async record(entry: AuditEntry): Promise<void> {

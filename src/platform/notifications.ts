@@ -1,6 +1,7 @@
 import mongoose, { Schema, Types, type Connection } from 'mongoose';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import { modelOn } from '../db/model-on';
 import type { Panel } from './panels';
 
 /** In-app notifications, addressed to an organisation and seen by all its users. */
@@ -32,10 +33,10 @@ const outboxSchema = new Schema(
   { versionKey: false },
 );
 
-const buildNotification = (conn: Connection) => conn.model('Notification', notificationSchema);
-const buildOutbox = (conn: Connection) => conn.model('OutboxMessage', outboxSchema);
-export type NotificationModel = ReturnType<typeof buildNotification>;
-export type OutboxModel = ReturnType<typeof buildOutbox>;
+const notificationModel = (conn: Connection) => modelOn(conn, 'Notification', notificationSchema);
+const outboxModel = (conn: Connection) => modelOn(conn, 'OutboxMessage', outboxSchema);
+export type NotificationModel = ReturnType<typeof notificationModel>;
+export type OutboxModel = ReturnType<typeof outboxModel>;
 
 export interface NotificationView {
   id: string;
@@ -62,8 +63,8 @@ export class Notifier {
     conn: Connection,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.notifications = (conn.models.Notification as NotificationModel | undefined) ?? buildNotification(conn);
-    this.outbox = (conn.models.OutboxMessage as OutboxModel | undefined) ?? buildOutbox(conn);
+    this.notifications = notificationModel(conn);
+    this.outbox = outboxModel(conn);
   }
 
   /** Tells every organisation at once: one in-app notification each, one email per address. */

@@ -13,7 +13,8 @@ import {
   windowsExecutable,
 } from '../../test/helpers/sample-files';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
-import { contentDisposition, detectUploadType, formatBytes, inspectZip, sanitiseFilename, type UploadType, type ZipLimits } from './upload';
+import { contentDisposition, detectUploadType, formatBytes, sanitiseFilename, type UploadType } from './upload';
+import { inspectZip, type ZipLimits } from './zip-inspection';
 
 const allLabels = 'The selected file must be a PDF, DOCX, XLSX, ODT, ODS, PNG or JPEG';
 const damagedMessage = 'The selected file is damaged or is not a real document';

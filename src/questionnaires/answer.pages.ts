@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../platform/roles';
-import { AppError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import { attempt, formRoute, isUploadProblem } from '../platform/form-route';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { contentDisposition, defaultUploadLimits, formatBytes, receiveUpload, uploadTypes } from '../platform/upload';
 import { errorSummary } from '../platform/validation';
 import type { Tender, TendersService } from '../tenders';
 import {
   answerText,
-  isAnswered,
   londonTime,
   receiptText,
   RECEIPT_EXPLANATION,
@@ -17,7 +17,7 @@ import {
   sectionProgress,
 } from './answer.summary';
 import { answerFieldId, answersFromForm, fieldName, formValues } from './answers.form';
-import { visibleQuestions } from './questionnaire.schema';
+import { isAnswered, visibleQuestions } from './answer-rules';
 import { QuestionnairesService, type QuestionnaireView, type ResponseView } from './questionnaires.service';
 import type { Answers, Question, QuestionnaireDefinition } from './types';
 
@@ -69,27 +69,21 @@ export function answerPages(questionnaires: QuestionnairesService, tenders: Tend
     const id = String(req.params.id);
     const user = req.user!;
     const tender = await tenders.get(id, user);
-    let questionnaire: QuestionnaireView;
-    try {
-      questionnaire = await questionnaires.getQuestionnaire(id, user);
-    } catch (err) {
-      if (err instanceof AppError && err.status === 404) {
-        res.status(404).render('questionnaires/views/answer-no-questionnaire.njk', { tender });
-        return null;
-      }
-      throw err;
+    const found = await attempt(questionnaires.getQuestionnaire(id, user));
+    if (!found.ok) {
+      if (!(found.error instanceof NotFoundError)) throw found.error;
+      res.status(404).render('questionnaires/views/answer-no-questionnaire.njk', { tender });
+      return null;
     }
-    let response: ResponseView | null = null;
-    try {
-      response = await questionnaires.ownResponse(id, user);
-    } catch (err) {
-      if (err instanceof AppError && err.status === 403) {
-        res.status(403).render('questionnaires/views/answer-no-interest.njk', { tender, message: err.message });
-        return null;
-      }
-      // The organisation has not saved anything yet.
-      if (!(err instanceof AppError && err.status === 404)) throw err;
+    const questionnaire = found.value;
+    const own = await attempt(questionnaires.ownResponse(id, user));
+    if (!own.ok && own.error instanceof ForbiddenError) {
+      res.status(403).render('questionnaires/views/answer-no-interest.njk', { tender, message: own.error.message });
+      return null;
     }
+    // Not found: the organisation has not saved anything yet.
+    if (!own.ok && !(own.error instanceof NotFoundError)) throw own.error;
+    const response = own.ok ? own.value : null;
     const open = tender.status === 'published' && questionnaires.now() <= new Date(tender.questionnaireDeadline);
     return {
       tender,
@@ -219,26 +213,44 @@ export function answerPages(questionnaires: QuestionnairesService, tenders: Tend
     renderSection(res, 200, ctx, n, { values: formValues(section.questions, ctx.answers), answers: ctx.answers });
   });
 
-  router.post('/tenders/:id/response/sections/:n', requireRole('supplier'), async (req, res) => {
+  /** The section being answered, once the questionnaire is known to be open; null once a page explaining why not has been sent. */
+  const openSection = async (req: Request, res: Response) => {
     const ctx = await load(req, res);
-    if (!ctx) return;
+    if (!ctx) return null;
     const n = sectionNumber(req, ctx);
-    if (!ctx.open) return renderClosed(res, ctx);
+    if (!ctx.open) {
+      renderClosed(res, ctx);
+      return null;
+    }
+    const section = ctx.definition.sections[n - 1]!;
+    return { ...ctx, n, section, posted: answersFromForm(section.questions, req.body as FormBody) };
+  };
+
+  router.post(
+    '/tenders/:id/response/sections/:n',
+    requireRole('supplier'),
+    formRoute({
+      load: openSection,
+      input: ({ ctx }) => ctx.posted,
+      // Blank answers are sent as null, which clears them; required ones are only insisted on when sending.
+      run: (posted, { req, ctx }) => questionnaires.saveDraft(ctx.tender.id, posted as Answers, req.user!, { merge: true }),
+      done: (saved, { req, res, ctx }) => afterSave(req, res, ctx, ctx.n, saved),
+      rerender: (problem, { req, res, ctx }) =>
+        problem.error instanceof ValidationError
+          ? renderSection(res, problem.status, ctx, ctx.n, {
+              values: req.body as FormBody,
+              answers: merged(ctx.answers, ctx.posted),
+              errors: byField(problem.fields),
+            })
+          : renderClosed(res, ctx, problem.message),
+    }),
+  );
+
+  /** Where a supplier goes after saving a section: back to the start, to a question just brought up, or on. */
+  function afterSave(req: Request, res: Response, ctx: Answering, n: number, saved: ResponseView) {
     const id = ctx.tender.id;
     const section = ctx.definition.sections[n - 1]!;
     const body = req.body as FormBody;
-    const posted = answersFromForm(section.questions, body);
-    let saved: ResponseView;
-    try {
-      // Blank answers are sent as null, which clears them; required ones are only insisted on when sending.
-      saved = await questionnaires.saveDraft(id, posted as Answers, req.user!, { merge: true });
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        return renderSection(res, 422, ctx, n, { values: body, answers: merged(ctx.answers, posted), errors: byField(err.fields ?? {}) });
-      }
-      if (err instanceof AppError && err.status === 409) return renderClosed(res, ctx, err.message);
-      throw err;
-    }
     if (body.action === 'later') {
       req.session.flash = `Your answers are saved. You can come back and change them until ${londonTime(ctx.tender.questionnaireDeadline)}.`;
       return res.redirect(303, base(id));
@@ -252,36 +264,46 @@ export function answerPages(questionnaires: QuestionnairesService, tenders: Tend
       return res.redirect(303, `${base(id)}/sections/${n}#${fieldName(revealed.key)}`);
     }
     res.redirect(303, n < ctx.definition.sections.length ? `${base(id)}/sections/${n + 1}` : `${base(id)}/check`);
-  });
+  }
 
-  router.post('/tenders/:id/response/sections/:n/files/:key', requireRole('supplier'), async (req, res) => {
-    const ctx = await load(req, res);
-    if (!ctx) return;
-    const n = sectionNumber(req, ctx);
-    const section = ctx.definition.sections[n - 1]!;
-    const question = section.questions.find((q) => q.key === String(req.params.key) && q.type === 'file');
-    if (!question) throw new NotFoundError('There is no such file question in this section');
-    if (!ctx.open) return renderClosed(res, ctx);
-    const id = ctx.tender.id;
-    try {
-      const upload = await receiveUpload(req, res);
-      const file = await questionnaires.uploadFile(id, upload, req.user!);
-      await questionnaires.saveDraft(id, { [question.key]: file.id }, req.user!, { merge: true });
-      req.session.flash = `${file.filename} is uploaded and saved as your answer.`;
-      res.redirect(303, `${base(id)}/sections/${n}#${fieldName(question.key)}`);
-    } catch (err) {
-      if (err instanceof AppError && err.status === 409) return renderClosed(res, ctx, err.message);
-      if (err instanceof AppError && [400, 413, 415, 422].includes(err.status)) {
-        const message = Object.values(err.fields ?? {})[0] ?? err.message;
-        return renderSection(res, err.status, ctx, n, {
-          values: formValues(section.questions, ctx.answers),
+  router.post(
+    '/tenders/:id/response/sections/:n/files/:key',
+    requireRole('supplier'),
+    formRoute({
+      load: async (req, res) => {
+        const ctx = await load(req, res);
+        if (!ctx) return null;
+        const n = sectionNumber(req, ctx);
+        const section = ctx.definition.sections[n - 1]!;
+        const question = section.questions.find((q) => q.key === String(req.params.key) && q.type === 'file');
+        if (!question) throw new NotFoundError('There is no such file question in this section');
+        if (!ctx.open) {
+          renderClosed(res, ctx);
+          return null;
+        }
+        return { ...ctx, n, section, question };
+      },
+      input: ({ req, res }) => receiveUpload(req, res),
+      run: async (upload, { req, ctx }) => {
+        const file = await questionnaires.uploadFile(ctx.tender.id, upload, req.user!);
+        await questionnaires.saveDraft(ctx.tender.id, { [ctx.question.key]: file.id }, req.user!, { merge: true });
+        return file;
+      },
+      done: (file, { req, res, ctx }) => {
+        req.session.flash = `${file.filename} is uploaded and saved as your answer.`;
+        res.redirect(303, `${base(ctx.tender.id)}/sections/${ctx.n}#${fieldName(ctx.question.key)}`);
+      },
+      rerender: (problem, { res, ctx }) => {
+        if (problem.error instanceof ConflictError) return renderClosed(res, ctx, problem.message);
+        renderSection(res, problem.status, ctx, ctx.n, {
+          values: formValues(ctx.section.questions, ctx.answers),
           answers: ctx.answers,
-          errors: { [fieldName(question.key)]: message },
+          errors: { [fieldName(ctx.question.key)]: Object.values(problem.fields)[0] ?? problem.message },
         });
-      }
-      throw err;
-    }
-  });
+      },
+      rerenderOn: isUploadProblem,
+    }),
+  );
 
   router.get('/tenders/:id/response/files/:fileId/download', requireRole('supplier'), async (req, res) => {
     const { key, meta } = await questionnaires.ownFile(String(req.params.id), String(req.params.fileId), req.user!);
@@ -294,21 +316,24 @@ export function answerPages(questionnaires: QuestionnairesService, tenders: Tend
     renderCheck(res, 200, ctx);
   });
 
-  router.post('/tenders/:id/response/submit', requireRole('supplier'), async (req, res) => {
-    const ctx = await load(req, res);
-    if (!ctx) return;
-    const body = req.body as FormBody;
-    const key = typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
-    try {
+  router.post(
+    '/tenders/:id/response/submit',
+    requireRole('supplier'),
+    formRoute({
+      load,
+      input: ({ req }) => {
+        const body = req.body as FormBody;
+        return typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
+      },
       // The same key (a double click, a retry) gets the same receipt, even after the deadline.
-      await questionnaires.submit(ctx.tender.id, key, req.user!);
-    } catch (err) {
-      if (err instanceof ValidationError) return renderCheck(res, 422, ctx, err.fields ?? {});
-      if (err instanceof AppError && err.status === 409) return renderClosed(res, ctx, err.message);
-      throw err;
-    }
-    res.redirect(303, `${base(ctx.tender.id)}/receipt`);
-  });
+      run: (key, { req, ctx }) => questionnaires.submit(ctx.tender.id, key, req.user!),
+      done: (_sent, { res, ctx }) => res.redirect(303, `${base(ctx.tender.id)}/receipt`),
+      rerender: (problem, { res, ctx }) =>
+        problem.error instanceof ValidationError
+          ? renderCheck(res, problem.status, ctx, problem.fields)
+          : renderClosed(res, ctx, problem.message),
+    }),
+  );
 
   router.get('/tenders/:id/response/receipt', requireRole('supplier'), async (req, res) => {
     const ctx = await load(req, res);

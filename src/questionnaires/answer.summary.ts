@@ -1,9 +1,6 @@
-import { visibleQuestions } from './questionnaire.schema';
+import { isAnswered, visibleQuestions } from './answer-rules';
 import type { Receipt } from './questionnaires.service';
 import type { AnswerValue, Answers, Question, QuestionnaireDefinition } from './types';
-
-/** An empty list is an answer to a `multi` question ("none of these"); an empty string or null is not. */
-export const isAnswered = (value: unknown): boolean => value !== undefined && value !== null && value !== '';
 
 export type SectionStatus = 'not_started' | 'in_progress' | 'completed';
 

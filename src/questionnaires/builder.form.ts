@@ -1,7 +1,8 @@
 import { numberFromForm, textField } from '../platform/form-fields';
 import type { FieldErrors } from '../platform/errors';
 import { QUESTION_TYPES, type QuestionType } from './constants';
-import { CONDITION_TYPES, allQuestions } from './questionnaire.schema';
+import { allQuestions } from './answer-rules';
+import { CONDITION_TYPES } from './questionnaire.schema';
 import type { Question, QuestionOption, QuestionnaireDefinition, ShowIf } from './types';
 
 type FormBody = Record<string, unknown>;

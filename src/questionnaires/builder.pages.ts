@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole, type PublicUser } from '../platform/roles';
-import { AppError, NotFoundError, type FieldErrors } from '../platform/errors';
+import { ConflictError, NotFoundError, type FieldErrors } from '../platform/errors';
+import { attempt, formRoute } from '../platform/form-route';
 import { errorSummary, fieldErrors } from '../platform/validation';
 import type { Tender, TendersService } from '../tenders';
 import {
@@ -16,7 +17,8 @@ import {
   typeItems,
   type DraftSection,
 } from './builder.form';
-import { allQuestions, questionnaireInputSchema } from './questionnaire.schema';
+import { allQuestions } from './answer-rules';
+import { questionnaireInputSchema } from './questionnaire.schema';
 import type { QuestionnaireView, QuestionnairesService } from './questionnaires.service';
 import { TEMPLATES, estimatedMinutes } from './template';
 import type { Question, QuestionnaireDefinition } from './types';
@@ -65,12 +67,9 @@ export function builderPages(questionnaires: QuestionnairesService, tenders: Ten
     const user = req.user!;
     const id = String(req.params.id);
     const tender = tenders.toApi(await tenders.findOwn(id, user), user);
-    let questionnaire: QuestionnaireView | null = null;
-    try {
-      questionnaire = await questionnaires.getQuestionnaire(id, user);
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
+    const found = await attempt(questionnaires.getQuestionnaire(id, user));
+    if (!found.ok && !(found.error instanceof NotFoundError)) throw found.error;
+    const questionnaire = found.ok ? found.value : null;
     let readOnly: string | null = null;
     if (tender.status === 'closed' || tender.status === 'cancelled') {
       readOnly = `This exercise is ${tender.status}, so its questionnaire can no longer change.`;
@@ -91,13 +90,10 @@ export function builderPages(questionnaires: QuestionnairesService, tenders: Ten
   ): Promise<{ problems?: FieldErrors; conflict?: string }> {
     const parsed = questionnaireInputSchema.safeParse({ sections });
     if (!parsed.success) return { problems: fieldErrors(parsed.error) };
-    try {
-      await questionnaires.setQuestionnaire(ctx.tender.id, parsed.data, ctx.questionnaire?.template ?? null, user);
-      return {};
-    } catch (err) {
-      if (err instanceof AppError && err.status === 409) return { conflict: err.message };
-      throw err;
-    }
+    const saved = await attempt(questionnaires.setQuestionnaire(ctx.tender.id, parsed.data, ctx.questionnaire?.template ?? null, user));
+    if (saved.ok) return {};
+    if (saved.error instanceof ConflictError) return { conflict: saved.error.message };
+    throw saved.error;
   }
 
   function renderBuilder(res: Response, status: number, ctx: BuilderContext, errors?: FieldErrors, errorList?: ErrorLink[]) {
@@ -163,23 +159,32 @@ export function builderPages(questionnaires: QuestionnairesService, tenders: Ten
     renderBuilder(res, 200, await load(req));
   });
 
-  router.post('/tenders/:id/questionnaire/template', requireRole('officer'), async (req, res) => {
-    const ctx = await load(req);
-    if (ctx.readOnly) return renderConflict(res, ctx, ctx.readOnly);
-    if (ctx.questionnaire) {
-      return renderConflict(res, ctx, 'This exercise already has a questionnaire. Change its questions on the questionnaire page instead.');
-    }
-    if ((req.body as FormBody).template !== TEMPLATE) throw new NotFoundError('Template not found');
-    const definition = questionnaireInputSchema.parse({ template: TEMPLATE });
-    try {
-      const saved = await questionnaires.setQuestionnaire(ctx.tender.id, definition, TEMPLATE, req.user!);
-      req.session.flash = `The library services template is in place: ${saved.questionCount} questions in ${saved.sections.length} sections. Change any of them below.`;
-    } catch (err) {
-      if (err instanceof AppError && err.status === 409) return renderConflict(res, ctx, err.message);
-      throw err;
-    }
-    res.redirect(303, `${base(ctx.tender.id)}/edit`);
-  });
+  router.post(
+    '/tenders/:id/questionnaire/template',
+    requireRole('officer'),
+    formRoute({
+      load: async (req, res) => {
+        const ctx = await load(req);
+        const conflict =
+          ctx.readOnly ??
+          (ctx.questionnaire ? 'This exercise already has a questionnaire. Change its questions on the questionnaire page instead.' : null);
+        if (!conflict) return ctx;
+        renderConflict(res, ctx, conflict);
+        return null;
+      },
+      input: ({ req }) => {
+        if ((req.body as FormBody).template !== TEMPLATE) throw new NotFoundError('Template not found');
+        return questionnaireInputSchema.parse({ template: TEMPLATE });
+      },
+      run: (definition, { req, ctx }) => questionnaires.setQuestionnaire(ctx.tender.id, definition, TEMPLATE, req.user!),
+      done: (saved, { req, res, ctx }) => {
+        req.session.flash = `The library services template is in place: ${saved.questionCount} questions in ${saved.sections.length} sections. Change any of them below.`;
+        res.redirect(303, `${base(ctx.tender.id)}/edit`);
+      },
+      rerender: (problem, { res, ctx }) => renderConflict(res, ctx, problem.message),
+      rerenderOn: (error) => error instanceof ConflictError,
+    }),
+  );
 
   router.get('/tenders/:id/questionnaire/preview', requireRole('officer'), async (req, res) => {
     const ctx = await load(req);

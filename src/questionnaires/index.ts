@@ -9,7 +9,7 @@ export {
 export { questionnairesApi } from './questionnaires.api';
 export { BARRIERS } from './barriers';
 export { TEMPLATES, LIBRARY_SMT_V1, estimatedMinutes } from './template';
-export { visibleQuestions, answerCheck, isShown, allQuestions } from './questionnaire.schema';
+export { visibleQuestions, answerCheck, isShown, allQuestions } from './answer-rules';
 export type { Question, Section, QuestionnaireDefinition, Answers, AnswerValue } from './types';
 export { answerPages } from './answer.pages';
 export { builderPages } from './builder.pages';

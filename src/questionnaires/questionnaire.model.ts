@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
+import { modelOn } from '../db/model-on';
 
 /** One questionnaire per exercise; its definition is the checked, normalised builder input. */
 const questionnaireSchema = new Schema(
@@ -15,12 +16,11 @@ const questionnaireSchema = new Schema(
 );
 
 export type QuestionnaireRecord = InferSchemaType<typeof questionnaireSchema> & { _id: Types.ObjectId };
-const buildQuestionnaire = (conn: Connection) => conn.model('Questionnaire', questionnaireSchema);
-export type QuestionnaireModel = ReturnType<typeof buildQuestionnaire>;
 
-export function questionnaireModel(conn: Connection): QuestionnaireModel {
-  return (conn.models.Questionnaire as QuestionnaireModel | undefined) ?? buildQuestionnaire(conn);
+export function questionnaireModel(conn: Connection) {
+  return modelOn(conn, 'Questionnaire', questionnaireSchema);
 }
+export type QuestionnaireModel = ReturnType<typeof questionnaireModel>;
 
 const revisionSchema = new Schema(
   {
@@ -58,12 +58,11 @@ const responseSchema = new Schema(
 responseSchema.index({ tender: 1, organisation: 1 }, { unique: true });
 
 export type ResponseRecord = InferSchemaType<typeof responseSchema> & { _id: Types.ObjectId };
-const buildResponse = (conn: Connection) => conn.model('QuestionnaireResponse', responseSchema);
-export type ResponseModel = ReturnType<typeof buildResponse>;
 
-export function responseModel(conn: Connection): ResponseModel {
-  return (conn.models.QuestionnaireResponse as ResponseModel | undefined) ?? buildResponse(conn);
+export function responseModel(conn: Connection) {
+  return modelOn(conn, 'QuestionnaireResponse', responseSchema);
 }
+export type ResponseModel = ReturnType<typeof responseModel>;
 
 /** Files attached to answers: stored through the file store, owned by one organisation and exercise. */
 const responseFileSchema = new Schema(
@@ -83,9 +82,8 @@ const responseFileSchema = new Schema(
 responseFileSchema.index({ tender: 1, organisation: 1 });
 
 export type ResponseFileRecord = InferSchemaType<typeof responseFileSchema> & { _id: Types.ObjectId };
-const buildResponseFile = (conn: Connection) => conn.model('ResponseFile', responseFileSchema);
-export type ResponseFileModel = ReturnType<typeof buildResponseFile>;
 
-export function responseFileModel(conn: Connection): ResponseFileModel {
-  return (conn.models.ResponseFile as ResponseFileModel | undefined) ?? buildResponseFile(conn);
+export function responseFileModel(conn: Connection) {
+  return modelOn(conn, 'ResponseFile', responseFileSchema);
 }
+export type ResponseFileModel = ReturnType<typeof responseFileModel>;

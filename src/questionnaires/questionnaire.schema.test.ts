@@ -1,5 +1,6 @@
 import { fieldErrors } from '../platform/validation';
-import { allQuestions, answerCheck, isCalendarDate, isShown, questionnaireInputSchema, visibleQuestions } from './questionnaire.schema';
+import { allQuestions, answerCheck, isCalendarDate, isShown, visibleQuestions } from './answer-rules';
+import { questionnaireInputSchema } from './questionnaire.schema';
 import { LIBRARY_SMT_V1 } from './template';
 import type { Answers, Question, QuestionnaireDefinition } from './types';
 

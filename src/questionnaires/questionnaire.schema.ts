@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { QUESTION_TYPES, type QuestionType } from './constants';
 import { TEMPLATE_NAMES, TEMPLATES } from './template';
-import type { AnswerValue, Answers, Question, QuestionnaireDefinition, Section } from './types';
+import type { Question, QuestionnaireDefinition, Section } from './types';
 
 export const MAX_SECTIONS = 20;
 export const MAX_QUESTIONS_PER_SECTION = 60;
@@ -22,7 +22,8 @@ const TEXT_TYPES: readonly QuestionType[] = ['text', 'textarea'];
 /** The types of question another question's `showIf` may depend on. */
 export const CONDITION_TYPES: readonly QuestionType[] = ['single', 'multi', 'yesno', 'scale', 'number'];
 
-const formatNumber = (n: number) => n.toLocaleString('en-GB', { maximumFractionDigits: 10 });
+/** A number in a message, as people in the UK write it: 250,000.5. */
+export const formatNumber = (n: number) => n.toLocaleString('en-GB', { maximumFractionDigits: 10 });
 
 const optionSchema = z.object(
   {
@@ -237,11 +238,8 @@ function normaliseSection(section: ParsedSection): Section {
   return { title: section.title, description: section.description ?? '', questions: section.questions.map(normaliseQuestion) };
 }
 
-/**
- * The body of `PUT /api/v1/tenders/:id/questionnaire`: `{"template":"library-smt-v1"}` or `{"sections":[...]}`,
- * giving a normalised QuestionnaireDefinition (a fresh copy of the template's, for a template). Unknown keys are dropped.
- */
-export const questionnaireInputSchema = z
+/** The body of `PUT /api/v1/tenders/:id/questionnaire`: `{"template":"library-smt-v1"}` or `{"sections":[...]}`. Unknown keys are dropped. */
+export const questionnaireBodySchema = z
   .object(
     {
       template: z.enum(TEMPLATE_NAMES, { message: `Choose a template: ${TEMPLATE_NAMES.join(', ')}` }).nullish(),
@@ -256,108 +254,16 @@ export const questionnaireInputSchema = z
     } else if (!hasTemplate && body.sections === undefined) {
       ctx.addIssue({ code: 'custom', path: ['sections'], message: 'Add at least one section, or choose a template' });
     }
-  })
-  .transform((body): QuestionnaireDefinition =>
-    body.template != null
-      ? structuredClone(TEMPLATES[body.template].definition)
-      : { sections: (body.sections ?? []).map(normaliseSection) },
-  );
+  });
+
+/** A normalised QuestionnaireDefinition from a checked body: a fresh copy of the template's, for a template. */
+export function definitionFromBody(body: z.output<typeof questionnaireBodySchema>): QuestionnaireDefinition {
+  return body.template != null
+    ? structuredClone(TEMPLATES[body.template].definition)
+    : { sections: (body.sections ?? []).map(normaliseSection) };
+}
+
+/** The questionnaire body as a normalised QuestionnaireDefinition. */
+export const questionnaireInputSchema = questionnaireBodySchema.transform(definitionFromBody);
 
 export type QuestionnaireInput = z.input<typeof questionnaireInputSchema>;
-
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-/** True for a "YYYY-MM-DD" string that is a real calendar date (year 0001 or later). */
-export function isCalendarDate(value: string): boolean {
-  const match = DATE_PATTERN.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-}
-
-/**
- * The message for an answer value that does not suit its question, or null when it does. It checks the value only:
- * whether a required question is answered, whether a hidden question should be, and whether a file id belongs to the
- * responding organisation are for the caller.
- */
-export function answerCheck(question: Question, value: unknown): string | null {
-  switch (question.type) {
-    case 'text':
-    case 'textarea': {
-      if (typeof value !== 'string') return 'Enter your answer as text';
-      const max = question.maxLength ?? DEFAULT_MAX_LENGTH[question.type];
-      return value.length > max ? `Your answer must be ${formatNumber(max)} characters or fewer` : null;
-    }
-    case 'single':
-      return typeof value === 'string' && question.options.some((option) => option.value === value) ? null : 'Choose one of the options';
-    case 'multi': {
-      if (!Array.isArray(value)) return 'Choose from the options given, as a list';
-      const values = new Set(question.options.map((option) => option.value));
-      if (value.some((v) => typeof v !== 'string' || !values.has(v))) return 'Choose only from the options given';
-      return new Set(value).size === value.length ? null : 'Choose each option only once';
-    }
-    case 'yesno':
-      return typeof value === 'boolean' ? null : 'Answer yes or no';
-    case 'scale':
-      return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 5 ? null : 'Enter a number between 1 and 5';
-    case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return 'Enter a number';
-      const { min, max } = question;
-      if ((min !== null && value < min) || (max !== null && value > max)) {
-        if (min !== null && max !== null) return `Enter a number between ${formatNumber(min)} and ${formatNumber(max)}`;
-        if (min !== null) return `Enter a number that is ${formatNumber(min)} or more`;
-        return `Enter a number that is ${formatNumber(max as number)} or less`;
-      }
-      return null;
-    }
-    case 'date':
-      if (typeof value !== 'string' || !DATE_PATTERN.test(value)) return 'Enter a date in the format YYYY-MM-DD, like 2027-03-31';
-      return isCalendarDate(value) ? null : 'Enter a real date, like 2027-03-31';
-    case 'file':
-      return typeof value === 'string' && FILE_ID_PATTERN.test(value) ? null : 'Give the id of a file you have uploaded';
-  }
-}
-
-function answerOf(answers: Answers, key: string): AnswerValue | undefined {
-  return Object.hasOwn(answers, key) ? answers[key] : undefined;
-}
-
-/**
- * Whether the question's own condition holds on these answers (true when it has none). For a `multi` answer the
- * condition holds when the list includes the value. This looks at one condition only: use visibleQuestions to hide
- * questions whose controlling question is itself hidden.
- */
-export function isShown(question: Question, answers: Answers): boolean {
-  if (!question.showIf) return true;
-  const { key, equals } = question.showIf;
-  const answer = answerOf(answers, key);
-  if (answer === undefined) return false;
-  if (Array.isArray(answer)) return typeof equals === 'string' && answer.includes(equals);
-  return answer === equals;
-}
-
-/** Every question in order. */
-export function allQuestions(definition: QuestionnaireDefinition): Question[] {
-  return definition.sections.flatMap((section) => section.questions);
-}
-
-/**
- * The questions shown for these answers, in order. Conditions are evaluated in order, and an answer to a hidden
- * question counts as no answer, so a question that depends on a hidden question is hidden too.
- */
-export function visibleQuestions(definition: QuestionnaireDefinition, answers: Answers): Question[] {
-  const shownAnswers: Answers = {};
-  const visible: Question[] = [];
-  for (const question of allQuestions(definition)) {
-    if (!isShown(question, shownAnswers)) continue;
-    visible.push(question);
-    const answer = answerOf(answers, question.key);
-    if (answer !== undefined) shownAnswers[question.key] = answer;
-  }
-  return visible;
-}

@@ -1,32 +1,18 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { allowAnyone, requireRole, signedInUser } from '../platform/roles';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { receiveUpload } from '../platform/upload';
 import { parseInput } from '../platform/validation';
-import { questionnaireInputSchema } from './questionnaire.schema';
+import { draftAnswersSchema, recordedResponseSchema, setQuestionnaireSchema } from './questionnaires.schemas';
 import type { QuestionnairesService } from './questionnaires.service';
 import type { Answers } from './types';
-
-const answersBody = z.object({
-  answers: z.record(z.string(), z.unknown(), { message: 'Send the answers as an object of question keys and values' }),
-});
-
-export const recordedResponseSchema = z.object({
-  organisationId: z.string({ message: 'Choose the organisation that answered' }).trim().min(1, 'Choose the organisation that answered'),
-  answers: z.record(z.string(), z.unknown(), { message: 'Send the answers as an object of question keys and values' }),
-  method: z.enum(['phone', 'event', 'email', 'other'], { message: 'Say how the answers were given: phone, event, email or other' }),
-  note: z.string({ message: 'The note must be text' }).trim().max(1000, 'The note must be 1,000 characters or fewer').default(''),
-});
 
 /** Questionnaires and responses: `/api/v1/tenders/:id/questionnaire`, `/response…`, `/responses…`. */
 export function questionnairesApi(questionnaires: QuestionnairesService, files: FileStore): Router {
   const router = Router();
 
   router.put('/tenders/:id/questionnaire', requireRole('officer'), async (req, res) => {
-    const definition = parseInput(questionnaireInputSchema, req.body);
-    const body = req.body as { template?: unknown };
-    const template = typeof body.template === 'string' ? body.template : null;
+    const { definition, template } = parseInput(setQuestionnaireSchema, req.body);
     res.json(await questionnaires.setQuestionnaire(String(req.params.id), definition, template, signedInUser(req)));
   });
 
@@ -35,7 +21,7 @@ export function questionnairesApi(questionnaires: QuestionnairesService, files: 
   });
 
   router.put('/tenders/:id/response', requireRole('supplier'), async (req, res) => {
-    const { answers } = parseInput(answersBody, req.body);
+    const { answers } = parseInput(draftAnswersSchema, req.body);
     res.json(await questionnaires.saveDraft(String(req.params.id), answers as Answers, signedInUser(req)));
   });
 

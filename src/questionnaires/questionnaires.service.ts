@@ -18,7 +18,7 @@ import {
   type ResponseModel,
   type ResponseRecord,
 } from './questionnaire.model';
-import { allQuestions, answerCheck, visibleQuestions } from './questionnaire.schema';
+import { allQuestions, answerCheck, isAnswered, visibleQuestions } from './answer-rules';
 import { estimatedMinutes } from './template';
 import type { Answers, QuestionnaireDefinition } from './types';
 
@@ -81,8 +81,6 @@ export interface QuestionnairesServiceOptions {
 
 type Definitionish = { definition: unknown };
 const definitionOf = (q: Definitionish): QuestionnaireDefinition => q.definition as QuestionnaireDefinition;
-/** An empty list is an answer to a `multi` question ("none of these"); an empty string or null is not. */
-const isAnswered = (value: unknown) => value !== undefined && value !== null && value !== '';
 
 /** The answers a submission keeps: those to the questions shown. */
 function countedAnswers(definition: QuestionnaireDefinition, answers: Answers): Answers {

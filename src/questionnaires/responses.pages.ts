@@ -1,16 +1,18 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../platform/roles';
-import { AppError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import { ForbiddenError, NotFoundError, ValidationError, type AppError, type FieldErrors } from '../platform/errors';
+import { attempt, formRoute } from '../platform/form-route';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { errorSummary, fieldErrors } from '../platform/validation';
 import { SECTOR_LABELS, type InterestsService, type Sector } from '../suppliers';
 import type { Tender, TendersService } from '../tenders';
 import { answerFieldId, answersFromForm } from './answers.form';
 import { conditionInWords } from './builder.form';
-import { allQuestions, answerCheck, visibleQuestions } from './questionnaire.schema';
-import { recordedResponseSchema } from './questionnaires.api';
-import type { QuestionnaireView, QuestionnairesService, ResponseView } from './questionnaires.service';
-import type { AnswerValue, Answers, Question, QuestionnaireDefinition } from './types';
+import { allQuestions, answerCheck, visibleQuestions } from './answer-rules';
+import { answerText } from './answer.summary';
+import { recordedResponseSchema } from './questionnaires.schemas';
+import type { QuestionnaireView, QuestionnairesService, RecordedResponseInput } from './questionnaires.service';
+import type { Answers, Question, QuestionnaireDefinition } from './types';
 
 type FormBody = Record<string, unknown>;
 
@@ -25,33 +27,7 @@ export const RECORD_METHODS = {
 const methodShort = (method: string) => RECORD_METHODS[method as keyof typeof RECORD_METHODS]?.short ?? method;
 const methodLabel = (method: string) => RECORD_METHODS[method as keyof typeof RECORD_METHODS]?.label ?? method;
 
-/** An answer as a person reads it: the option's label, Yes or No, a date in words. */
-export function answerText(q: Question, value: AnswerValue | undefined): string {
-  if (value === undefined || value === null || value === '') return 'Not answered';
-  switch (q.type) {
-    case 'single':
-      return q.options.find((o) => o.value === value)?.label ?? String(value);
-    case 'multi':
-      if (!Array.isArray(value)) return String(value);
-      return value.length ? value.map((v) => q.options.find((o) => o.value === v)?.label ?? v).join('\n') : 'None of these';
-    case 'yesno':
-      return value === true ? 'Yes' : value === false ? 'No' : String(value);
-    case 'scale':
-      return `${String(value)} out of 5`;
-    case 'number':
-      return typeof value === 'number' ? value.toLocaleString('en-GB', { maximumFractionDigits: 10 }) : String(value);
-    case 'date': {
-      const date = new Date(`${String(value)}T00:00:00Z`);
-      return Number.isNaN(date.getTime())
-        ? String(value)
-        : date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-    }
-    default:
-      return String(value);
-  }
-}
-
-const isSealedError = (err: unknown) => err instanceof AppError && err.status === 403 && err.code === 'sealed';
+const isSealedError = (err: AppError) => err instanceof ForbiddenError && err.code === 'sealed';
 
 /** The officer's pages for questionnaire responses: the list, one response with its files, and recording a response. */
 export function responsesPages(
@@ -74,24 +50,22 @@ export function responsesPages(
     res.status(status).render('questionnaires/views/responses-unavailable.njk', { tender, title, message });
 
   async function questionnaireOf(tender: Tender, req: Request): Promise<QuestionnaireView | null> {
-    try {
-      return await questionnaires.getQuestionnaire(tender.id, req.user);
-    } catch (err) {
-      if (err instanceof NotFoundError) return null;
-      throw err;
-    }
+    const found = await attempt(questionnaires.getQuestionnaire(tender.id, req.user));
+    if (found.ok) return found.value;
+    if (found.error instanceof NotFoundError) return null;
+    throw found.error;
   }
 
   router.get('/tenders/:id/responses', requireRole('officer'), async (req, res) => {
     const tender = await ownTender(req);
-    let items: ResponseView[];
-    try {
-      items = await questionnaires.listResponses(tender.id, req.user!);
-    } catch (err) {
-      if (isSealedError(err)) return renderSealed(res, tender);
-      if (err instanceof NotFoundError) return res.render('questionnaires/views/responses-list.njk', { tender, noQuestionnaire: true });
-      throw err;
+    const listed = await attempt(questionnaires.listResponses(tender.id, req.user!));
+    if (!listed.ok) {
+      if (isSealedError(listed.error)) return renderSealed(res, tender);
+      if (listed.error instanceof NotFoundError)
+        return res.render('questionnaires/views/responses-list.njk', { tender, noQuestionnaire: true });
+      throw listed.error;
     }
+    const items = listed.value;
     res.render('questionnaires/views/responses-list.njk', {
       tender,
       items: items.map((r) => ({
@@ -173,10 +147,8 @@ export function responsesPages(
     if (ctx) renderRecord(res, 200, ctx, {});
   });
 
-  router.post('/tenders/:id/responses/record', requireRole('officer'), async (req, res) => {
-    const ctx = await recordContext(req, res);
-    if (!ctx) return;
-    const body = req.body as FormBody;
+  /** The record form's input in the API's shape; every problem at once: the form's own, and the answers' values as the service would check them. */
+  function recordedFromForm(ctx: RecordContext, body: FormBody): RecordedResponseInput {
     const read = answersFromForm(ctx.questions, body);
     const answers = Object.fromEntries(Object.entries(read).filter(([, v]) => v !== null)) as Answers;
     const parsed = recordedResponseSchema.safeParse({
@@ -185,53 +157,59 @@ export function responsesPages(
       note: typeof body.note === 'string' ? body.note : '',
       answers,
     });
-    if (!parsed.success) {
-      // Every problem at once: the form's own, and the answers' values as the service would check them.
-      const errors: FieldErrors = { ...fieldErrors(parsed.error) };
-      for (const q of ctx.questions) {
-        const problem = answers[q.key] === undefined ? null : answerCheck(q, answers[q.key]);
-        if (problem) errors[answerFieldId(`answers.${q.key}`)] = problem;
-      }
-      return renderRecord(res, 422, ctx, body, errors);
+    if (parsed.success) return { ...parsed.data, answers };
+    const errors: FieldErrors = { ...fieldErrors(parsed.error) };
+    for (const q of ctx.questions) {
+      const problem = answers[q.key] === undefined ? null : answerCheck(q, answers[q.key]);
+      if (problem) errors[answerFieldId(`answers.${q.key}`)] = problem;
     }
-    try {
-      const recorded = await questionnaires.recordResponse(ctx.tender.id, { ...parsed.data, answers }, req.user!);
-      if (ctx.sealed) {
-        req.session.flash = `The response from ${recorded.organisation.name} is recorded. Like every answer, it is sealed until the questionnaire deadline.`;
-        return res.redirect(303, `/tenders/${ctx.tender.id}`);
-      }
-      req.session.flash = `The response from ${recorded.organisation.name} is recorded. It counts as submitted and is marked as recorded by you.`;
-      res.redirect(303, `/tenders/${ctx.tender.id}/responses/${recorded.id}`);
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        const errors: FieldErrors = {};
-        for (const [path, message] of Object.entries(err.fields ?? {})) errors[answerFieldId(path)] ??= message;
-        return renderRecord(res, 422, ctx, body, errors);
-      }
-      if (err instanceof AppError && err.code === 'duplicate') return renderRecord(res, 409, ctx, body, { organisationId: err.message });
-      if (err instanceof AppError && err.status === 409) {
-        return renderUnavailable(res, ctx.tender, 'Responses cannot be recorded now', err.message);
-      }
-      throw err;
-    }
-  });
+    throw new ValidationError(errors);
+  }
+
+  router.post(
+    '/tenders/:id/responses/record',
+    requireRole('officer'),
+    formRoute({
+      load: recordContext,
+      input: ({ req, ctx }) => recordedFromForm(ctx, req.body as FormBody),
+      run: (input, { req, ctx }) => questionnaires.recordResponse(ctx.tender.id, input, req.user!),
+      done: (recorded, { req, res, ctx }) => {
+        if (ctx.sealed) {
+          req.session.flash = `The response from ${recorded.organisation.name} is recorded. Like every answer, it is sealed until the questionnaire deadline.`;
+          return res.redirect(303, `/tenders/${ctx.tender.id}`);
+        }
+        req.session.flash = `The response from ${recorded.organisation.name} is recorded. It counts as submitted and is marked as recorded by you.`;
+        res.redirect(303, `/tenders/${ctx.tender.id}/responses/${recorded.id}`);
+      },
+      rerender: (problem, { req, res, ctx }) => {
+        const body = req.body as FormBody;
+        if (problem.error instanceof ValidationError) {
+          const errors: FieldErrors = {};
+          for (const [path, message] of Object.entries(problem.fields)) errors[answerFieldId(path)] ??= message;
+          return renderRecord(res, problem.status, ctx, body, errors);
+        }
+        if (problem.code === 'duplicate') return renderRecord(res, problem.status, ctx, body, { organisationId: problem.message });
+        renderUnavailable(res, ctx.tender, 'Responses cannot be recorded now', problem.message);
+      },
+    }),
+  );
 
   // -------------------------------------------------------------------------------------------
   // One response and its files
 
   router.get('/tenders/:id/responses/:rid', requireRole('officer'), async (req, res) => {
     const tender = await ownTender(req);
-    let response: ResponseView;
-    try {
-      response = await questionnaires.oneResponse(tender.id, String(req.params.rid), req.user!);
-    } catch (err) {
-      if (isSealedError(err)) return renderSealed(res, tender);
-      throw err;
+    const found = await attempt(questionnaires.oneResponse(tender.id, String(req.params.rid), req.user!));
+    if (!found.ok) {
+      if (isSealedError(found.error)) return renderSealed(res, tender);
+      throw found.error;
     }
+    const response = found.value;
     const questionnaire = await questionnaireOf(tender, req);
     const definition = { sections: questionnaire?.sections ?? [] };
     const shown = new Set(visibleQuestions(definition, response.answers).map((q) => q.key));
     const fileById = new Map(response.files.map((f) => [f.id, f]));
+    const fileNames = new Map(response.files.map((f) => [f.id, f.filename]));
     const sections = definition.sections
       .map((section) => ({
         title: section.title,
@@ -243,7 +221,7 @@ export function responsesPages(
             return {
               key: q.key,
               label: q.label,
-              text: q.type === 'file' && !file ? 'No file' : answerText(q, value),
+              text: q.type === 'file' && !file ? 'No file' : (answerText(q, value, fileNames) ?? 'Not answered'),
               file: file ? { ...file, href: `/tenders/${tender.id}/responses/${response.id}/files/${file.id}/download` } : null,
             };
           }),
@@ -260,13 +238,12 @@ export function responsesPages(
 
   router.get('/tenders/:id/responses/:rid/files/:fileId/download', requireRole('officer'), async (req, res) => {
     const tender = await ownTender(req);
-    try {
-      const { key, meta } = await questionnaires.officerFile(tender.id, String(req.params.rid), String(req.params.fileId), req.user!);
-      await sendStoredFile(res, files, key, meta);
-    } catch (err) {
-      if (isSealedError(err)) return renderSealed(res, tender);
-      throw err;
+    const found = await attempt(questionnaires.officerFile(tender.id, String(req.params.rid), String(req.params.fileId), req.user!));
+    if (!found.ok) {
+      if (isSealedError(found.error)) return renderSealed(res, tender);
+      throw found.error;
     }
+    await sendStoredFile(res, files, found.value.key, found.value.meta);
   });
 
   return router;

@@ -1,6 +1,7 @@
 import { BARRIERS } from './barriers';
 import { BARRIER_CODES, QUESTION_TYPES } from './constants';
-import { allQuestions, answerCheck, questionnaireInputSchema, visibleQuestions } from './questionnaire.schema';
+import { allQuestions, answerCheck, visibleQuestions } from './answer-rules';
+import { questionnaireInputSchema } from './questionnaire.schema';
 import { LIBRARY_SMT_V1, MINUTES_PER_QUESTION, TEMPLATE_NAMES, TEMPLATES, coreKeys, estimatedMinutes } from './template';
 import type { Question, QuestionnaireDefinition } from './types';
 

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
 import { SECTORS, SIZES } from './sectors';
+import { modelOn } from '../db/model-on';
 
 export const INTEREST_STATUSES = ['active', 'withdrawn'] as const;
 export type InterestStatus = (typeof INTEREST_STATUSES)[number];
@@ -56,9 +57,8 @@ interestSchema.index({ tender: 1, organisation: 1 }, { unique: true });
 interestSchema.index({ organisation: 1, createdAt: -1 });
 
 export type InterestRecord = InferSchemaType<typeof interestSchema> & { _id: Types.ObjectId };
-const build = (conn: Connection) => conn.model('Interest', interestSchema);
-export type InterestModel = ReturnType<typeof build>;
 
-export function interestModel(conn: Connection): InterestModel {
-  return (conn.models.Interest as InterestModel | undefined) ?? build(conn);
+export function interestModel(conn: Connection) {
+  return modelOn(conn, 'Interest', interestSchema);
 }
+export type InterestModel = ReturnType<typeof interestModel>;

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole, type PublicUser } from '../platform/roles';
-import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
+import { ForbiddenError, ValidationError, type FieldErrors } from '../platform/errors';
+import { attempt, formRoute } from '../platform/form-route';
 import { asList } from '../platform/form-fields';
 import { errorSummary, fieldErrors } from '../platform/validation';
 import { STATUS_LABELS, type Tender, type TendersService } from '../tenders';
@@ -69,29 +70,32 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
     renderForm(res, 200, tender, { contactName: user.name, contactEmail: user.email });
   });
 
-  router.post('/tenders/:id/interest', requireRole('supplier'), async (req, res) => {
-    const id = String(req.params.id);
-    const tender = await tenders.get(id, req.user);
-    const body = req.body as FormBody;
-    const { input, formErrors } = interestFromForm(body);
-    if (tender.lots.length && !(input.lotIds as string[]).length) formErrors.lotIds = 'Choose at least one part you are interested in';
-    try {
-      const parsed = expressInterestSchema.safeParse(input);
-      const problems = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...formErrors };
-      if (!parsed.success || Object.keys(problems).length) throw new ValidationError(problems);
-      await interests.express(id, parsed.data, req.user!);
-      req.session.flash = 'Thank you. The council can now see that your organisation is interested.';
-      res.redirect(303, `/tenders/${id}/interest`);
-    } catch (err) {
-      if (err instanceof ValidationError) return renderForm(res, 422, tender, body, err.fields);
-      // A second submission of the form (say, a double click) just shows the interest already recorded.
-      if (err instanceof AppError && err.code === 'duplicate') return res.redirect(303, `/tenders/${id}/interest`);
-      if (err instanceof AppError && err.status === 409) {
-        return res.status(409).render('suppliers/views/interest-closed.njk', { tender, message: err.message });
-      }
-      throw err;
-    }
-  });
+  router.post(
+    '/tenders/:id/interest',
+    requireRole('supplier'),
+    formRoute({
+      load: (req) => tenders.get(String(req.params.id), req.user),
+      input: ({ req, ctx: tender }) => {
+        const { input, formErrors } = interestFromForm(req.body as FormBody);
+        if (tender.lots.length && !(input.lotIds as string[]).length) formErrors.lotIds = 'Choose at least one part you are interested in';
+        const parsed = expressInterestSchema.safeParse(input);
+        const problems = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...formErrors };
+        if (!parsed.success || Object.keys(problems).length) throw new ValidationError(problems);
+        return parsed.data;
+      },
+      run: (input, { req }) => interests.express(String(req.params.id), input, req.user!),
+      done: (_interest, { req, res }) => {
+        req.session.flash = 'Thank you. The council can now see that your organisation is interested.';
+        res.redirect(303, `/tenders/${String(req.params.id)}/interest`);
+      },
+      rerender: (problem, { req, res, ctx: tender }) => {
+        if (problem.error instanceof ValidationError) return renderForm(res, problem.status, tender, req.body as FormBody, problem.fields);
+        // A second submission of the form (say, a double click) just shows the interest already recorded.
+        if (problem.code === 'duplicate') return res.redirect(303, `/tenders/${String(req.params.id)}/interest`);
+        res.status(problem.status).render('suppliers/views/interest-closed.njk', { tender, message: problem.message });
+      },
+    }),
+  );
 
   router.get('/tenders/:id/interest/withdraw', requireRole('supplier'), async (req, res) => {
     const id = String(req.params.id);
@@ -134,20 +138,18 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
   router.get('/tenders/:id/partners', requireRole('supplier'), async (req, res) => {
     const id = String(req.params.id);
     const tender = await tenders.get(id, req.user);
-    try {
-      const partners = await interests.partners(id, req.user!);
-      res.render('suppliers/views/partners.njk', {
-        tender,
-        partners,
-        sectorLabels: SECTOR_LABELS,
-        lotTitles: Object.fromEntries(tender.lots.map((l) => [l.id, l.title])),
-      });
-    } catch (err) {
-      if (err instanceof AppError && err.status === 403) {
+    const partners = await attempt(interests.partners(id, req.user!));
+    if (!partners.ok) {
+      if (partners.error instanceof ForbiddenError)
         return res.status(403).render('suppliers/views/partners.njk', { tender, notOptedIn: true });
-      }
-      throw err;
+      throw partners.error;
     }
+    res.render('suppliers/views/partners.njk', {
+      tender,
+      partners: partners.value,
+      sectorLabels: SECTOR_LABELS,
+      lotTitles: Object.fromEntries(tender.lots.map((l) => [l.id, l.title])),
+    });
   });
 
   return router;

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { modelOn } from '../db/model-on';
 
 /** An invitation for a colleague to join an organisation. Only a hash of the link's token is kept. */
 const invitationSchema = new Schema(
@@ -17,9 +18,8 @@ const invitationSchema = new Schema(
 );
 
 export type InvitationRecord = InferSchemaType<typeof invitationSchema>;
-const build = (conn: Connection) => conn.model('Invitation', invitationSchema);
-export type InvitationModel = ReturnType<typeof build>;
 
-export function invitationModel(conn: Connection): InvitationModel {
-  return (conn.models.Invitation as InvitationModel | undefined) ?? build(conn);
+export function invitationModel(conn: Connection) {
+  return modelOn(conn, 'Invitation', invitationSchema);
 }
+export type InvitationModel = ReturnType<typeof invitationModel>;

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { IDENTIFIER_SCHEME_KEYS, LEGAL_FORM_KEYS, SECTORS, SIZES, TURNOVER_BANDS } from './sectors';
+import { modelOn } from '../db/model-on';
 
 const organisationSchema = new Schema(
   {
@@ -29,9 +30,8 @@ const organisationSchema = new Schema(
 );
 
 export type OrganisationRecord = InferSchemaType<typeof organisationSchema>;
-const build = (conn: Connection) => conn.model('Organisation', organisationSchema);
-export type OrganisationModel = ReturnType<typeof build>;
 
-export function organisationModel(conn: Connection): OrganisationModel {
-  return (conn.models.Organisation as OrganisationModel | undefined) ?? build(conn);
+export function organisationModel(conn: Connection) {
+  return modelOn(conn, 'Organisation', organisationSchema);
 }
+export type OrganisationModel = ReturnType<typeof organisationModel>;

@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import { signInUser, type AuthService } from '../auth';
 import { boroughSlugs, type Boroughs } from '../platform/boroughs';
 import { allowAnyone, requireRole } from '../platform/roles';
-import { AppError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import { NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import { formRoute, isValidationProblem } from '../platform/form-route';
 import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
 import { acceptInvitationSchema, inviteSchema } from './invitations.schemas';
 import type { InvitationsService, NewInvitation } from './invitations.service';
@@ -84,32 +85,36 @@ export function organisationPages(
     renderEdit(res, 200, formFromOrganisation(await suppliers.getOrganisation(organisationOf(req))));
   });
 
-  router.post('/organisation/edit', requireRole('supplier'), async (req, res) => {
-    const id = organisationOf(req);
-    const body = req.body as FormBody;
-    const input = organisationFromForm(body);
-    try {
-      const organisation = await suppliers.updateOrganisation(id, checkProfile(input));
-      flash(
-        req,
-        organisation.sectorWarnings.length
-          ? 'Your organisation’s details are saved. Please check the note about your sector.'
-          : 'Your organisation’s details are saved.',
-      );
-      res.redirect(303, '/organisation');
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        const identifiers = input.identifiers as { scheme: string }[];
-        return renderEdit(
-          res,
-          422,
-          { ...body, areas: input.areas, registers: identifiers.map((i) => i.scheme) },
-          organisationFormErrors(err.fields ?? {}, identifiers),
+  router.post(
+    '/organisation/edit',
+    requireRole('supplier'),
+    formRoute({
+      load: (req) => organisationOf(req),
+      input: ({ req }) => checkProfile(organisationFromForm(req.body as FormBody)),
+      run: (profile, { ctx: id }) => suppliers.updateOrganisation(id, profile),
+      done: (organisation, { req, res }) => {
+        flash(
+          req,
+          organisation.sectorWarnings.length
+            ? 'Your organisation’s details are saved. Please check the note about your sector.'
+            : 'Your organisation’s details are saved.',
         );
-      }
-      throw err;
-    }
-  });
+        res.redirect(303, '/organisation');
+      },
+      rerender: (problem, { req, res }) => {
+        const body = req.body as FormBody;
+        const input = organisationFromForm(body);
+        const identifiers = input.identifiers as { scheme: string }[];
+        renderEdit(
+          res,
+          problem.status,
+          { ...body, areas: input.areas, registers: identifiers.map((i) => i.scheme) },
+          organisationFormErrors(problem.fields, identifiers),
+        );
+      },
+      rerenderOn: isValidationProblem,
+    }),
+  );
 
   const renderColleagues = async (
     req: Request,
@@ -140,18 +145,20 @@ export function organisationPages(
     await renderColleagues(req, res, 200);
   });
 
-  router.post('/organisation/colleagues', requireRole('supplier'), async (req, res) => {
-    const body = req.body as FormBody;
-    try {
-      const invited = await invitations.invite(parseInput(inviteSchema, body), req.user!);
-      await renderColleagues(req, res, 201, { invited });
-    } catch (err) {
-      if (err instanceof AppError && (err.status === 422 || err.status === 409)) {
-        return renderColleagues(req, res, err.status, { values: body, errors: err.fields ?? { email: err.message } });
-      }
-      throw err;
-    }
-  });
+  router.post(
+    '/organisation/colleagues',
+    requireRole('supplier'),
+    formRoute({
+      input: inviteSchema,
+      run: (input, { req }) => invitations.invite(input, req.user!),
+      done: (invited, { req, res }) => renderColleagues(req, res, 201, { invited }),
+      rerender: (problem, { req, res }) =>
+        renderColleagues(req, res, problem.status, {
+          values: req.body as FormBody,
+          errors: problem.error.fields ?? { email: problem.message },
+        }),
+    }),
+  );
 
   const renderAccept = async (res: Response, token: string, status: number, values: FormBody, errors?: FieldErrors) => {
     const invitation = await invitations.findLive(token);
@@ -168,20 +175,29 @@ export function organisationPages(
     await renderAccept(res, String(req.params.token), 200, {});
   });
 
-  router.post('/invitations/:token', allowAnyone(), async (req, res) => {
-    const token = String(req.params.token);
-    const body = req.body as FormBody;
-    try {
-      const invitation = await invitations.findLive(token);
-      const user = await invitations.accept(parseInput(acceptInvitationSchema, { token, name: body.name, password: body.password }));
-      await signInUser(req, user);
-      flash(req, `Your account is created and you have joined ${invitation.organisationName}.`);
-      res.redirect(303, '/dashboard');
-    } catch (err) {
-      if (err instanceof ValidationError) return renderAccept(res, token, 422, body, err.fields);
-      throw err;
-    }
-  });
+  router.post(
+    '/invitations/:token',
+    allowAnyone(),
+    formRoute({
+      input: async ({ req }) => {
+        const body = req.body as FormBody;
+        const token = String(req.params.token);
+        const invitation = await invitations.findLive(token);
+        return { invitation, acceptance: parseInput(acceptInvitationSchema, { token, name: body.name, password: body.password }) };
+      },
+      run: async ({ invitation, acceptance }, { req }) => {
+        await signInUser(req, await invitations.accept(acceptance));
+        return invitation;
+      },
+      done: (invitation, { req, res }) => {
+        flash(req, `Your account is created and you have joined ${invitation.organisationName}.`);
+        res.redirect(303, '/dashboard');
+      },
+      rerender: (problem, { req, res }) =>
+        renderAccept(res, String(req.params.token), problem.status, req.body as FormBody, problem.fields),
+      rerenderOn: isValidationProblem,
+    }),
+  );
 
   return router;
 }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, Types } from 'mongoose';
+import { modelOn } from '../db/model-on';
 
 export const CLARIFICATION_STATUSES = ['open', 'answered', 'published'] as const;
 export type ClarificationStatus = (typeof CLARIFICATION_STATUSES)[number];
@@ -21,9 +22,8 @@ const clarificationSchema = new Schema(
 );
 
 export type ClarificationRecord = InferSchemaType<typeof clarificationSchema> & { _id: Types.ObjectId };
-const build = (conn: Connection) => conn.model('Clarification', clarificationSchema);
-export type ClarificationModel = ReturnType<typeof build>;
 
-export function clarificationModel(conn: Connection): ClarificationModel {
-  return (conn.models.Clarification as ClarificationModel | undefined) ?? build(conn);
+export function clarificationModel(conn: Connection) {
+  return modelOn(conn, 'Clarification', clarificationSchema);
 }
+export type ClarificationModel = ReturnType<typeof clarificationModel>;

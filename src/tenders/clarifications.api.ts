@@ -1,27 +1,10 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { allowAnyone, requireRole, signedInUser } from '../platform/roles';
 import { parseInput } from '../platform/validation';
+import { answerSchema, askSchema } from './clarifications.schemas';
 import type { ClarificationsService } from './clarifications.service';
 import { toOcdsRelease } from './ocds';
 import type { TendersService } from './tenders.service';
-
-export const askSchema = z.object({
-  question: z
-    .string({ message: 'Enter your question' })
-    .trim()
-    .min(1, 'Enter your question')
-    .max(2_000, 'Your question must be 2,000 characters or fewer'),
-});
-
-export const answerSchema = z.object({
-  answer: z
-    .string({ message: 'Enter the answer' })
-    .trim()
-    .min(1, 'Enter the answer')
-    .max(10_000, 'The answer must be 10,000 characters or fewer'),
-  publish: z.boolean({ message: 'Publish must be true or false' }).default(true),
-});
 
 export function clarificationsApi(clarifications: ClarificationsService, tenders: TendersService): Router {
   const router = Router();

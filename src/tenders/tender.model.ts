@@ -1,6 +1,7 @@
 import { Schema, Types, type Connection, type InferSchemaType } from 'mongoose';
 import { TENDER_STATUSES } from './statuses';
 import { EVENT_FORMATS, TUPE_VALUES } from './tenders.schemas';
+import { modelOn } from '../db/model-on';
 
 const lotSchema = new Schema(
   {
@@ -86,18 +87,15 @@ tenderSchema.index({ status: 1, publishedAt: -1 });
 
 export type TenderRecord = InferSchemaType<typeof tenderSchema> & { _id: Types.ObjectId };
 
-const build = (conn: Connection) => conn.model('Tender', tenderSchema);
-export type TenderModel = ReturnType<typeof build>;
-
-export function tenderModel(conn: Connection): TenderModel {
-  return (conn.models.Tender as TenderModel | undefined) ?? build(conn);
+export function tenderModel(conn: Connection) {
+  return modelOn(conn, 'Tender', tenderSchema);
 }
+export type TenderModel = ReturnType<typeof tenderModel>;
 
 /** Per-borough, per-year counters for human-readable references (no transactions needed). */
 const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { versionKey: false });
-const buildCounter = (conn: Connection) => conn.model('Counter', counterSchema);
-export type CounterModel = ReturnType<typeof buildCounter>;
 
-export function counterModel(conn: Connection): CounterModel {
-  return (conn.models.Counter as CounterModel | undefined) ?? buildCounter(conn);
+export function counterModel(conn: Connection) {
+  return modelOn(conn, 'Counter', counterSchema);
 }
+export type CounterModel = ReturnType<typeof counterModel>;

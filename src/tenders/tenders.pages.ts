@@ -2,9 +2,10 @@ import type { z } from 'zod';
 import { Router, type Request, type Response } from 'express';
 import type { Boroughs } from '../platform/boroughs';
 import { allowAnyone, requireRole, type PublicUser } from '../platform/roles';
-import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
+import { ValidationError, type FieldErrors } from '../platform/errors';
+import { formRoute, isUploadProblem, isValidationProblem } from '../platform/form-route';
 import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
-import { answerSchema, askSchema } from './clarifications.api';
+import { answerSchema, askSchema } from './clarifications.schemas';
 import type { ClarificationsService } from './clarifications.service';
 import { fleschReadingEase, GLOSSARY, PLAIN_ENGLISH_THRESHOLD } from './readability';
 import { STATUS_LABELS } from './statuses';
@@ -103,11 +104,16 @@ export function tendersPages(
   };
 
   /** Validation problems from the form and from the schema, keyed by the form's field ids. */
-  const formProblems = (formErrors: FieldErrors, err?: unknown): FieldErrors => {
+  const formProblems = (problems: FieldErrors): FieldErrors => {
     const fields: FieldErrors = {};
-    const fromSchema = err instanceof AppError ? (err.fields ?? {}) : {};
-    for (const [path, message] of Object.entries({ ...fromSchema, ...formErrors })) fields[formFieldId(path)] ??= message;
+    for (const [path, message] of Object.entries(problems)) fields[formFieldId(path)] ??= message;
     return fields;
+  };
+
+  /** The exercise form's input in the API's shape, checked by the API's schema together with the form's own checks. */
+  const checkedTender = <S extends z.ZodType>(schema: S, req: Request): z.infer<S> => {
+    const { input, formErrors } = tenderFromForm(req.body as FormBody);
+    return checkForm(schema, input, formErrors);
   };
 
   router.get('/tenders', allowAnyone(), async (req, res) => {
@@ -127,18 +133,21 @@ export function tendersPages(
     renderForm(res, 200, { values: { tupe: 'unknown', shareFindings: 'yes', thirdSectorTargetPercent: '25' } });
   });
 
-  router.post('/tenders/new', requireRole('officer'), async (req, res) => {
-    const body = req.body as FormBody;
-    const { input, formErrors } = tenderFromForm(body);
-    try {
-      const tender = await tenders.create(checkForm(createTenderSchema, input, formErrors), req.user!);
-      flash(req, `Draft saved. Its reference is ${tender.reference}.`);
-      res.redirect(303, `/tenders/${tender.id}`);
-    } catch (err) {
-      if (err instanceof ValidationError) return renderForm(res, 422, { values: body, errors: formProblems(formErrors, err) });
-      throw err;
-    }
-  });
+  router.post(
+    '/tenders/new',
+    requireRole('officer'),
+    formRoute({
+      input: ({ req }) => checkedTender(createTenderSchema, req),
+      run: (input, { req }) => tenders.create(input, req.user!),
+      done: (tender, { req, res }) => {
+        flash(req, `Draft saved. Its reference is ${tender.reference}.`);
+        res.redirect(303, `/tenders/${tender.id}`);
+      },
+      rerender: (problem, { req, res }) =>
+        renderForm(res, problem.status, { values: req.body as FormBody, errors: formProblems(problem.fields) }),
+      rerenderOn: isValidationProblem,
+    }),
+  );
 
   router.get('/tenders/:id', allowAnyone(), async (req, res) => {
     const tender = await tenders.get(String(req.params.id), req.user);
@@ -167,20 +176,22 @@ export function tendersPages(
     renderForm(res, 200, { tender, values: formFromTender(tender) });
   });
 
-  router.post('/tenders/:id/edit', requireRole('officer'), async (req, res) => {
-    const id = String(req.params.id);
-    const tender = tenders.toApi(await tenders.findOwn(id, req.user!), req.user);
-    const body = req.body as FormBody;
-    const { input, formErrors } = tenderFromForm(body);
-    try {
-      await tenders.update(id, checkForm(updateTenderSchema, input, formErrors), req.user!);
-      flash(req, tender.status === 'published' ? 'Your changes are saved and shown in the list of changes.' : 'Your changes are saved.');
-      res.redirect(303, `/tenders/${id}`);
-    } catch (err) {
-      if (err instanceof ValidationError) return renderForm(res, 422, { tender, values: body, errors: formProblems(formErrors, err) });
-      throw err;
-    }
-  });
+  router.post(
+    '/tenders/:id/edit',
+    requireRole('officer'),
+    formRoute({
+      load: async (req) => tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user),
+      input: ({ req }) => checkedTender(updateTenderSchema, req),
+      run: (input, { req }) => tenders.update(String(req.params.id), input, req.user!),
+      done: (_updated, { req, res, ctx: tender }) => {
+        flash(req, tender.status === 'published' ? 'Your changes are saved and shown in the list of changes.' : 'Your changes are saved.');
+        res.redirect(303, `/tenders/${String(req.params.id)}`);
+      },
+      rerender: (problem, { req, res, ctx: tender }) =>
+        renderForm(res, problem.status, { tender, values: req.body as FormBody, errors: formProblems(problem.fields) }),
+      rerenderOn: isValidationProblem,
+    }),
+  );
 
   for (const action of Object.keys(ACTIONS) as Action[]) {
     router.get(`/tenders/:id/${action}`, requireRole('officer'), async (req, res) => {
@@ -188,17 +199,21 @@ export function tendersPages(
       res.render('tenders/views/confirm.njk', { tender, action, ...ACTIONS[action] });
     });
 
-    router.post(`/tenders/:id/${action}`, requireRole('officer'), async (req, res) => {
-      const id = String(req.params.id);
-      try {
-        await tenders[action](id, req.user!);
-        flash(req, ACTIONS[action].done);
-        res.redirect(303, `/tenders/${id}`);
-      } catch (err) {
-        if (err instanceof AppError && (err.status === 409 || err.status === 422)) {
+    router.post(
+      `/tenders/:id/${action}`,
+      requireRole('officer'),
+      formRoute({
+        input: ({ req }) => String(req.params.id),
+        run: (id, { req }) => tenders[action](id, req.user!),
+        done: (_tender, { req, res }) => {
+          flash(req, ACTIONS[action].done);
+          res.redirect(303, `/tenders/${String(req.params.id)}`);
+        },
+        rerender: async (problem, { req, res }) => {
+          const id = String(req.params.id);
           const tender = tenders.toApi(await tenders.findOwn(id, req.user!), req.user);
-          const errors = err.fields ?? { confirm: err.message };
-          return res.status(err.status).render('tenders/views/confirm.njk', {
+          const errors = problem.error.fields ?? { confirm: problem.message };
+          res.status(problem.status).render('tenders/views/confirm.njk', {
             tender,
             action,
             ...ACTIONS[action],
@@ -208,10 +223,9 @@ export function tendersPages(
               href: field === 'confirm' ? '#confirm' : `/tenders/${id}/edit#${field}`,
             })),
           });
-        }
-        throw err;
-      }
-    });
+        },
+      }),
+    );
   }
 
   const renderDocuments = (res: Response, status: number, tender: Tender, values: FormBody = {}, errors?: FieldErrors) =>
@@ -227,74 +241,89 @@ export function tendersPages(
     renderDocuments(res, 200, tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user));
   });
 
-  router.post('/tenders/:id/documents', requireRole('officer'), async (req, res) => {
-    const id = String(req.params.id);
-    const tender = tenders.toApi(await tenders.findOwn(id, req.user!), req.user);
-    try {
-      const upload = await receiveUpload(req, res);
-      const { title } = parseInput(documentTitleSchema, req.body);
-      const doc = await tenders.addDocument(id, { title, upload }, req.user!);
-      flash(req, `${doc.title} (version ${doc.version}) is uploaded.`);
-      res.redirect(303, `/tenders/${id}/documents`);
-    } catch (err) {
-      if (err instanceof AppError && [400, 409, 413, 415, 422].includes(err.status)) {
+  router.post(
+    '/tenders/:id/documents',
+    requireRole('officer'),
+    formRoute({
+      load: async (req) => tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user),
+      input: async ({ req, res }) => {
+        const upload = await receiveUpload(req, res);
+        const { title } = parseInput(documentTitleSchema, req.body);
+        return { title, upload };
+      },
+      run: (input, { req }) => tenders.addDocument(String(req.params.id), input, req.user!),
+      done: (doc, { req, res }) => {
+        flash(req, `${doc.title} (version ${doc.version}) is uploaded.`);
+        res.redirect(303, `/tenders/${String(req.params.id)}/documents`);
+      },
+      rerender: (problem, { req, res, ctx: tender }) => {
         const body = (req.body ?? {}) as FormBody;
-        const errors: FieldErrors = err.fields ? { ...err.fields } : { file: err.message };
-        return renderDocuments(res, err.status, tender, { title: typeof body.title === 'string' ? body.title : '' }, errors);
-      }
-      throw err;
-    }
-  });
+        const errors: FieldErrors = problem.error.fields ? { ...problem.fields } : { file: problem.message };
+        renderDocuments(res, problem.status, tender, { title: typeof body.title === 'string' ? body.title : '' }, errors);
+      },
+      rerenderOn: isUploadProblem,
+    }),
+  );
 
   router.get('/tenders/:id/documents/:docId/download', allowAnyone(), async (req, res) => {
     const { key, meta } = await tenders.documentFile(String(req.params.id), String(req.params.docId), req.user);
     await sendStoredFile(res, tenders.files, key, meta);
   });
 
-  router.post('/tenders/:id/questions', requireRole('supplier'), async (req, res) => {
-    const id = String(req.params.id);
-    try {
-      const { question } = parseInput(askSchema, req.body);
-      await clarifications.ask(id, question, req.user!);
-      flash(req, 'Your question has been sent. The council will publish the answer to everyone, without saying who asked.');
-      res.redirect(303, `/tenders/${id}#questions`);
-    } catch (err) {
-      if (err instanceof AppError && (err.status === 422 || err.status === 409)) {
-        flash(req, err.fields?.question ?? err.message);
-        return res.redirect(303, `/tenders/${id}#ask`);
-      }
-      throw err;
-    }
-  });
+  router.post(
+    '/tenders/:id/questions',
+    requireRole('supplier'),
+    formRoute({
+      input: askSchema,
+      run: ({ question }, { req }) => clarifications.ask(String(req.params.id), question, req.user!),
+      done: (_asked, { req, res }) => {
+        flash(req, 'Your question has been sent. The council will publish the answer to everyone, without saying who asked.');
+        res.redirect(303, `/tenders/${String(req.params.id)}#questions`);
+      },
+      // The question box is on the exercise page, so the problem goes back there as a message.
+      rerender: (problem, { req, res }) => {
+        flash(req, problem.fields.question ?? problem.message);
+        res.redirect(303, `/tenders/${String(req.params.id)}#ask`);
+      },
+    }),
+  );
 
   router.get('/tenders/:id/questions', requireRole('officer'), async (req, res) => {
     const tender = tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user);
     res.render('tenders/views/questions.njk', { tender, questions: await clarifications.list(tender.id, req.user) });
   });
 
-  router.post('/tenders/:id/questions/:cid/answer', requireRole('officer'), async (req, res) => {
-    const id = String(req.params.id);
-    const body = req.body as FormBody;
-    try {
-      const input = parseInput(answerSchema, { answer: body.answer, publish: body.publish === 'yes' });
-      await clarifications.answer(id, String(req.params.cid), input, req.user!);
-      flash(req, input.publish ? 'The answer is published to everyone.' : 'The answer is saved but not published.');
-      res.redirect(303, `/tenders/${id}/questions`);
-    } catch (err) {
-      if (err instanceof ValidationError) {
+  router.post(
+    '/tenders/:id/questions/:cid/answer',
+    requireRole('officer'),
+    formRoute({
+      input: ({ req }) => {
+        const body = req.body as FormBody;
+        return parseInput(answerSchema, { answer: body.answer, publish: body.publish === 'yes' });
+      },
+      run: async (input, { req }) => {
+        await clarifications.answer(String(req.params.id), String(req.params.cid), input, req.user!);
+        return input;
+      },
+      done: (input, { req, res }) => {
+        flash(req, input.publish ? 'The answer is published to everyone.' : 'The answer is saved but not published.');
+        res.redirect(303, `/tenders/${String(req.params.id)}/questions`);
+      },
+      rerender: async (problem, { req, res }) => {
+        const id = String(req.params.id);
         const tender = tenders.toApi(await tenders.findOwn(id, req.user!), req.user);
-        const errors = { [`answer-${String(req.params.cid)}`]: err.fields?.answer ?? err.message };
-        return res.status(422).render('tenders/views/questions.njk', {
+        const errors = { [`answer-${String(req.params.cid)}`]: problem.fields.answer ?? problem.message };
+        res.status(problem.status).render('tenders/views/questions.njk', {
           tender,
           questions: await clarifications.list(id, req.user),
           errors,
           errorList: errorSummary(errors),
-          values: { [String(req.params.cid)]: body.answer },
+          values: { [String(req.params.cid)]: (req.body as FormBody).answer },
         });
-      }
-      throw err;
-    }
-  });
+      },
+      rerenderOn: isValidationProblem,
+    }),
+  );
 
   return router;
 }

@@ -1,4 +1,4 @@
-import type { OrganisationDraft } from './suppliers';
+import type { OrganisationDraft } from '../suppliers';
 
 /**
  * About thirty demo organisations across the four sectors, each with the demo boroughs whose

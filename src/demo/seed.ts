@@ -1,151 +1,16 @@
-import { boroughSlugs } from './platform/boroughs';
-import type { PublicUser } from './platform/roles';
-import { organisationInputSchema, type OrganisationDraft } from './suppliers';
-import type { Services } from './services';
-import { DEMO_ORGANISATIONS } from './demo-organisations';
-import { LIBRARY_SMT_V1, type Answers } from './questionnaires';
+import { boroughSlugs } from '../platform/boroughs';
+import type { PublicUser } from '../platform/roles';
+import { organisationInputSchema } from '../suppliers';
+import type { Services } from '../services';
+import { DEMO_ORGANISATIONS } from './organisations';
+import { DEMO_BOROUGHS, DEMO_EXERCISES } from './exercises';
+import { DEMO_SUPPLIERS } from './suppliers';
+import { LIBRARY_SMT_V1, type Answers } from '../questionnaires';
 
 /** Everyone in the demo signs in with this password. Demo data is for trying the portal, never for live use. */
 export const DEMO_PASSWORD = 'library demo 2026';
 
-export const DEMO_BOROUGHS = ['camden', 'hackney', 'lambeth', 'barnet'] as const;
-
-export const DEMO_SUPPLIERS: { email: string; name: string; organisation: OrganisationDraft }[] = [
-  {
-    email: 'bookwise@example.org',
-    name: 'Priya Shah',
-    organisation: {
-      name: 'Bookwise Library Services Ltd',
-      sector: 'private',
-      legalForm: 'company',
-      size: 'large',
-      identifiers: [{ scheme: 'GB-COH', id: '04567890' }],
-      postcode: 'EC1A 1BB',
-      areas: ['camden', 'barnet'],
-    },
-  },
-  {
-    email: 'shared-services@example.org',
-    name: 'Tom Okafor',
-    organisation: {
-      name: 'North London Shared Services',
-      sector: 'public',
-      legalForm: 'council',
-      size: 'large',
-      identifiers: [],
-      postcode: 'N1 1XR',
-      areas: ['hackney', 'camden'],
-    },
-  },
-  {
-    email: 'friends@example.org',
-    name: 'Margaret Ellis',
-    organisation: {
-      name: 'Friends of Kentish Town Library',
-      sector: 'voluntary',
-      legalForm: 'registered_charity',
-      size: 'micro',
-      identifiers: [{ scheme: 'GB-CHC', id: '1123456' }],
-      postcode: 'NW5 2TU',
-      areas: ['camden'],
-    },
-  },
-  {
-    email: 'readers-coop@example.org',
-    name: 'Adebayo Cole',
-    organisation: {
-      name: 'Brixton Readers Co-operative',
-      sector: 'social_enterprise',
-      legalForm: 'community_benefit_society',
-      size: 'small',
-      identifiers: [{ scheme: 'GB-MPR', id: '31234R' }],
-      postcode: 'SW9 8JX',
-      areas: ['lambeth'],
-    },
-  },
-];
-
 const DAY = 24 * 60 * 60 * 1000;
-
-/** Demo exercises, one or more per demo borough; deadlines are set from the day the demo is seeded. */
-export const DEMO_EXERCISES: {
-  borough: (typeof DEMO_BOROUGHS)[number];
-  publish: boolean;
-  title: string;
-  summary: string;
-  specification: string;
-  lots: { title: string; description: string; estimatedAnnualValue?: number }[];
-  tupe: 'yes' | 'no' | 'unknown';
-  sealed?: boolean;
-  question?: { asker: string; question: string; answer: string };
-}[] = [
-  {
-    borough: 'camden',
-    publish: true,
-    title: 'Community library services in the north of the borough',
-    summary:
-      'We want partners to help run three branch libraries and our home library service. Tell us what would help you take part. Small and community groups are welcome.',
-    specification:
-      'Three branch libraries open at least 40 hours a week. A home library service for about 300 readers. Children’s and digital activities in every branch.',
-    lots: [
-      { title: 'Branch libraries', description: 'Kentish Town, Highgate and Belsize branches.', estimatedAnnualValue: 450000 },
-      { title: 'Home library service', description: 'Books delivered to housebound readers.', estimatedAnnualValue: 60000 },
-    ],
-    tupe: 'yes',
-    question: {
-      asker: 'friends@example.org',
-      question: 'Could a group of volunteers bid for the home library service on its own?',
-      answer: 'Yes. Each lot can be bid for on its own, and we welcome bids from volunteer-led groups.',
-    },
-  },
-  {
-    borough: 'camden',
-    publish: false,
-    title: 'Library café and community space',
-    summary: 'We are thinking about a café in our main library. This is a draft and is not yet published.',
-    specification: 'A café open during library hours, with space for community groups.',
-    lots: [],
-    tupe: 'no',
-  },
-  {
-    borough: 'hackney',
-    publish: true,
-    title: 'Mobile and outreach library service',
-    summary:
-      'We want a partner to run a mobile library and pop-up libraries in community centres. Tell us how you would reach people who do not use libraries now.',
-    specification: 'One mobile library vehicle, six days a week. Pop-up libraries in at least 10 community venues each month.',
-    lots: [
-      { title: 'Mobile library', description: 'Vehicle, driver and stock.', estimatedAnnualValue: 180000 },
-      { title: 'Pop-up libraries', description: 'Sessions in community centres and markets.', estimatedAnnualValue: 70000 },
-    ],
-    tupe: 'unknown',
-    sealed: true,
-  },
-  {
-    borough: 'lambeth',
-    publish: true,
-    title: 'Reading and learning programmes for children and families',
-    summary:
-      'We want organisations to run reading clubs, homework help and family learning in our libraries. Groups of any size can take part.',
-    specification: 'Weekly reading clubs in 9 libraries, homework help after school, and a summer reading challenge.',
-    lots: [
-      { title: 'Reading clubs', description: 'For children under 12.', estimatedAnnualValue: 90000 },
-      { title: 'Family learning', description: 'Sessions for parents and carers.', estimatedAnnualValue: 40000 },
-      { title: 'Summer reading challenge', description: 'Running the challenge across the borough.', estimatedAnnualValue: 25000 },
-    ],
-    tupe: 'no',
-  },
-  {
-    borough: 'barnet',
-    publish: true,
-    title: 'Partnership libraries run with community organisations',
-    summary:
-      'We want community organisations to run four partnership libraries with our support. We provide the building, stock and computers.',
-    specification: 'Four libraries open at least 15 hours a week, run by a community partner with council support.',
-    lots: [{ title: 'Partnership libraries', description: 'Four libraries in the west of the borough.', estimatedAnnualValue: 120000 }],
-    tupe: 'no',
-  },
-];
 
 /** Adds the demo exercises that are not there yet (matched by borough and title). Returns how many it added. */
 async function seedExercises({ auth, tenders, clarifications }: Services): Promise<number> {

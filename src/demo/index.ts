@@ -1,0 +1,1 @@
+export { DEMO_PASSWORD, seedDemo, type DemoLogin, type DemoSummary } from './seed';
