@@ -43,7 +43,12 @@ func run() int {
 	defer stop()
 
 	// A folder only this user can enter (MkdirTemp makes it 0700), so nobody else can reach the socket and skip the proxy.
-	socketDir, err := os.MkdirTemp("", "ferretdb-")
+	tempRoot := os.TempDir()
+	if len(tempRoot) > 60 {
+		// A Unix socket path is limited to about 100 bytes; a long TMPDIR would not fit.
+		tempRoot = "/tmp"
+	}
+	socketDir, err := os.MkdirTemp(tempRoot, "ferretdb-")
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
 		return 1
