@@ -1,20 +1,6 @@
 import { answerText, dateInWords, londonTime, receiptText, sectionOfQuestion, sectionProgress } from './answer.summary';
-import type { Question, QuestionnaireDefinition } from './types';
-
-const q = (key: string, type: Question['type'], extra: Partial<Question> = {}): Question => ({
-  key,
-  type,
-  label: key,
-  hint: '',
-  required: false,
-  core: false,
-  options: [],
-  min: null,
-  max: null,
-  maxLength: null,
-  showIf: null,
-  ...extra,
-});
+import { q } from '../../test/helpers/questions';
+import type { QuestionnaireDefinition } from './types';
 
 const definition: QuestionnaireDefinition = {
   sections: [

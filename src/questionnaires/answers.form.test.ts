@@ -1,19 +1,5 @@
 import { answerFieldId, answersFromForm, formValues, NONE_OF_THESE } from './answers.form';
-import type { Question } from './types';
-
-const q = (key: string, type: Question['type']): Question => ({
-  key,
-  type,
-  label: key,
-  hint: '',
-  required: false,
-  core: false,
-  options: [],
-  min: null,
-  max: null,
-  maxLength: null,
-  showIf: null,
-});
+import { q } from '../../test/helpers/questions';
 
 const questions = [q('t', 'text'), q('m', 'multi'), q('y', 'yesno'), q('s', 'scale'), q('n', 'number'), q('d', 'date'), q('f', 'file')];
 

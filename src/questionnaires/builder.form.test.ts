@@ -11,20 +11,7 @@ import {
   suggestKey,
   type DraftSection,
 } from './builder.form';
-import type { Question } from './types';
-
-const q = (fields: Partial<Question> & Pick<Question, 'key' | 'type'>): Question => ({
-  label: fields.key,
-  hint: '',
-  required: false,
-  core: false,
-  options: [],
-  min: null,
-  max: null,
-  maxLength: null,
-  showIf: null,
-  ...fields,
-});
+import { q } from '../../test/helpers/questions';
 
 describe('keys and option values made from text', () => {
   test('slug keeps lower case letters, digits and single underscores, within the length', () => {
@@ -54,14 +41,14 @@ describe('keys and option values made from text', () => {
 });
 
 describe('conditions', () => {
-  const yesno = q({ key: 'tupe', type: 'yesno', label: 'TUPE?' });
-  const choice = q({ key: 'lots', type: 'multi', options: [{ value: 'other', label: 'Something else' }] });
+  const yesno = q('tupe', 'yesno', { label: 'TUPE?' });
+  const choice = q('lots', 'multi', { options: [{ value: 'other', label: 'Something else' }] });
 
   test('the typed answer takes the shape of the question it depends on', () => {
     expect(conditionValue(yesno, 'Yes')).toBe(true);
     expect(conditionValue(yesno, 'false')).toBe(false);
     expect(conditionValue(yesno, 'maybe')).toBe('maybe');
-    expect(conditionValue(q({ key: 's', type: 'scale' }), '4')).toBe(4);
+    expect(conditionValue(q('s', 'scale'), '4')).toBe(4);
     expect(conditionValue(choice, 'something ELSE')).toBe('other');
     expect(conditionValue(choice, 'other')).toBe('other');
     expect(conditionValue(undefined, ' x ')).toBe('x');
@@ -71,7 +58,7 @@ describe('conditions', () => {
     expect(conditionInWords(LIBRARY_SMT_V1.sections[1]!.questions[3]!, LIBRARY_SMT_V1)).toBe(
       'Shown when “Could you be ready to start running the service within 12 months?” is Yes',
     );
-    expect(conditionInWords(q({ key: 'x', type: 'text' }), LIBRARY_SMT_V1)).toBeNull();
+    expect(conditionInWords(q('x', 'text'), LIBRARY_SMT_V1)).toBeNull();
   });
 });
 
@@ -101,16 +88,14 @@ describe('the question form', () => {
   });
 
   test('a stored question comes back as the form shows it', () => {
-    const stored = q({
-      key: 'lots',
-      type: 'single',
+    const stored = q('lots', 'single', {
       label: 'Lots',
       required: true,
       options: [{ value: 'a', label: 'A' }],
       showIf: { key: 'tupe', equals: false },
     });
     expect(formFromQuestion(stored)).toMatchObject({ options: 'a | A', required: 'yes', core: '', showIfKey: 'tupe', showIfEquals: 'no' });
-    const { question } = questionFromForm(formFromQuestion(stored), { earlier: [q({ key: 'tupe', type: 'yesno' })], taken: [] });
+    const { question } = questionFromForm(formFromQuestion(stored), { earlier: [q('tupe', 'yesno')], taken: [] });
     expect(question).toMatchObject({ key: 'lots', options: [{ value: 'a', label: 'A' }], showIf: { key: 'tupe', equals: false } });
   });
 });

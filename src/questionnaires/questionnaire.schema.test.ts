@@ -1,3 +1,4 @@
+import { q as question } from '../../test/helpers/questions';
 import { fieldErrors } from '../platform/validation';
 import { allQuestions, answerCheck, isCalendarDate, isShown, visibleQuestions } from './answer-rules';
 import { questionnaireInputSchema } from './questionnaire.schema';
@@ -26,22 +27,6 @@ function firstQuestion(input: unknown): Question {
   const question = parse(input).sections[0]?.questions[0];
   if (!question) throw new Error('no question');
   return question;
-}
-
-/** A normalised question for the answer and visibility helpers. */
-function question(fields: Partial<Question> & Pick<Question, 'key' | 'type'>): Question {
-  return {
-    label: 'A question',
-    hint: '',
-    required: false,
-    core: false,
-    options: [],
-    min: null,
-    max: null,
-    maxLength: null,
-    showIf: null,
-    ...fields,
-  };
 }
 
 describe('questionnaireInputSchema: the body', () => {
@@ -568,16 +553,14 @@ describe('questionnaireInputSchema: the normalised definition', () => {
           title: 'S',
           description: '',
           questions: [
-            question({
-              key: 'a',
-              type: 'single',
+            question('a', 'single', {
               label: 'A',
               options: [
                 { value: 'x', label: 'X' },
                 { value: 'y', label: 'Y' },
               ],
             }),
-            question({ key: 'b', type: 'text', label: 'B', maxLength: 500, showIf: { key: 'a', equals: 'x' } }),
+            question('b', 'text', { label: 'B', maxLength: 500, showIf: { key: 'a', equals: 'x' } }),
           ],
         },
       ],
@@ -586,15 +569,15 @@ describe('questionnaireInputSchema: the normalised definition', () => {
 });
 
 describe('answerCheck', () => {
-  const text = question({ key: 'name', type: 'text', maxLength: 10 });
-  const textarea = question({ key: 'story', type: 'textarea', maxLength: 5_000 });
-  const single = question({ key: 'size', type: 'single', options: options('small', 'large') });
-  const multi = question({ key: 'lots', type: 'multi', options: options('a', 'b', 'c') });
-  const yesno = question({ key: 'ok', type: 'yesno' });
-  const scale = question({ key: 'likely', type: 'scale', min: 1, max: 5 });
-  const number = question({ key: 'staff', type: 'number' });
-  const date = question({ key: 'start', type: 'date' });
-  const file = question({ key: 'statement', type: 'file' });
+  const text = question('name', 'text', { maxLength: 10 });
+  const textarea = question('story', 'textarea', { maxLength: 5_000 });
+  const single = question('size', 'single', { options: options('small', 'large') });
+  const multi = question('lots', 'multi', { options: options('a', 'b', 'c') });
+  const yesno = question('ok', 'yesno');
+  const scale = question('likely', 'scale', { min: 1, max: 5 });
+  const number = question('staff', 'number');
+  const date = question('start', 'date');
+  const file = question('statement', 'file');
 
   test('text and textarea: a string within the maximum length', () => {
     expect(answerCheck(text, '')).toBeNull();
@@ -690,21 +673,21 @@ describe('isShown and visibleQuestions', () => {
         title: 'One',
         description: '',
         questions: [
-          question({ key: 'tupe', type: 'yesno' }),
-          question({ key: 'pensions', type: 'single', options: options('lgps', 'other'), showIf: { key: 'tupe', equals: true } }),
-          question({ key: 'pension_detail', type: 'textarea', showIf: { key: 'pensions', equals: 'other' } }),
+          question('tupe', 'yesno'),
+          question('pensions', 'single', { options: options('lgps', 'other'), showIf: { key: 'tupe', equals: true } }),
+          question('pension_detail', 'textarea', { showIf: { key: 'pensions', equals: 'other' } }),
         ],
       },
       {
         title: 'Two',
         description: '',
         questions: [
-          question({ key: 'barriers', type: 'multi', options: options('contract_size', 'other') }),
-          question({ key: 'barrier_details', type: 'textarea', showIf: { key: 'barriers', equals: 'other' } }),
-          question({ key: 'likely', type: 'scale', min: 1, max: 5 }),
-          question({ key: 'why_not', type: 'text', showIf: { key: 'likely', equals: 1 } }),
-          question({ key: 'staff', type: 'number' }),
-          question({ key: 'no_staff', type: 'text', showIf: { key: 'staff', equals: 0 } }),
+          question('barriers', 'multi', { options: options('contract_size', 'other') }),
+          question('barrier_details', 'textarea', { showIf: { key: 'barriers', equals: 'other' } }),
+          question('likely', 'scale', { min: 1, max: 5 }),
+          question('why_not', 'text', { showIf: { key: 'likely', equals: 1 } }),
+          question('staff', 'number'),
+          question('no_staff', 'text', { showIf: { key: 'staff', equals: 0 } }),
         ],
       },
     ],
@@ -738,7 +721,7 @@ describe('isShown and visibleQuestions', () => {
   });
 
   test('only own answers count, not properties every object has', () => {
-    const constructorDependent = question({ key: 'x', type: 'text', showIf: { key: 'constructor', equals: 'yes' } });
+    const constructorDependent = question('x', 'text', { showIf: { key: 'constructor', equals: 'yes' } });
     expect(isShown(constructorDependent, {})).toBe(false);
     expect(isShown(constructorDependent, { constructor: 'yes' })).toBe(true);
   });

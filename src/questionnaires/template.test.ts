@@ -1,3 +1,4 @@
+import { q } from '../../test/helpers/questions';
 import { BARRIERS } from './barriers';
 import { BARRIER_CODES, QUESTION_TYPES } from './constants';
 import { allQuestions, answerCheck, visibleQuestions } from './answer-rules';
@@ -189,19 +190,7 @@ describe('estimatedMinutes', () => {
       {
         title: 'S',
         description: '',
-        questions: types.map((type, i) => ({
-          key: `q${i}`,
-          type,
-          label: 'Q',
-          hint: '',
-          required: false,
-          core: false,
-          options: [],
-          min: null,
-          max: null,
-          maxLength: null,
-          showIf: null,
-        })),
+        questions: types.map((type, i) => q(`q${i}`, type)),
       },
     ],
   });
@@ -234,19 +223,7 @@ describe('coreKeys', () => {
   });
 
   function only2(): QuestionnaireDefinition {
-    const make = (key: string, core: boolean): Question => ({
-      key,
-      type: 'yesno',
-      label: 'Q',
-      hint: '',
-      required: false,
-      core,
-      options: [],
-      min: null,
-      max: null,
-      maxLength: null,
-      showIf: null,
-    });
+    const make = (key: string, core: boolean) => q(key, 'yesno', { core });
     return {
       sections: [
         { title: 'One', description: '', questions: [make('a', false), make('b', true)] },

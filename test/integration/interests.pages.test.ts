@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { csrfFrom, signInThroughForm } from '../helpers/forms';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
+import { createOfficer, publishedExercise, registeredSupplier } from '../helpers/factories';
 
 const clock = testClock();
 let t: TestApp;
@@ -12,9 +12,7 @@ beforeAll(async () => {
   t = await startTestApp({ tenders: { now: clock.now } });
   officerEmail = (await createOfficer(t.auth, 'camden')).email;
   const officer = await signedInAs(t.app, officerEmail);
-  const res = await officer.agent.post('/api/v1/tenders').set('X-CSRF-Token', officer.csrfToken).send(tenderBody());
-  exerciseId = res.body.id as string;
-  await officer.agent.post(`/api/v1/tenders/${exerciseId}/publish`).set('X-CSRF-Token', officer.csrfToken).expect(200);
+  exerciseId = await publishedExercise(officer);
 });
 afterAll(async () => t.close());
 beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));

@@ -1,11 +1,10 @@
 import { Types } from 'mongoose';
-import supertest from 'supertest';
+import type supertest from 'supertest';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
+import type { Client } from '../helpers/client';
+import { createOfficer, interestedSupplier, publishedExercise, registeredSupplier, sampleQuestionnaire } from '../helpers/factories';
 import { csrfFrom, signInThroughForm } from '../helpers/forms';
 import { samplePdf } from '../helpers/sample-files';
-
-type Client = { agent: supertest.Agent; csrfToken: string };
 
 const clock = testClock();
 let t: TestApp;
@@ -18,88 +17,15 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
 
-const send = (c: Client, method: 'post' | 'put', path: string, body?: object) =>
-  c.agent[method](path).set('X-CSRF-Token', c.csrfToken).send(body);
-
-/** Two sections, every type, two conditions (one on a yes/no, one on a choice in a list). */
-const questionnaire = {
-  sections: [
-    {
-      title: 'About you',
-      description: 'What your organisation does now.',
-      questions: [
-        { key: 'experience', type: 'textarea', label: 'Your experience', required: true, maxLength: 300 },
-        { key: 'tupe', type: 'yesno', label: 'Have you taken on staff under TUPE?', required: true },
-        { key: 'pensions', type: 'textarea', label: 'How did you handle pensions?', required: true, showIf: { key: 'tupe', equals: true } },
-        { key: 'likelihood', type: 'scale', label: 'How likely are you to bid?', required: true },
-      ],
-    },
-    {
-      title: 'Barriers',
-      questions: [
-        {
-          key: 'barriers',
-          type: 'multi',
-          label: 'What makes it hard to bid?',
-          required: true,
-          options: [
-            { value: 'contract_size', label: 'Contract size' },
-            { value: 'timescales', label: 'Timescales' },
-            { value: 'other', label: 'Something else' },
-          ],
-        },
-        {
-          key: 'other_barrier',
-          type: 'text',
-          label: 'What else?',
-          required: true,
-          maxLength: 80,
-          showIf: { key: 'barriers', equals: 'other' },
-        },
-        {
-          key: 'length',
-          type: 'single',
-          label: 'Contract length',
-          options: [
-            { value: 'short', label: 'Up to 3 years' },
-            { value: 'long', label: 'More than 3 years' },
-          ],
-        },
-        { key: 'value', type: 'number', label: 'Largest contract (£)', min: 0 },
-        { key: 'start', type: 'date', label: 'Earliest start' },
-        { key: 'statement', type: 'file', label: 'Capability statement' },
-      ],
-    },
-  ],
-};
-
-async function exercise(overrides: Record<string, unknown> = {}, withQuestionnaire = true): Promise<string> {
-  const created = await send(camden, 'post', '/api/v1/tenders', tenderBody(overrides));
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  if (withQuestionnaire) expect((await send(camden, 'put', `/api/v1/tenders/${id}/questionnaire`, questionnaire)).status).toBe(200);
-  await send(camden, 'post', `/api/v1/tenders/${id}/publish`).expect(200);
-  return id;
-}
+const exercise = (tender: Record<string, unknown> = {}, withQuestionnaire = true) =>
+  publishedExercise(camden, { tender, questionnaire: withQuestionnaire ? sampleQuestionnaire() : undefined });
 
 /** A supplier signed in through the sign-in form; with an interest in the exercise unless told otherwise. */
 async function supplier(id: string, name: string, interested = true) {
-  const s = await registeredSupplier(t.app, {
-    organisation: { name, sector: 'voluntary', legalForm: 'registered_charity', size: 'micro', identifiers: [] },
-  });
-  if (interested) {
-    const eoi = await send(s, 'post', `/api/v1/tenders/${id}/interests`, {
-      lotIds: ['lot-1'],
-      contactName: 'S',
-      contactEmail: 's@example.org',
-      heardVia: 'event',
-    });
-    expect(eoi.status).toBe(201);
-  }
+  const s = interested ? await interestedSupplier(t.app, id, { name }) : await registeredSupplier(t.app, { organisation: { name } });
   return { ...s, pages: await signInThroughForm(t.app, s.email) };
 }
 
-/** Posts a section page's form the way a browser does: GET it, then POST its fields with its token. */
 async function saveSection(pages: supertest.Agent, id: string, n: number, fields: Record<string, string | string[]>, action = 'continue') {
   const page = await pages.get(`/tenders/${id}/response/sections/${n}`).expect(200);
   return pages

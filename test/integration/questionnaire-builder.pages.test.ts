@@ -1,10 +1,9 @@
 import type supertest from 'supertest';
 import type { Question, QuestionnaireDefinition } from '../../src/questionnaires';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
+import { send, type Client } from '../helpers/client';
+import { createOfficer, draftExercise, interestedSupplier } from '../helpers/factories';
 import { csrfFrom, signInThroughForm } from '../helpers/forms';
-
-type Client = Awaited<ReturnType<typeof signedInAs>>;
 
 const clock = testClock();
 let t: TestApp;
@@ -21,15 +20,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
-
-const api = (method: 'post' | 'put', path: string, body?: object) =>
-  camdenApi.agent[method](path).set('X-CSRF-Token', camdenApi.csrfToken).send(body);
-
-async function draftExercise(): Promise<string> {
-  const res = await api('post', '/api/v1/tenders', tenderBody());
-  expect(res.status).toBe(201);
-  return res.body.id as string;
-}
 
 async function stored(id: string): Promise<QuestionnaireDefinition> {
   const res = await camdenApi.agent.get(`/api/v1/tenders/${id}/questionnaire`);
@@ -65,7 +55,7 @@ async function addQuestion(id: string, section: number, fields: Record<string, s
 
 /** A questionnaire with a section and a yes/no question that a later question depends on. */
 async function smallQuestionnaire(id: string) {
-  await api('put', `/api/v1/tenders/${id}/questionnaire`, {
+  await send(camdenApi, 'put', `/api/v1/tenders/${id}/questionnaire`, {
     sections: [
       {
         title: 'About you',
@@ -81,7 +71,7 @@ async function smallQuestionnaire(id: string) {
 }
 
 test('with no questionnaire the officer chooses the template (with its sections, count and time) or an empty one', async () => {
-  const id = await draftExercise();
+  const id = await draftExercise(camdenApi);
   const exercise = await camden.get(`/tenders/${id}`).expect(200);
   expect(exercise.text).toContain(`href="/tenders/${id}/questionnaire/edit">Questionnaire</a>`);
   expect(exercise.text).toContain(`href="/tenders/${id}/responses">Questionnaire responses</a>`);
@@ -116,7 +106,7 @@ test('with no questionnaire the officer chooses the template (with its sections,
 });
 
 test('an empty questionnaire gets its first section, then one question of each type, with options, bounds and conditions', async () => {
-  const id = await draftExercise();
+  const id = await draftExercise(camdenApi);
   const first = await camden.get(`/tenders/${id}/questionnaire/sections/new`).expect(200);
   expect(first.text).toContain('Section title');
   for (const label of ['Short text', 'Long text', 'One choice from a list', 'Several choices from a list', 'Yes or no']) {
@@ -229,8 +219,8 @@ test('an empty questionnaire gets its first section, then one question of each t
 });
 
 test('the preview shows every question as a supplier would see it, conditional ones noted, with nothing to submit', async () => {
-  const id = await draftExercise();
-  await api('put', `/api/v1/tenders/${id}/questionnaire`, {
+  const id = await draftExercise(camdenApi);
+  await send(camdenApi, 'put', `/api/v1/tenders/${id}/questionnaire`, {
     sections: [
       {
         title: 'Every type',
@@ -281,7 +271,7 @@ test('the preview shows every question as a supplier would see it, conditional o
 });
 
 test('the questionnaire’s own rules are shown on the right fields, keeping what was typed, and nothing is saved', async () => {
-  const id = await draftExercise();
+  const id = await draftExercise(camdenApi);
   await smallQuestionnaire(id);
   const before = await stored(id);
   const url = `/tenders/${id}/questionnaire/sections/1/questions/new`;
@@ -368,7 +358,7 @@ test('the questionnaire’s own rules are shown on the right fields, keeping wha
 });
 
 test('questions move up and down and are removed; a section goes with its last question', async () => {
-  const id = await draftExercise();
+  const id = await draftExercise(camdenApi);
   await smallQuestionnaire(id);
   const down = await postForm(camden, `/tenders/${id}/questionnaire/questions/how_many/move-down`);
   expect([down.status, down.headers.location]).toEqual([303, `/tenders/${id}/questionnaire/edit#q-how_many`]);
@@ -402,22 +392,15 @@ test('questions move up and down and are removed; a section goes with its last q
 });
 
 test('once an organisation submits, the builder is read-only with the reason and every change is refused (409)', async () => {
-  const id = await draftExercise();
+  const id = await draftExercise(camdenApi);
   await smallQuestionnaire(id);
-  await api('post', `/api/v1/tenders/${id}/publish`).expect(200);
-  const s = await registeredSupplier(t.app);
-  const send = (method: 'post' | 'put', path: string, body?: object) => s.agent[method](path).set('X-CSRF-Token', s.csrfToken).send(body);
-  await send('post', `/api/v1/tenders/${id}/interests`, {
-    lotIds: ['lot-1'],
-    contactName: 'S',
-    contactEmail: 's@example.org',
-    heardVia: 'event',
-  }).expect(201);
-  await send('put', `/api/v1/tenders/${id}/response`, { answers: { volunteers: false } }).expect(200);
+  await send(camdenApi, 'post', `/api/v1/tenders/${id}/publish`).expect(200);
+  const s = await interestedSupplier(t.app, id);
+  await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: { volunteers: false } }).expect(200);
 
   // A draft does not lock the questionnaire.
   expect((await camden.get(`/tenders/${id}/questionnaire/edit`)).text).toContain('/questions/ideas/move-up');
-  await s.agent.post(`/api/v1/tenders/${id}/response/submit`).set('X-CSRF-Token', s.csrfToken).set('Idempotency-Key', 'lock').expect(201);
+  await send(s, 'post', `/api/v1/tenders/${id}/response/submit`).set('Idempotency-Key', 'lock').expect(201);
 
   const page = await camden.get(`/tenders/${id}/questionnaire/edit`).expect(200);
   expect(page.text).toContain('The questionnaire cannot be changed. An organisation has submitted answers');
@@ -447,10 +430,10 @@ test('once an organisation submits, the builder is read-only with the reason and
 });
 
 test('a closed exercise’s questionnaire is read-only with the reason', async () => {
-  const id = await draftExercise();
+  const id = await draftExercise(camdenApi);
   await smallQuestionnaire(id);
-  await api('post', `/api/v1/tenders/${id}/publish`).expect(200);
-  await api('post', `/api/v1/tenders/${id}/close`).expect(200);
+  await send(camdenApi, 'post', `/api/v1/tenders/${id}/publish`).expect(200);
+  await send(camdenApi, 'post', `/api/v1/tenders/${id}/close`).expect(200);
   const page = await camden.get(`/tenders/${id}/questionnaire/edit`).expect(200);
   expect(page.text).toContain('This exercise is closed, so its questionnaire can no longer change.');
   expect(page.text).not.toContain('/move-down');
@@ -459,9 +442,9 @@ test('a closed exercise’s questionnaire is read-only with the reason', async (
 });
 
 test('an officer of another borough gets 404 on every builder route, and nothing changes', async () => {
-  const id = await draftExercise();
+  const id = await draftExercise(camdenApi);
   await smallQuestionnaire(id);
-  await api('post', `/api/v1/tenders/${id}/publish`).expect(200);
+  await send(camdenApi, 'post', `/api/v1/tenders/${id}/publish`).expect(200);
   const before = await stored(id);
   const base = `/tenders/${id}/questionnaire`;
   const gets = [

@@ -1,11 +1,17 @@
 import type supertest from 'supertest';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { createAdmin, createOfficer, registeredSupplier, tenderBody } from '../helpers/factories';
+import { send, type Client } from '../helpers/client';
+import {
+  createAdmin,
+  createOfficer,
+  interestedSupplier,
+  publishedExercise,
+  registeredSupplier,
+  sampleQuestionnaire,
+  type Supplier,
+} from '../helpers/factories';
 import { csrfFrom, signInThroughForm } from '../helpers/forms';
 import { samplePdf } from '../helpers/sample-files';
-
-type Client = { agent: supertest.Agent; csrfToken: string };
-type Supplier = Client & { organisationId: string; email: string };
 
 const clock = testClock();
 let t: TestApp;
@@ -23,76 +29,11 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
 
-const send = (c: Client, method: 'post' | 'put', path: string, body?: object) =>
-  c.agent[method](path).set('X-CSRF-Token', c.csrfToken).send(body);
-
-const questionnaire = {
-  sections: [
-    {
-      title: 'About you',
-      questions: [
-        { key: 'experience', type: 'textarea', label: 'Your experience', required: true },
-        { key: 'tupe', type: 'yesno', label: 'Have you taken on staff under TUPE?', required: true },
-        { key: 'pensions', type: 'textarea', label: 'How did you handle pensions?', showIf: { key: 'tupe', equals: true } },
-        { key: 'likelihood', type: 'scale', label: 'How likely are you to bid?' },
-      ],
-    },
-    {
-      title: 'The contract',
-      questions: [
-        {
-          key: 'barriers',
-          type: 'multi',
-          label: 'What makes it hard to bid?',
-          options: [
-            { value: 'contract_size', label: 'The contract is too big' },
-            { value: 'timescales', label: 'Not enough time' },
-          ],
-        },
-        {
-          key: 'length',
-          type: 'single',
-          label: 'Contract length',
-          options: [
-            { value: 'short', label: 'Up to 3 years' },
-            { value: 'long', label: 'More than 3 years' },
-          ],
-        },
-        { key: 'value', type: 'number', label: 'Largest contract (£)', min: 0 },
-        { key: 'start', type: 'date', label: 'Earliest start' },
-        { key: 'statement', type: 'file', label: 'Capability statement' },
-      ],
-    },
-  ],
-};
-
-async function exercise(overrides: Record<string, unknown> = {}): Promise<string> {
-  const created = await send(camdenApi, 'post', '/api/v1/tenders', tenderBody(overrides));
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  await send(camdenApi, 'put', `/api/v1/tenders/${id}/questionnaire`, questionnaire).expect(200);
-  await send(camdenApi, 'post', `/api/v1/tenders/${id}/publish`).expect(200);
-  return id;
-}
-
-async function interestedSupplier(id: string, name: string, sector = 'voluntary'): Promise<Supplier> {
-  const legalForm = sector === 'private' ? 'company' : 'registered_charity';
-  const s = await registeredSupplier(t.app, { organisation: { name, sector, legalForm, size: 'micro', identifiers: [] } });
-  await send(s, 'post', `/api/v1/tenders/${id}/interests`, {
-    lotIds: ['lot-1'],
-    contactName: 'S',
-    contactEmail: 's@example.org',
-    heardVia: 'event',
-  }).expect(201);
-  return s;
-}
+const exercise = (tender: Record<string, unknown> = {}) => publishedExercise(camdenApi, { tender, questionnaire: sampleQuestionnaire() });
 
 /** A supplier's complete response with an attachment, submitted through the API; its response and file ids. */
 async function submitted(id: string, s: Supplier, extra: Record<string, unknown> = {}) {
-  const file = await s.agent
-    .post(`/api/v1/tenders/${id}/response/files`)
-    .set('X-CSRF-Token', s.csrfToken)
-    .attach('file', samplePdf('capability'), 'capability.pdf');
+  const file = await send(s, 'post', `/api/v1/tenders/${id}/response/files`).attach('file', samplePdf('capability'), 'capability.pdf');
   expect(file.status).toBe(201);
   const answers = {
     experience: 'We run two community libraries.',
@@ -107,10 +48,7 @@ async function submitted(id: string, s: Supplier, extra: Record<string, unknown>
     ...extra,
   };
   await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers }).expect(200);
-  const receipt = await s.agent
-    .post(`/api/v1/tenders/${id}/response/submit`)
-    .set('X-CSRF-Token', s.csrfToken)
-    .set('Idempotency-Key', `k-${s.organisationId}`);
+  const receipt = await send(s, 'post', `/api/v1/tenders/${id}/response/submit`).set('Idempotency-Key', `k-${s.organisationId}`);
   expect(receipt.status).toBe(201);
   const stored = await t.questionnaires.responses.findOne({ tender: id, organisation: s.organisationId }).lean();
   return { responseId: stored!._id.toString(), fileId: file.body.id as string, receipt: receipt.body.receipt as { sha256: string } };
@@ -127,7 +65,7 @@ async function postForm(agent: supertest.Agent, path: string, fields: Record<str
 
 test('sealed: the list, one response and its file are each refused (403) with the deadline until it passes, and audited', async () => {
   const id = await exercise({ sealed: true });
-  const s = await interestedSupplier(id, 'Sealed Readers');
+  const s = await interestedSupplier(t.app, id, { name: 'Sealed Readers' });
   const { responseId, fileId } = await submitted(id, s);
   const reads = [
     `/tenders/${id}/responses`,
@@ -169,7 +107,7 @@ test('sealed: the list, one response and its file are each refused (403) with th
 
 test('a submitted response shows every shown question’s answer as text, its receipt, and its attachment to download', async () => {
   const id = await exercise();
-  const s = await interestedSupplier(id, 'Kentish Town Friends', 'voluntary');
+  const s = await interestedSupplier(t.app, id, { name: 'Kentish Town Friends' });
   const { responseId, fileId, receipt } = await submitted(id, s);
 
   const list = await camden.get(`/tenders/${id}/responses`).expect(200);
@@ -189,7 +127,7 @@ test('a submitted response shows every shown question’s answer as text, its re
   expect(answer('tupe')).toBe('Yes');
   expect(answer('pensions')).toBe('Admitted body status');
   expect(answer('likelihood')).toBe('4 out of 5');
-  expect(answer('barriers')).toBe('The contract is too big\nNot enough time');
+  expect(answer('barriers')).toBe('Contract size\nTimescales');
   expect(answer('length')).toBe('More than 3 years');
   expect(answer('value')).toBe('250,000');
   expect(answer('start')).toBe('1 September 2027');
@@ -206,7 +144,7 @@ test('a submitted response shows every shown question’s answer as text, its re
 
 test('a question hidden by the organisation’s answers is not listed', async () => {
   const id = await exercise();
-  const s = await interestedSupplier(id, 'No TUPE Group');
+  const s = await interestedSupplier(t.app, id, { name: 'No TUPE Group' });
   const { responseId } = await submitted(id, s, { tupe: false, pensions: undefined });
   const page = await camden.get(`/tenders/${id}/responses/${responseId}`).expect(200);
   expect(page.text).toContain('id="answer-tupe"');
@@ -216,7 +154,7 @@ test('a question hidden by the organisation’s answers is not listed', async ()
 
 test('drafts are listed as started, without their answers', async () => {
   const id = await exercise();
-  const s = await interestedSupplier(id, 'Drafting Society');
+  const s = await interestedSupplier(t.app, id, { name: 'Drafting Society' });
   await send(s, 'put', `/api/v1/tenders/${id}/response`, { answers: { experience: 'private draft words' } }).expect(200);
   const list = await camden.get(`/tenders/${id}/responses`).expect(200);
   expect(list.text).toContain('0 submitted. 1 started but not submitted');
@@ -231,8 +169,8 @@ test('drafts are listed as started, without their answers', async () => {
 
 test('an officer records a phone response: errors per field, then saved and marked as recorded by the officer', async () => {
   const id = await exercise();
-  const phone = await interestedSupplier(id, 'Phone Answers Group');
-  const already = await interestedSupplier(id, 'Already Answered Trust');
+  const phone = await interestedSupplier(t.app, id, { name: 'Phone Answers Group' });
+  const already = await interestedSupplier(t.app, id, { name: 'Already Answered Trust' });
   await submitted(id, already);
   const stranger = await registeredSupplier(t.app, {
     organisation: { name: 'Never Interested Ltd', sector: 'private', legalForm: 'company' },
@@ -295,7 +233,7 @@ test('an officer records a phone response: errors per field, then saved and mark
   expect(page.text).toContain('Olive Officer recorded them on 10 January 2027 at 09:00. How they were given: by phone.');
   expect(page.text).toContain('Note: Call with the chair, 12 January');
   expect(page.text).toMatch(/id="answer-experience">[\s\S]*?Told us by phone/);
-  expect(page.text).toMatch(/id="answer-barriers">[\s\S]*?The contract is too big/);
+  expect(page.text).toMatch(/id="answer-barriers">[\s\S]*?Contract size/);
 
   const list = await camden.get(`/tenders/${id}/responses`).expect(200);
   expect(list.text).toMatch(/Phone Answers Group[\s\S]*?Recorded by an officer \(phone\)/);
@@ -311,7 +249,7 @@ test('an officer records a phone response: errors per field, then saved and mark
 
 test('responses cannot be recorded once the exercise is closed', async () => {
   const id = await exercise();
-  const s = await interestedSupplier(id, 'Too Late Group');
+  const s = await interestedSupplier(t.app, id, { name: 'Too Late Group' });
   await send(camdenApi, 'post', `/api/v1/tenders/${id}/close`).expect(200);
   const form = await camden.get(`/tenders/${id}/responses/record`);
   expect(form.status).toBe(409);
@@ -323,7 +261,7 @@ test('responses cannot be recorded once the exercise is closed', async () => {
 
 test('an officer of another borough gets 404 on every responses page', async () => {
   const id = await exercise();
-  const s = await interestedSupplier(id, 'Camden Only');
+  const s = await interestedSupplier(t.app, id, { name: 'Camden Only' });
   const { responseId, fileId } = await submitted(id, s);
   for (const path of [
     `/tenders/${id}/responses`,
@@ -335,7 +273,7 @@ test('an officer of another borough gets 404 on every responses page', async () 
     expect([path, res.status]).toEqual([path, 404]);
     expect(res.text).not.toContain('Camden Only');
   }
-  const other = await interestedSupplier(id, 'Second Camden Org');
+  const other = await interestedSupplier(t.app, id, { name: 'Second Camden Org' });
   const post = await postForm(hackney, `/tenders/${id}/responses/record`, { organisationId: other.organisationId, method: 'phone' });
   expect(post.status).toBe(404);
   expect(await t.questionnaires.responses.countDocuments({ tender: id, organisation: other.organisationId })).toBe(0);
@@ -343,7 +281,7 @@ test('an officer of another borough gets 404 on every responses page', async () 
 
 test('answers and names are shown as text, never as markup', async () => {
   const id = await exercise();
-  const s = await interestedSupplier(id, '"><script>alert(1)</script> Readers');
+  const s = await interestedSupplier(t.app, id, { name: '"><script>alert(1)</script> Readers' });
   const { responseId } = await submitted(id, s, { experience: '<img src=x onerror=alert(2)> and <b>bold</b>' });
   const list = await camden.get(`/tenders/${id}/responses`).expect(200);
   expect(list.text).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; Readers');

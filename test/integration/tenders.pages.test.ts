@@ -1,7 +1,8 @@
 import supertest from 'supertest';
 import { csrfFrom, signInThroughForm } from '../helpers/forms';
 import { apiClient, signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { createOfficer, registration, tenderBody } from '../helpers/factories';
+import { send } from '../helpers/client';
+import { createOfficer, draftExercise, publishedExercise, registration } from '../helpers/factories';
 import { elfExecutable, samplePdf } from '../helpers/sample-files';
 
 const clock = testClock();
@@ -191,13 +192,11 @@ describe('questions through the pages, and the dashboard', () => {
   test('a supplier asks, the officer answers and publishes, the supplier’s dashboard lists the notification', async () => {
     const officerUser = await createOfficer(t.auth, 'camden');
     const officer = await signedInAs(t.app, officerUser.email);
-    const created = await officer.agent.post('/api/v1/tenders').set('X-CSRF-Token', officer.csrfToken).send(tenderBody());
-    const id = created.body.id as string;
-    await officer.agent.post(`/api/v1/tenders/${id}/publish`).set('X-CSRF-Token', officer.csrfToken).expect(200);
+    const id = await publishedExercise(officer);
+    const { reference } = (await officer.agent.get(`/api/v1/tenders/${id}`).expect(200)).body as { reference: string };
 
     const reg = registration();
-    const supplierApi = await apiClient(t.app);
-    await supplierApi.agent.post('/api/v1/auth/register').set('X-CSRF-Token', supplierApi.csrfToken).send(reg).expect(201);
+    await send(await apiClient(t.app), 'post', '/api/v1/auth/register', reg).expect(201);
     const supplier = await signInForm(reg.email as string);
 
     const empty = await submit(supplier, `/tenders/${id}`, `/tenders/${id}/questions`, { question: '' });
@@ -242,13 +241,12 @@ describe('questions through the pages, and the dashboard', () => {
 
     const officerDashboard = await officerPages.get('/dashboard').expect(200);
     expect(officerDashboard.text).toContain('Your council’s exercises');
-    expect(officerDashboard.text).toContain(created.body.reference);
+    expect(officerDashboard.text).toContain(reference);
   });
 
   test('another borough’s officer gets 404 on every officer page of the exercise', async () => {
     const camden = await signedInAs(t.app, (await createOfficer(t.auth, 'camden')).email);
-    const draft = await camden.agent.post('/api/v1/tenders').set('X-CSRF-Token', camden.csrfToken).send(tenderBody());
-    const id = draft.body.id as string;
+    const id = await draftExercise(camden);
     const hackney = await signInForm((await createOfficer(t.auth, 'hackney')).email);
     for (const path of ['', '/edit', '/publish', '/close', '/cancel', '/documents', '/questions']) {
       expect([path, (await hackney.get(`/tenders/${id}${path}`)).status]).toEqual([path, 404]);
@@ -263,9 +261,8 @@ describe('questions through the pages, and the dashboard', () => {
   test('a title with markup is shown as text in the list, the page and the title bar', async () => {
     const camden = await signedInAs(t.app, (await createOfficer(t.auth, 'camden')).email);
     const title = '<script>alert(1)</script> Libraries & "friends"';
-    const created = await camden.agent.post('/api/v1/tenders').set('X-CSRF-Token', camden.csrfToken).send(tenderBody({ title }));
-    await camden.agent.post(`/api/v1/tenders/${created.body.id}/publish`).set('X-CSRF-Token', camden.csrfToken).expect(200);
-    for (const path of ['/tenders', `/tenders/${created.body.id}`]) {
+    const id = await publishedExercise(camden, { tender: { title } });
+    for (const path of ['/tenders', `/tenders/${id}`]) {
       const page = await supertest(t.app).get(path).expect(200);
       expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Libraries &amp; &quot;friends&quot;');
       expect(page.text).not.toContain('<script>alert(1)');
@@ -276,8 +273,7 @@ describe('questions through the pages, and the dashboard', () => {
 test('a form post with no body, or a body no parser reads, gets a clear answer, never a server error', async () => {
   const officer = await createOfficer(t.auth, 'camden');
   const api = await signedInAs(t.app, officer.email);
-  const created = await api.agent.post('/api/v1/tenders').set('X-CSRF-Token', api.csrfToken).send(tenderBody());
-  const id = created.body.id as string;
+  const id = await draftExercise(api);
   const agent = await signInForm(officer.email);
   const token = csrfFrom((await agent.get('/tenders/new')).text);
   const before = t.serverErrors.length;
@@ -303,8 +299,7 @@ test('editing an exercise with many lots through the form keeps every lot', asyn
   const officer = await createOfficer(t.auth, 'camden');
   const api = await signedInAs(t.app, officer.email);
   const lots = Array.from({ length: 8 }, (_, i) => ({ title: `Branch ${i + 1}`, description: `Library ${i + 1}` }));
-  const created = await api.agent.post('/api/v1/tenders').set('X-CSRF-Token', api.csrfToken).send(tenderBody({ lots }));
-  const id = created.body.id as string;
+  const id = await draftExercise(api, { lots });
   const agent = await signInForm(officer.email);
   const form = await agent.get(`/tenders/${id}/edit`).expect(200);
   const fields: Record<string, string> = { _csrf: csrfFrom(form.text) };
