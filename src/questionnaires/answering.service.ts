@@ -5,7 +5,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, Validati
 import type { StoredFileMeta } from '../platform/file-store';
 import type { ReceivedUpload } from '../platform/upload';
 import type { Interest } from '../suppliers';
-import type { Tender, TendersService } from '../tenders';
+import type { Tender, TenderRead } from '../tenders';
 import { cleanAnswers, knownOnly, missingRequired } from './answer-rules';
 import { responseSha256 } from './canonical';
 import type { ResponseRecord } from './questionnaire.model';
@@ -29,7 +29,7 @@ const NO_INTEREST = 'Express interest in this exercise before answering its ques
 
 /** Who answers which exercise: read once per request and handed to each call that needs it. */
 export interface AnsweringContext {
-  tender: Awaited<ReturnType<TendersService['findVisible']>>;
+  tender: TenderRead;
   organisation: Types.ObjectId;
   interest: Interest | null;
   /** The questions, when already read for this request. */
