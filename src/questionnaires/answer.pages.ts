@@ -7,17 +7,9 @@ import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { contentDisposition, defaultUploadLimits, formatBytes, receiveUpload, uploadTypes } from '../platform/upload';
 import { errorSummary } from '../platform/validation';
 import type { Tender, TendersService } from '../tenders';
-import {
-  answerText,
-  londonTime,
-  receiptText,
-  RECEIPT_EXPLANATION,
-  RECEIPT_METHOD,
-  sectionOfQuestion,
-  sectionProgress,
-} from './answer.summary';
+import { checkAnswers, londonTime, receiptText, RECEIPT_EXPLANATION, RECEIPT_METHOD, sectionProgress } from './answer.summary';
 import { answerFieldId, answersFromForm, fieldName, formValues } from './answers.form';
-import { isAnswered, missingRequired, visibleQuestions } from './answer-rules';
+import { isAnswered, visibleQuestions } from './answer-rules';
 import type { AnsweringContext, QuestionnairesService, QuestionnaireView, ResponseView } from './questionnaires.service';
 import type { Answers, Question, QuestionnaireDefinition } from './types';
 
@@ -131,50 +123,16 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
   };
 
   const renderCheck = (res: Response, status: number, ctx: Answering, problems?: FieldErrors) => {
-    const id = ctx.tender.id;
-    const shown = new Set(visibleQuestions(ctx.definition, ctx.answers).map((q) => q.key));
-    const fileNames = new Map((ctx.response?.files ?? []).map((f) => [f.id, f.filename]));
-    const missing = missingRequired(ctx.definition, ctx.answers);
-    const sectionOf = sectionOfQuestion(ctx.definition);
-    const sections = ctx.definition.sections.map((section, i) => ({
-      number: i + 1,
-      title: section.title,
-      rows: section.questions
-        .filter((q) => shown.has(q.key))
-        .map((q) => ({
-          key: q.key,
-          label: q.label,
-          text: answerText(q, ctx.answers[q.key], fileNames),
-          listed: q.type === 'multi',
-          fileHref:
-            q.type === 'file' && fileNames.has(String(ctx.answers[q.key]))
-              ? `${base(id)}/files/${String(ctx.answers[q.key])}/download`
-              : null,
-          missing: Boolean(missing[`answers.${q.key}`]),
-          problem: problems?.[`answers.${q.key}`] ?? null,
-          href: `${base(id)}/sections/${i + 1}#${fieldName(q.key)}`,
-        })),
-    }));
-    const labels = new Map(ctx.definition.sections.flatMap((s) => s.questions.map((q) => [q.key, q.label] as const)));
-    const errorList = problems
-      ? Object.entries(problems).map(([path, message]) => {
-          const key = path.startsWith('answers.') ? path.slice('answers.'.length) : path;
-          const n = sectionOf.get(key);
-          return {
-            text: labels.has(key) ? `${labels.get(key)}: ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message,
-            href: n ? `${base(id)}/sections/${n}#${fieldName(key)}` : '#send',
-          };
-        })
-      : undefined;
+    const check = checkAnswers(ctx.definition, ctx.answers, ctx.response?.files ?? [], base(ctx.tender.id), problems);
     res.status(status).render('questionnaires/views/answer-check.njk', {
       tender: ctx.tender,
       response: ctx.response,
       open: ctx.open,
-      sections,
-      missingCount: Object.keys(missing).length,
+      sections: check.sections,
+      missingCount: check.missingCount,
       idempotencyKey: randomUUID(),
       errors: problems,
-      errorList,
+      errorList: check.errorList,
     });
   };
 
