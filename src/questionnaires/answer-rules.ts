@@ -102,3 +102,32 @@ export function visibleQuestions(definition: QuestionnaireDefinition, answers: A
   }
   return visible;
 }
+
+/** The answers a submission keeps: those to the questions shown. */
+export function countedAnswers(definition: QuestionnaireDefinition, answers: Answers): Answers {
+  return Object.fromEntries(
+    visibleQuestions(definition, answers).flatMap((q) => (isAnswered(answers[q.key]) ? [[q.key, answers[q.key]!]] : [])),
+  );
+}
+
+/** Answers to the questions the questionnaire has now. */
+export function knownOnly(definition: QuestionnaireDefinition, answers: Answers): Answers {
+  const keys = new Set(allQuestions(definition).map((q) => q.key));
+  return Object.fromEntries(Object.entries(answers).filter(([key]) => keys.has(key)));
+}
+
+/** Only answered questions, as the API takes them: empty answers are dropped. */
+export function cleanAnswers(answers: Answers): Answers {
+  return Object.fromEntries(Object.entries(answers).filter(([, v]) => isAnswered(v)));
+}
+
+/** Missing required answers among the questions shown, keyed `answers.<key>`. */
+export function missingRequired(definition: QuestionnaireDefinition, answers: Answers): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const q of visibleQuestions(definition, answers)) {
+    if (q.required && !isAnswered(answers[q.key])) {
+      problems[`answers.${q.key}`] = q.type === 'file' ? 'Upload a file for this question' : 'Answer this question';
+    }
+  }
+  return problems;
+}

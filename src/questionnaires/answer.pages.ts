@@ -1,24 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../platform/roles';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
-import { attempt, formRoute, isUploadProblem } from '../platform/form-route';
+import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import { formRoute, isUploadProblem } from '../platform/form-route';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { contentDisposition, defaultUploadLimits, formatBytes, receiveUpload, uploadTypes } from '../platform/upload';
 import { errorSummary } from '../platform/validation';
 import type { Tender, TendersService } from '../tenders';
-import {
-  answerText,
-  londonTime,
-  receiptText,
-  RECEIPT_EXPLANATION,
-  RECEIPT_METHOD,
-  sectionOfQuestion,
-  sectionProgress,
-} from './answer.summary';
+import { checkAnswers, londonTime, receiptText, RECEIPT_EXPLANATION, RECEIPT_METHOD, sectionProgress } from './answer.summary';
 import { answerFieldId, answersFromForm, fieldName, formValues } from './answers.form';
 import { isAnswered, visibleQuestions } from './answer-rules';
-import { QuestionnairesService, type QuestionnaireView, type ResponseView } from './questionnaires.service';
+import type { AnsweringContext, QuestionnairesService, QuestionnaireView, ResponseView } from './questionnaires.service';
 import type { Answers, Question, QuestionnaireDefinition } from './types';
 
 type FormBody = Record<string, unknown>;
@@ -30,8 +22,10 @@ interface Answering {
   definition: QuestionnaireDefinition;
   response: ResponseView | null;
   answers: Answers;
-  /** Answers can be saved and sent: the exercise is published and the deadline (server clock) has not passed. */
+  /** Answers can be saved and sent, as the service judges it: the exercise is published and the deadline (server clock) has not passed. */
   open: boolean;
+  /** Handed back to the service, so saving and sending do not read it all again. */
+  context: AnsweringContext | null;
 }
 
 const ACCEPTED_TYPES = Object.values(uploadTypes)
@@ -60,38 +54,30 @@ function merged(stored: Answers, posted: Record<string, unknown>): Answers {
  * per section, file answers, check your answers, send, and the receipt. They work without JavaScript;
  * with it, questions that depend on an answer on the same page appear and disappear as it changes.
  */
-export function answerPages(questionnaires: QuestionnairesService, tenders: TendersService, files: FileStore): Router {
+// The exercises service stays in the signature for the app's wiring; the answering service reads the exercise itself.
+export function answerPages(questionnaires: QuestionnairesService, _tenders: TendersService, files: FileStore): Router {
   const router = Router();
   const base = (id: string) => `/tenders/${id}/response`;
 
-  /** Loads the context, or renders the page that says why there is none (no questionnaire yet, no interest). */
+  /** Loads the context once for the request, or renders the page that says why there is none (no questionnaire yet, no interest). */
   const load = async (req: Request, res: Response): Promise<Answering | null> => {
-    const id = String(req.params.id);
-    const user = req.user!;
-    const tender = await tenders.get(id, user);
-    const found = await attempt(questionnaires.getQuestionnaire(id, user));
-    if (!found.ok) {
-      if (!(found.error instanceof NotFoundError)) throw found.error;
-      res.status(404).render('questionnaires/views/answer-no-questionnaire.njk', { tender });
+    const page = await questionnaires.answeringPage(String(req.params.id), req.user!);
+    if (!page.questionnaire) {
+      res.status(404).render('questionnaires/views/answer-no-questionnaire.njk', { tender: page.tender });
       return null;
     }
-    const questionnaire = found.value;
-    const own = await attempt(questionnaires.ownResponse(id, user));
-    if (!own.ok && own.error instanceof ForbiddenError) {
-      res.status(403).render('questionnaires/views/answer-no-interest.njk', { tender, message: own.error.message });
+    if (page.noInterest) {
+      res.status(403).render('questionnaires/views/answer-no-interest.njk', { tender: page.tender, message: page.noInterest });
       return null;
     }
-    // Not found: the organisation has not saved anything yet.
-    if (!own.ok && !(own.error instanceof NotFoundError)) throw own.error;
-    const response = own.ok ? own.value : null;
-    const open = tender.status === 'published' && questionnaires.now() <= new Date(tender.questionnaireDeadline);
     return {
-      tender,
-      questionnaire,
-      definition: { sections: questionnaire.sections },
-      response,
-      answers: response?.answers ?? {},
-      open,
+      tender: page.tender,
+      questionnaire: page.questionnaire,
+      definition: { sections: page.questionnaire.sections },
+      response: page.response,
+      answers: page.response?.answers ?? {},
+      open: page.open,
+      context: page.context,
     };
   };
 
@@ -137,50 +123,16 @@ export function answerPages(questionnaires: QuestionnairesService, tenders: Tend
   };
 
   const renderCheck = (res: Response, status: number, ctx: Answering, problems?: FieldErrors) => {
-    const id = ctx.tender.id;
-    const shown = new Set(visibleQuestions(ctx.definition, ctx.answers).map((q) => q.key));
-    const fileNames = new Map((ctx.response?.files ?? []).map((f) => [f.id, f.filename]));
-    const missing = QuestionnairesService.missingRequired(ctx.definition, ctx.answers);
-    const sectionOf = sectionOfQuestion(ctx.definition);
-    const sections = ctx.definition.sections.map((section, i) => ({
-      number: i + 1,
-      title: section.title,
-      rows: section.questions
-        .filter((q) => shown.has(q.key))
-        .map((q) => ({
-          key: q.key,
-          label: q.label,
-          text: answerText(q, ctx.answers[q.key], fileNames),
-          listed: q.type === 'multi',
-          fileHref:
-            q.type === 'file' && fileNames.has(String(ctx.answers[q.key]))
-              ? `${base(id)}/files/${String(ctx.answers[q.key])}/download`
-              : null,
-          missing: Boolean(missing[`answers.${q.key}`]),
-          problem: problems?.[`answers.${q.key}`] ?? null,
-          href: `${base(id)}/sections/${i + 1}#${fieldName(q.key)}`,
-        })),
-    }));
-    const labels = new Map(ctx.definition.sections.flatMap((s) => s.questions.map((q) => [q.key, q.label] as const)));
-    const errorList = problems
-      ? Object.entries(problems).map(([path, message]) => {
-          const key = path.startsWith('answers.') ? path.slice('answers.'.length) : path;
-          const n = sectionOf.get(key);
-          return {
-            text: labels.has(key) ? `${labels.get(key)}: ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message,
-            href: n ? `${base(id)}/sections/${n}#${fieldName(key)}` : '#send',
-          };
-        })
-      : undefined;
+    const check = checkAnswers(ctx.definition, ctx.answers, ctx.response?.files ?? [], base(ctx.tender.id), problems);
     res.status(status).render('questionnaires/views/answer-check.njk', {
       tender: ctx.tender,
       response: ctx.response,
       open: ctx.open,
-      sections,
-      missingCount: Object.keys(missing).length,
+      sections: check.sections,
+      missingCount: check.missingCount,
       idempotencyKey: randomUUID(),
       errors: problems,
-      errorList,
+      errorList: check.errorList,
     });
   };
 
@@ -233,7 +185,8 @@ export function answerPages(questionnaires: QuestionnairesService, tenders: Tend
       load: openSection,
       input: ({ ctx }) => ctx.posted,
       // Blank answers are sent as null, which clears them; required ones are only insisted on when sending.
-      run: (posted, { req, ctx }) => questionnaires.saveDraft(ctx.tender.id, posted as Answers, req.user!, { merge: true }),
+      run: (posted, { req, ctx }) =>
+        questionnaires.saveDraft(ctx.tender.id, posted as Answers, req.user!, { merge: true, context: ctx.context }),
       done: (saved, { req, res, ctx }) => afterSave(req, res, ctx, ctx.n, saved),
       rerender: (problem, { req, res, ctx }) =>
         problem.error instanceof ValidationError
@@ -285,8 +238,8 @@ export function answerPages(questionnaires: QuestionnairesService, tenders: Tend
       },
       input: ({ req, res }) => receiveUpload(req, res),
       run: async (upload, { req, ctx }) => {
-        const file = await questionnaires.uploadFile(ctx.tender.id, upload, req.user!);
-        await questionnaires.saveDraft(ctx.tender.id, { [ctx.question.key]: file.id }, req.user!, { merge: true });
+        const file = await questionnaires.uploadFile(ctx.tender.id, upload, req.user!, ctx.context);
+        await questionnaires.saveDraft(ctx.tender.id, { [ctx.question.key]: file.id }, req.user!, { merge: true, context: ctx.context });
         return file;
       },
       done: (file, { req, res, ctx }) => {
@@ -326,7 +279,7 @@ export function answerPages(questionnaires: QuestionnairesService, tenders: Tend
         return typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
       },
       // The same key (a double click, a retry) gets the same receipt, even after the deadline.
-      run: (key, { req, ctx }) => questionnaires.submit(ctx.tender.id, key, req.user!),
+      run: (key, { req, ctx }) => questionnaires.submit(ctx.tender.id, key, req.user!, ctx.context),
       done: (_sent, { res, ctx }) => res.redirect(303, `${base(ctx.tender.id)}/receipt`),
       rerender: (problem, { res, ctx }) =>
         problem.error instanceof ValidationError

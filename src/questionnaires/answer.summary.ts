@@ -1,5 +1,7 @@
-import { isAnswered, visibleQuestions } from './answer-rules';
-import type { Receipt } from './questionnaires.service';
+import type { FieldErrors } from '../platform/errors';
+import { isAnswered, missingRequired, visibleQuestions } from './answer-rules';
+import { fieldName } from './answers.form';
+import type { Receipt } from './response.presenter';
 import type { AnswerValue, Answers, Question, QuestionnaireDefinition } from './types';
 
 export type SectionStatus = 'not_started' | 'in_progress' | 'completed';
@@ -67,6 +69,63 @@ export function answerText(question: Question, value: AnswerValue | undefined, f
     default:
       return String(value);
   }
+}
+
+/** A row of the check-your-answers page. */
+export interface CheckRow {
+  key: string;
+  label: string;
+  text: string | null;
+  listed: boolean;
+  fileHref: string | null;
+  missing: boolean;
+  problem: string | null;
+  href: string;
+}
+
+/**
+ * The check-your-answers page: each section's rows for the questions shown, how many required answers
+ * are missing, and each problem (keyed `answers.<key>`) linked to its question's section page.
+ */
+export function checkAnswers(
+  definition: QuestionnaireDefinition,
+  answers: Answers,
+  files: readonly { id: string; filename: string }[],
+  base: string,
+  problems?: FieldErrors,
+) {
+  const shown = new Set(visibleQuestions(definition, answers).map((q) => q.key));
+  const fileNames = new Map(files.map((f) => [f.id, f.filename]));
+  const missing = missingRequired(definition, answers);
+  const sectionOf = sectionOfQuestion(definition);
+  const sections = definition.sections.map((section, i) => ({
+    number: i + 1,
+    title: section.title,
+    rows: section.questions
+      .filter((q) => shown.has(q.key))
+      .map((q): CheckRow => ({
+        key: q.key,
+        label: q.label,
+        text: answerText(q, answers[q.key], fileNames),
+        listed: q.type === 'multi',
+        fileHref: q.type === 'file' && fileNames.has(String(answers[q.key])) ? `${base}/files/${String(answers[q.key])}/download` : null,
+        missing: Boolean(missing[`answers.${q.key}`]),
+        problem: problems?.[`answers.${q.key}`] ?? null,
+        href: `${base}/sections/${i + 1}#${fieldName(q.key)}`,
+      })),
+  }));
+  const labels = new Map(definition.sections.flatMap((s) => s.questions.map((q) => [q.key, q.label] as const)));
+  const errorList = problems
+    ? Object.entries(problems).map(([path, message]) => {
+        const key = path.startsWith('answers.') ? path.slice('answers.'.length) : path;
+        const n = sectionOf.get(key);
+        return {
+          text: labels.has(key) ? `${labels.get(key)}: ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message,
+          href: n ? `${base}/sections/${n}#${fieldName(key)}` : '#send',
+        };
+      })
+    : undefined;
+  return { sections, missingCount: Object.keys(missing).length, errorList };
 }
 
 /** A time as the pages show it: London wall-clock time, "10 January 2027 at 09:00". */

@@ -3,7 +3,7 @@ import type { PublicUser } from '../platform/roles';
 import { isDuplicateKey } from '../db/connection';
 import type { AuditLog } from '../platform/audit';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
-import type { Actor, TendersService } from '../tenders';
+import type { Actor, TenderRead, TendersService } from '../tenders';
 import { interestModel, type InterestModel, type InterestRecord, type InterestStatus } from './interest.model';
 import type { ExpressInterestInput, InterestFilters } from './interests.schemas';
 import { SECTORS, THIRD_SECTOR, type OrganisationSize, type Sector } from './sectors';
@@ -67,7 +67,7 @@ export interface Partner {
 }
 
 /** An exercise of the officer's own borough, as TendersService.findOwn returns it. */
-type OwnTender = Awaited<ReturnType<TendersService['findOwn']>>;
+type OwnTender = TenderRead;
 
 export class InterestsService {
   readonly interests: InterestModel;
@@ -255,7 +255,7 @@ export class InterestsService {
     if (!docs.length) return [];
     const [org, tenders] = await Promise.all([
       this.suppliers.getOrganisation(organisation.toString()),
-      this.tenders.tenders.find({ _id: mongoose.trusted({ $in: docs.map((d) => d.tender) }) }).lean(),
+      this.tenders.byIds(docs.map((d) => d.tender)),
     ]);
     const byId = new Map(tenders.map((t) => [t._id.toString(), this.tenders.toApi(t, actor as Actor)]));
     return docs.flatMap((d) => {

@@ -3,6 +3,7 @@ export {
   TendersService,
   isOwnBoroughOfficer,
   type Tender,
+  type TenderRead,
   type TenderLot,
   type Actor,
   type TendersServiceOptions,

@@ -119,6 +119,9 @@ export function isOwnBoroughOfficer(actor: Actor, boroughId: string): actor is P
 
 type TenderDoc = mongoose.HydratedDocument<TenderRecord>;
 
+/** An exercise as other features read it: a plain, typed copy of the stored record, never a database document. */
+export type TenderRead = TenderRecord & { createdAt: Date; updatedAt: Date };
+
 export interface TendersServiceOptions {
   now?: () => Date;
 }
@@ -267,10 +270,19 @@ export class TendersService {
   }
 
   /**
-   * An exercise the actor may see: drafts only to the borough's officers. Anything else is 404, and an
-   * officer reaching for another borough's draft is audited.
+   * An exercise the actor may see, as a plain record for other features to read: drafts only to the
+   * borough's officers. Anything else is 404, and an officer reaching for another borough's draft is audited.
    */
-  async findVisible(id: string, actor: Actor): Promise<TenderDoc> {
+  async findVisible(id: string, actor: Actor): Promise<TenderRead> {
+    return (await this.visibleDoc(id, actor)).toObject() as TenderRead;
+  }
+
+  /** An exercise of the officer's own borough, as a plain record for other features to read. Another borough's id is 404 and audited. */
+  async findOwn(id: string, actor: PublicUser): Promise<TenderRead> {
+    return (await this.ownDoc(id, actor)).toObject() as TenderRead;
+  }
+
+  private async visibleDoc(id: string, actor: Actor): Promise<TenderDoc> {
     if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Exercise not found');
     const doc = await this.tenders.findById(id);
     if (!doc) throw new NotFoundError('Exercise not found');
@@ -289,7 +301,7 @@ export class TendersService {
   }
 
   /** An exercise of the officer's own borough, for changes. Another borough's id is 404 and audited. */
-  async findOwn(id: string, actor: PublicUser): Promise<TenderDoc> {
+  private async ownDoc(id: string, actor: PublicUser): Promise<TenderDoc> {
     if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Exercise not found');
     const doc = await this.tenders.findById(id);
     if (!doc) throw new NotFoundError('Exercise not found');
@@ -306,8 +318,13 @@ export class TendersService {
     return doc;
   }
 
+  /** Exercises by id, as plain records, whatever their status: for lists of what an organisation already takes part in. */
+  async byIds(ids: Types.ObjectId[]): Promise<TenderRead[]> {
+    return (await this.tenders.find({ _id: mongoose.trusted({ $in: ids }) }).lean()) as TenderRead[];
+  }
+
   async get(id: string, actor: Actor): Promise<Tender> {
-    return this.toApi(await this.findVisible(id, actor), actor);
+    return this.toApi(await this.visibleDoc(id, actor), actor);
   }
 
   async list(query: ListTendersQuery, actor: Actor): Promise<Tender[]> {
@@ -340,7 +357,7 @@ export class TendersService {
   }
 
   private async applyUpdate(id: string, patch: UpdateTenderInput, actor: PublicUser): Promise<Tender> {
-    const doc = await this.findOwn(id, actor);
+    const doc = await this.ownDoc(id, actor);
     if (doc.status === 'closed' || doc.status === 'cancelled') {
       throw new ConflictError('wrong_status', `A ${doc.status} exercise cannot be changed`);
     }
@@ -432,7 +449,7 @@ export class TendersService {
   }
 
   private async applyTransition(id: string, to: TenderStatus, actor: PublicUser, extra: (doc: TenderDoc) => void): Promise<Tender> {
-    const doc = await this.findOwn(id, actor);
+    const doc = await this.ownDoc(id, actor);
     if (!TENDER_TRANSITIONS[doc.status].includes(to)) {
       throw new ConflictError('wrong_status', `A ${doc.status} exercise cannot be ${to === 'published' ? 'published' : to}`);
     }
@@ -453,7 +470,7 @@ export class TendersService {
    * so nothing is left behind. After publishing, the addition is also kept in the change history.
    */
   async addDocument(id: string, input: NewDocument, actor: PublicUser): Promise<TenderDocument> {
-    const existing = await this.findOwn(id, actor);
+    const existing = await this.ownDoc(id, actor);
     if (existing.status === 'closed' || existing.status === 'cancelled') {
       throw new ConflictError('wrong_status', `Documents cannot be added to a ${existing.status} exercise`);
     }
@@ -467,7 +484,7 @@ export class TendersService {
   private async recordDocument(id: string, input: NewDocument, key: string, actor: PublicUser): Promise<TenderDocument> {
     try {
       for (let attempt = 1; attempt <= 5; attempt++) {
-        const doc = await this.findOwn(id, actor);
+        const doc = await this.ownDoc(id, actor);
         if (doc.status === 'closed' || doc.status === 'cancelled') {
           throw new ConflictError('wrong_status', `Documents cannot be added to a ${doc.status} exercise`);
         }
@@ -524,7 +541,7 @@ export class TendersService {
 
   /** The stored file behind a document of an exercise the actor can see. */
   async documentFile(id: string, docId: string, actor: Actor): Promise<{ key: string; meta: StoredFileMeta }> {
-    const doc = await this.findVisible(id, actor);
+    const doc = await this.visibleDoc(id, actor);
     const found = doc.documents.find((d) => (d as unknown as { _id: Types.ObjectId })._id.toString() === docId);
     if (!found) throw new NotFoundError('Document not found');
     return { key: found.storageKey, meta: { contentType: found.contentType, originalName: found.filename } };

@@ -1,0 +1,268 @@
+import { Types } from 'mongoose';
+import type { PublicUser } from '../platform/roles';
+import { isDuplicateKey } from '../db/connection';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
+import type { StoredFileMeta } from '../platform/file-store';
+import type { ReceivedUpload } from '../platform/upload';
+import type { Interest } from '../suppliers';
+import type { Tender, TenderRead } from '../tenders';
+import { cleanAnswers, knownOnly, missingRequired } from './answer-rules';
+import { responseSha256 } from './canonical';
+import type { ResponseRecord } from './questionnaire.model';
+import type { QuestionnaireStore } from './questionnaire.store';
+import {
+  definitionOf,
+  normalised,
+  questionnaireView,
+  responseView,
+  type QuestionnaireView,
+  type Receipt,
+  type ResponseFileView,
+  type ResponseView,
+} from './response.presenter';
+import type { Answers, QuestionnaireDefinition } from './types';
+
+/** The most files one organisation may upload for one exercise's questionnaire. */
+export const MAX_FILES_PER_RESPONSE = 20;
+
+const NO_INTEREST = 'Express interest in this exercise before answering its questionnaire';
+
+/** Who answers which exercise: read once per request and handed to each call that needs it. */
+export interface AnsweringContext {
+  tender: TenderRead;
+  organisation: Types.ObjectId;
+  interest: Interest | null;
+  /** The questions, when already read for this request. */
+  definition?: QuestionnaireDefinition;
+}
+
+/** Everything the answering pages need, read once. */
+export interface AnsweringPage {
+  tender: Tender;
+  /** Null when the exercise has no questionnaire yet. */
+  questionnaire: QuestionnaireView | null;
+  /** Why the organisation cannot answer (it has not expressed interest), or null. */
+  noInterest: string | null;
+  /** The organisation's response, or null before it has saved anything. */
+  response: ResponseView | null;
+  /** Answers can be saved and sent: the exercise is published and the deadline (server clock) has not passed. */
+  open: boolean;
+  /** For the calls that save and send, so they need not read it all again; null when there is nothing to answer. */
+  context: AnsweringContext | null;
+}
+
+/** A supplier organisation answering an exercise's questionnaire: drafts, files, submission and receipts. */
+export class AnsweringService {
+  constructor(private readonly store: QuestionnaireStore) {}
+
+  /**
+   * The supplier's organisation and the exercise. Answering needs an interest that is not withdrawn;
+   * reading what the organisation already sent (`read`) needs only an interest, withdrawn or not.
+   */
+  async context(tenderId: string, actor: PublicUser, mode: 'answer' | 'read' = 'answer'): Promise<AnsweringContext> {
+    if (actor.role !== 'supplier' || !actor.organisationId) throw new NotFoundError();
+    const tender = await this.store.tenders.findVisible(tenderId, actor);
+    const interest = await this.store.interests.mine(tenderId, actor);
+    const ctx = { tender, organisation: new Types.ObjectId(actor.organisationId), interest };
+    this.checkInterest(ctx, mode);
+    return ctx;
+  }
+
+  private checkInterest(ctx: AnsweringContext, mode: 'answer' | 'read'): void {
+    if (!ctx.interest || (mode === 'answer' && ctx.interest.status !== 'active')) throw new ForbiddenError('no_interest', NO_INTEREST);
+  }
+
+  /** A context read earlier in this request, checked again for answering, or a fresh one. */
+  private async answering(tenderId: string, actor: PublicUser, given?: AnsweringContext | null): Promise<AnsweringContext> {
+    if (!given) return this.context(tenderId, actor);
+    this.checkInterest(given, 'answer');
+    return given;
+  }
+
+  /** The exercise, its questionnaire and the organisation's own response, for the answering pages. */
+  async page(tenderId: string, actor: PublicUser): Promise<AnsweringPage> {
+    const record = await this.store.tenders.findVisible(tenderId, actor);
+    const tender = this.store.tenders.toApi(record, actor);
+    const open = this.store.isOpen(record);
+    const none = { questionnaire: null, noInterest: null, response: null, context: null };
+    const q = await this.store.questionnaires.findOne({ tender: record._id }).lean();
+    if (!q) return { ...none, tender, open };
+    // Only the borough's officers learn whether the questions are locked.
+    const questionnaire = questionnaireView(q, null);
+    if (actor.role !== 'supplier' || !actor.organisationId) return { ...none, tender, open, questionnaire };
+    const interest = await this.store.interests.mine(tenderId, actor);
+    if (!interest) return { ...none, tender, open, questionnaire, noInterest: NO_INTEREST };
+    const organisation = new Types.ObjectId(actor.organisationId);
+    const definition = definitionOf(q);
+    const r = await this.store.responses.findOne({ tender: record._id, organisation }).lean();
+    const response = r ? await responseView(this.store, r as ResponseRecord, definition, 'draft') : null;
+    return { tender, open, questionnaire, noInterest: null, response, context: { tender: record, organisation, interest, definition } };
+  }
+
+  /**
+   * Saves the organisation's draft. `merge` keeps answers not in `answers` (the pages save one section
+   * at a time); otherwise the draft is replaced. Bad values are refused (422) and the stored draft is
+   * left as it was.
+   */
+  saveDraft(
+    tenderId: string,
+    answers: Answers,
+    actor: PublicUser,
+    opts: { merge?: boolean; context?: AnsweringContext | null } = {},
+  ): Promise<ResponseView> {
+    const store = this.store;
+    return store.writes.run(`r:${tenderId}:${actor.organisationId}`, async () => {
+      const { tender, organisation, definition: known } = await this.answering(tenderId, actor, opts.context);
+      store.checkOpen(tender);
+      const definition = known ?? (await store.definitionFor(tender._id));
+      const problems = await store.valueProblems(definition, answers, tender._id, organisation);
+      if (Object.keys(problems).length) throw new ValidationError(problems, 'Some answers need changing');
+      const found = await store.responses.findOne({ tender: tender._id, organisation }).lean();
+      const existing = found ? normalised(found as ResponseRecord) : null;
+      const merged = knownOnly(
+        definition,
+        cleanAnswers(opts.merge ? { ...((existing?.answers as Answers | undefined) ?? {}), ...answers } : answers),
+      );
+      const now = store.now();
+      try {
+        const saved = await store.responses.findOneAndUpdate(
+          { tender: tender._id, organisation },
+          {
+            $set: { answers: merged, updatedAt: now },
+            $setOnInsert: { borough: tender.borough, status: 'draft', revisions: [], recordedBy: null, createdAt: now },
+          },
+          { upsert: true, returnDocument: 'after' },
+        );
+        return responseView(store, saved!.toObject() as ResponseRecord, definition, 'draft');
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new ConflictError('busy', 'Your answers changed while saving. Try again');
+        throw err;
+      }
+    });
+  }
+
+  /** Stores a file for a `file` answer; the returned id goes in the answers. */
+  async uploadFile(
+    tenderId: string,
+    upload: ReceivedUpload,
+    actor: PublicUser,
+    given?: AnsweringContext | null,
+  ): Promise<ResponseFileView> {
+    const store = this.store;
+    const { tender, organisation } = await this.answering(tenderId, actor, given);
+    store.checkOpen(tender);
+    if ((await store.responseFiles.countDocuments({ tender: tender._id, organisation })) >= MAX_FILES_PER_RESPONSE) {
+      throw new ConflictError('too_many_files', `You can upload up to ${MAX_FILES_PER_RESPONSE} files for this questionnaire`);
+    }
+    const { key } = await store.files.put(upload.buffer, { contentType: upload.detectedMime, originalName: upload.originalName });
+    try {
+      const doc = await store.responseFiles.create({
+        tender: tender._id,
+        organisation,
+        storageKey: key,
+        filename: upload.originalName,
+        contentType: upload.detectedMime,
+        size: upload.size,
+        sha256: upload.sha256,
+        uploadedBy: actor.id,
+        uploadedAt: store.now(),
+      });
+      return { id: doc._id.toString(), filename: doc.filename, size: doc.size, contentType: doc.contentType };
+    } catch (err) {
+      await store.files.remove(key).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Submits the saved draft. The same Idempotency-Key always gets the same receipt; a submission that
+   * fails validation changes nothing, so the draft keeps every answer.
+   */
+  submit(
+    tenderId: string,
+    idempotencyKey: string | undefined,
+    actor: PublicUser,
+    given?: AnsweringContext | null,
+  ): Promise<{ receipt: Receipt; created: boolean }> {
+    if (!idempotencyKey || !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+      throw new BadRequestError('idempotency_key', 'Send an Idempotency-Key header: up to 200 visible characters, new for each submission');
+    }
+    const store = this.store;
+    return store.writes.run(`r:${tenderId}:${actor.organisationId}`, async () => {
+      const { tender, organisation, definition: known } = await this.answering(tenderId, actor, given);
+      const found = await store.responses.findOne({ tender: tender._id, organisation }).lean();
+      const existing = found ? normalised(found as ResponseRecord) : null;
+      const repeat = existing?.revisions.find((r) => r.idempotencyKey === idempotencyKey);
+      if (repeat) return { receipt: { receivedAt: repeat.receivedAt.toISOString(), sha256: repeat.sha256 }, created: false };
+      store.checkOpen(tender);
+      const definition = known ?? (await store.definitionFor(tender._id));
+      // Answers to questions the officer has since removed are left out, never a reason to refuse.
+      const answers = knownOnly(definition, (existing?.answers as Answers | undefined) ?? {});
+      const problems = {
+        ...(await store.valueProblems(definition, answers, tender._id, organisation)),
+        ...missingRequired(definition, answers),
+      };
+      if (Object.keys(problems).length) throw new ValidationError(problems, 'Some answers are missing or need changing');
+      const receivedAt = store.now();
+      const { kept, attachments } = await store.sealedAnswers(definition, answers);
+      const sha256 = responseSha256({
+        tenderId: tender._id.toString(),
+        organisationId: organisation.toString(),
+        answers: kept,
+        attachments,
+      });
+      await store.responses.updateOne(
+        { tender: tender._id, organisation },
+        {
+          $set: { status: 'submitted', updatedAt: receivedAt },
+          $push: { revisions: { answers: kept, receivedAt, sha256, idempotencyKey, submittedBy: actor.id } },
+          $setOnInsert: { borough: tender.borough, answers: {}, recordedBy: null, createdAt: receivedAt },
+        },
+        { upsert: true },
+      );
+      return { receipt: { receivedAt: receivedAt.toISOString(), sha256 }, created: true };
+    });
+  }
+
+  /** The organisation's own response (its draft answers, receipts and progress); 404 when it has none. */
+  async ownResponse(tenderId: string, actor: PublicUser): Promise<ResponseView> {
+    const { tender, organisation } = await this.context(tenderId, actor, 'read');
+    const definition = await this.store.definitionFor(tender._id);
+    const r = await this.store.responses.findOne({ tender: tender._id, organisation }).lean();
+    if (!r) throw new NotFoundError('Your organisation has not started this questionnaire');
+    return responseView(this.store, r as ResponseRecord, definition, 'draft');
+  }
+
+  /** A file the organisation uploaded for its own answers. */
+  async ownFile(tenderId: string, fileId: string, actor: PublicUser): Promise<{ key: string; meta: StoredFileMeta }> {
+    const { tender, organisation } = await this.context(tenderId, actor, 'read');
+    try {
+      return await this.store.fileRecord(fileId, { tender: tender._id, organisation });
+    } catch (err) {
+      // Another organisation's file: the answer is the same 404, and the attempt is recorded.
+      if (Types.ObjectId.isValid(fileId) && (await this.store.responseFiles.exists({ _id: new Types.ObjectId(fileId) }))) {
+        await this.store.audit.record({
+          action: 'responses.file',
+          outcome: 'denied',
+          actor,
+          target: `tender:${tenderId}`,
+          detail: `file ${fileId} of another organisation`,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** For an organisation's dashboard: how far its response has got. */
+  async progressFor(
+    tenderId: string,
+    organisationId: string,
+  ): Promise<{ status: 'not_started' | 'draft' | 'submitted'; hasQuestionnaire: boolean }> {
+    if (!Types.ObjectId.isValid(tenderId) || !Types.ObjectId.isValid(organisationId))
+      return { status: 'not_started', hasQuestionnaire: false };
+    const tender = new Types.ObjectId(tenderId);
+    const hasQuestionnaire = Boolean(await this.store.questionnaires.exists({ tender }));
+    const r = await this.store.responses.findOne({ tender, organisation: new Types.ObjectId(organisationId) }, { status: 1 }).lean();
+    return { status: r ? r.status : 'not_started', hasQuestionnaire };
+  }
+}
