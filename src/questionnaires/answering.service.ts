@@ -8,10 +8,9 @@ import type { Interest } from '../suppliers';
 import type { Tender, TenderRead } from '../tenders';
 import { cleanAnswers, knownOnly, missingRequired } from './answer-rules';
 import { responseSha256 } from './canonical';
-import type { ResponseRecord } from './questionnaire.model';
+import { definitionOf, type ResponseRecord } from './questionnaire.model';
 import type { QuestionnaireStore } from './questionnaire.store';
 import {
-  definitionOf,
   normalised,
   questionnaireView,
   responseView,

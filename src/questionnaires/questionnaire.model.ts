@@ -1,3 +1,4 @@
+import type { QuestionnaireDefinition } from './types';
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
 import { modelOn } from '../db/model-on';
 
@@ -87,3 +88,6 @@ export function responseFileModel(conn: Connection) {
   return modelOn(conn, 'ResponseFile', responseFileSchema);
 }
 export type ResponseFileModel = ReturnType<typeof responseFileModel>;
+
+/** The stored definition, which was checked by questionnaireInputSchema before it was saved. */
+export const definitionOf = (q: { definition: unknown }): QuestionnaireDefinition => q.definition as QuestionnaireDefinition;

@@ -7,6 +7,7 @@ import type { InterestsService, SuppliersService } from '../suppliers';
 import type { TendersService } from '../tenders';
 import { allQuestions, answerCheck, isAnswered, visibleQuestions } from './answer-rules';
 import {
+  definitionOf,
   questionnaireModel,
   responseFileModel,
   responseModel,
@@ -14,7 +15,6 @@ import {
   type ResponseFileModel,
   type ResponseModel,
 } from './questionnaire.model';
-import { definitionOf } from './response.presenter';
 import type { Answers, QuestionnaireDefinition } from './types';
 
 /** The features the questionnaire services read from. */

@@ -2,7 +2,7 @@ import mongoose, { Types } from 'mongoose';
 import type { Organisation } from '../suppliers';
 import { allQuestions, countedAnswers, isAnswered, visibleQuestions } from './answer-rules';
 import { canonicalJson } from './canonical';
-import type { ResponseRecord } from './questionnaire.model';
+import { definitionOf, type ResponseRecord } from './questionnaire.model';
 import type { QuestionnaireStore } from './questionnaire.store';
 import { estimatedMinutes } from './template';
 import type { Answers, QuestionnaireDefinition } from './types';
@@ -52,8 +52,6 @@ export interface ResponseView {
   changedSinceSubmitted: boolean;
   updatedAt: string;
 }
-
-export const definitionOf = (q: { definition: unknown }): QuestionnaireDefinition => q.definition as QuestionnaireDefinition;
 
 /**
  * Defaults for fields an upsert may not have written (FerretDB v1 leaves out empty arrays and nulls
