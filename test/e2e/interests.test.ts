@@ -1,59 +1,21 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { signedInAs, startTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/app';
-import {
-  chromiumAvailable,
-  launchChromium,
-  listen,
-  openPage,
-  signInThroughPage,
-  type ListeningApp,
-  type PageProblems,
-} from '../helpers/browser';
-import { createOfficer, registeredSupplier, tenderBodyNextYear } from '../helpers/factories';
-
-const describeInBrowser = chromiumAvailable() ? describe : describe.skip;
+import { signedInAs } from '../helpers/app';
+import { browserSuite, describeInBrowser } from '../helpers/browser';
+import { createOfficer, publishedExercise, registeredSupplier, tenderBodyNextYear } from '../helpers/factories';
 
 describeInBrowser('expressions of interest in a real browser (Chromium)', () => {
-  let t: TestApp;
-  let server: ListeningApp;
-  let browser: Browser;
+  const suite = browserSuite();
   let exerciseId: string;
   let officerEmail: string;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp();
-    server = await listen(t.app);
-    browser = await launchChromium();
-    officerEmail = (await createOfficer(t.auth, 'camden')).email;
-    const officer = await signedInAs(t.app, officerEmail);
-    const created = await officer.agent
-      .post('/api/v1/tenders')
-      .set('X-CSRF-Token', officer.csrfToken)
-      .send(tenderBodyNextYear({ title: 'Library outreach for older readers' }));
-    exerciseId = created.body.id as string;
-    await officer.agent.post(`/api/v1/tenders/${exerciseId}/publish`).set('X-CSRF-Token', officer.csrfToken).expect(200);
-  }, 60_000);
-
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
+    officerEmail = (await createOfficer(suite.t.auth, 'camden')).email;
+    const officer = await signedInAs(suite.t.app, officerEmail);
+    exerciseId = await publishedExercise(officer, { tender: tenderBodyNextYear({ title: 'Library outreach for older readers' }) });
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
-
-  async function signedInPage(email: string, javaScriptEnabled = true): Promise<{ page: Page; problems: PageProblems }> {
-    const opened = await openPage(browser, server.baseUrl, contexts, { javaScriptEnabled });
-    await signInThroughPage(opened.page, email, STRONG_PASSWORD);
-    return opened;
-  }
 
   for (const javaScriptEnabled of [true, false]) {
     test(`a charity expresses interest from the exercise page (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
-      const supplier = await registeredSupplier(t.app, {
+      const supplier = await registeredSupplier(suite.t.app, {
         organisation: {
           name: `Friends ${javaScriptEnabled ? 'A' : 'B'}`,
           sector: 'voluntary',
@@ -62,7 +24,7 @@ describeInBrowser('expressions of interest in a real browser (Chromium)', () => 
           identifiers: [],
         },
       });
-      const { page, problems } = await signedInPage(supplier.email, javaScriptEnabled);
+      const { page, problems } = await suite.signedInPage(supplier.email, { javaScriptEnabled });
       await page.goto(`/tenders/${exerciseId}`);
       await Promise.all([
         page.waitForURL(`**/tenders/${exerciseId}/interest`),
@@ -93,7 +55,7 @@ describeInBrowser('expressions of interest in a real browser (Chromium)', () => 
   }
 
   test('the officer sees the interests by sector', async () => {
-    const { page, problems } = await signedInPage(officerEmail);
+    const { page, problems } = await suite.signedInPage(officerEmail);
     await page.goto(`/tenders/${exerciseId}`);
     await Promise.all([page.waitForURL(`**/interests`), page.getByRole('link', { name: /Expressions of interest/ }).click()]);
     const counts = await page.locator('#counts').innerText();

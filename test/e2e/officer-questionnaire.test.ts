@@ -1,51 +1,20 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { signedInAs, startTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/app';
-import {
-  chromiumAvailable,
-  launchChromium,
-  listen,
-  openPage,
-  signInThroughPage,
-  type ListeningApp,
-  type PageProblems,
-} from '../helpers/browser';
-import { createOfficer, tenderBodyNextYear } from '../helpers/factories';
-
-const describeInBrowser = chromiumAvailable() ? describe : describe.skip;
+import { signedInAs } from '../helpers/app';
+import { browserSuite, describeInBrowser } from '../helpers/browser';
+import { createOfficer, draftExercise, tenderBodyNextYear } from '../helpers/factories';
 
 describeInBrowser('the questionnaire builder and responses in a real browser (Chromium)', () => {
-  let t: TestApp;
-  let server: ListeningApp;
-  let browser: Browser;
+  const suite = browserSuite();
   let exerciseId: string;
   let officerEmail: string;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp();
-    server = await listen(t.app);
-    browser = await launchChromium();
-    officerEmail = (await createOfficer(t.auth, 'camden')).email;
-    const officer = await signedInAs(t.app, officerEmail);
-    const created = await officer.agent.post('/api/v1/tenders').set('X-CSRF-Token', officer.csrfToken).send(tenderBodyNextYear());
-    exerciseId = created.body.id as string;
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
-    await browser?.close();
-    await server?.close();
-    await t?.close();
+    officerEmail = (await createOfficer(suite.t.auth, 'camden')).email;
+    const officer = await signedInAs(suite.t.app, officerEmail);
+    exerciseId = await draftExercise(officer, tenderBodyNextYear());
   });
 
-  async function officerPage(): Promise<{ page: Page; problems: PageProblems }> {
-    const opened = await openPage(browser, server.baseUrl, contexts);
-    await signInThroughPage(opened.page, officerEmail, STRONG_PASSWORD);
-    return opened;
-  }
-
   test('an officer starts from the template, adds a question, previews it and sees the responses page', async () => {
-    const { page, problems } = await officerPage();
+    const { page, problems } = await suite.signedInPage(officerEmail);
     await page.goto(`/tenders/${exerciseId}`);
     await Promise.all([page.waitForURL('**/questionnaire/edit'), page.getByRole('link', { name: 'Questionnaire', exact: true }).click()]);
     await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Use the library services template' }).click()]);

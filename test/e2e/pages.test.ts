@@ -1,15 +1,6 @@
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { startTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/app';
-import {
-  chromiumAvailable,
-  launchChromium,
-  listen,
-  watchProblems,
-  type InPageComputedStyle,
-  type InPageDocument,
-  type ListeningApp,
-  type PageProblems,
-} from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { STRONG_PASSWORD } from '../helpers/app';
+import { browserSuite, describeInBrowser, type InPageComputedStyle, type InPageDocument } from '../helpers/browser';
 import { registeredSupplier, uniqueEmail } from '../helpers/factories';
 import { samplePdf } from '../helpers/sample-files';
 
@@ -18,38 +9,8 @@ declare const document: InPageDocument;
 declare const getComputedStyle: InPageComputedStyle;
 
 // Skips (and says why) only where there is no Chromium binary; CI installs it, so there it always runs.
-const describeInBrowser = chromiumAvailable() ? describe : describe.skip;
-
 describeInBrowser('pages in a real browser (Chromium)', () => {
-  let t: TestApp;
-  let server: ListeningApp;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    server = await listen(t.app);
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
-
-  /** A fresh browser profile (no cookies) with a page that records console errors, CSP violations and failed loads. */
-  async function openPage(options: BrowserContextOptions = {}): Promise<{ page: Page; problems: PageProblems }> {
-    const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1280, height: 900 }, ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems = await watchProblems(page);
-    return { page, problems };
-  }
+  const suite = browserSuite({ context: { viewport: { width: 1280, height: 900 } } });
 
   /** Submits the page's form with its button, waits for the resulting page, and returns the response to the POST itself. */
   async function submit(page: Page, buttonName: string, path: string) {
@@ -64,10 +25,10 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
   const pathOf = (page: Page) => new URL(page.url()).pathname;
 
   /** A supplier registered through the API, to sign in as in the browser. */
-  const registeredSupplierAs = (email: string) => registeredSupplier(t.app, { email });
+  const registeredSupplierAs = (email: string) => registeredSupplier(suite.t.app, { email });
 
   test('the home page is styled by GOV.UK Frontend, runs its JavaScript under the CSP, and logs no errors', async () => {
-    const { page, problems } = await openPage();
+    const { page, problems } = await suite.openPage();
     const res = await page.goto('/');
     expect(res?.status()).toBe(200);
     const csp = res?.headers()['content-security-policy'] ?? '';
@@ -111,7 +72,7 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
   });
 
   test('an empty sign-in form comes back with status 422 and a GOV.UK error summary linking to each field', async () => {
-    const { page, problems } = await openPage();
+    const { page, problems } = await suite.openPage();
     await page.goto('/login');
     const post = await submit(page, 'Sign in', '/login');
     expect(post.status()).toBe(422);
@@ -134,8 +95,8 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
 
   test('an officer signs in, sees the dashboard, signs out, and the dashboard then asks them to sign in', async () => {
     const email = uniqueEmail('e2e-officer');
-    await t.auth.createUser({ role: 'officer', email, password: STRONG_PASSWORD, name: 'Olive Officer', borough: 'camden' });
-    const { page, problems } = await openPage();
+    await suite.t.auth.createUser({ role: 'officer', email, password: STRONG_PASSWORD, name: 'Olive Officer', borough: 'camden' });
+    const { page, problems } = await suite.openPage();
 
     await page.goto('/login');
     await page.getByLabel('Email address').fill(email);
@@ -204,7 +165,7 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
   }
 
   test('an organisation registers through short pages, changes an answer, and lands on its dashboard', async () => {
-    const { page, problems } = await openPage();
+    const { page, problems } = await suite.openPage();
     await answerRegistrationPages(page, 'Friends of Peckham Library');
     const answers = await page.locator('.govuk-summary-list').innerText();
     expect(answers).toContain('Friends of Peckham Library');
@@ -232,7 +193,7 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
   });
 
   test('a legal form from another sector is refused on the legal form field, keeping the choice', async () => {
-    const { page, problems } = await openPage();
+    const { page, problems } = await suite.openPage();
     await page.goto('/register/organisation-name');
     await page.getByLabel('What is your organisation’s name?').fill('Pages Ltd');
     await continueTo(page, '/register/organisation-name', '/register/sector');
@@ -264,7 +225,7 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
   });
 
   test('with JavaScript turned off, an organisation can still register', async () => {
-    const { page, problems } = await openPage({ javaScriptEnabled: false });
+    const { page, problems } = await suite.openPage({ javaScriptEnabled: false });
     await answerRegistrationPages(page, 'No Script Readers');
     const post = await createAccount(page, 'Nia NoScript', uniqueEmail('e2e-nojs-supplier'));
     expect(post.status()).toBe(303);
@@ -276,11 +237,7 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
   test('a supplier changes its organisation’s profile, fixing a mistake the form points out', async () => {
     const email = uniqueEmail('e2e-profile');
     await registeredSupplierAs(email);
-    const { page, problems } = await openPage();
-    await page.goto('/login');
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(STRONG_PASSWORD);
-    await submit(page, 'Sign in', '/login');
+    const { page, problems } = await suite.signedInPage(email);
 
     await page.getByRole('link', { name: 'Your organisation', exact: true }).click();
     await page.waitForLoadState('load');
@@ -321,8 +278,8 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
 
   test('with JavaScript turned off, the pages still work: an officer can sign in', async () => {
     const email = uniqueEmail('e2e-nojs');
-    await t.auth.createUser({ role: 'officer', email, password: STRONG_PASSWORD, name: 'Nora NoScript', borough: 'camden' });
-    const { page, problems } = await openPage({ javaScriptEnabled: false });
+    await suite.t.auth.createUser({ role: 'officer', email, password: STRONG_PASSWORD, name: 'Nora NoScript', borough: 'camden' });
+    const { page, problems } = await suite.openPage({ javaScriptEnabled: false });
 
     await page.goto('/login');
     await expect(page.locator('body').getAttribute('class')).resolves.not.toContain('js-enabled');
@@ -337,8 +294,8 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
   });
   test('an officer creates, documents and publishes an exercise, and the public sees it with its call to action', async () => {
     const email = uniqueEmail('e2e-exercise');
-    await t.auth.createUser({ role: 'officer', email, password: STRONG_PASSWORD, name: 'Esme Exercise', borough: 'camden' });
-    const { page, problems } = await openPage();
+    await suite.t.auth.createUser({ role: 'officer', email, password: STRONG_PASSWORD, name: 'Esme Exercise', borough: 'camden' });
+    const { page, problems } = await suite.openPage();
     await page.goto('/login');
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password').fill(STRONG_PASSWORD);
@@ -381,7 +338,7 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
     await page.screenshot({ path: '/tmp/e2e-exercise-officer.png', fullPage: true });
     expect(problems.list).toEqual([]);
 
-    const visitor = await openPage();
+    const visitor = await suite.openPage();
     await visitor.page.goto('/tenders');
     await visitor.page.getByRole('link', { name: 'Home library service for housebound readers' }).click();
     await visitor.page.waitForLoadState('load');

@@ -1,96 +1,27 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { signedInAs, startTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/app';
-import {
-  chromiumAvailable,
-  launchChromium,
-  listen,
-  openPage,
-  signInThroughPage,
-  type ListeningApp,
-  type PageProblems,
-} from '../helpers/browser';
-import { createOfficer, registeredSupplier, tenderBodyNextYear } from '../helpers/factories';
+import type { Page } from 'playwright-core';
+import { signedInAs } from '../helpers/app';
+import { browserSuite, describeInBrowser, type OpenedPage } from '../helpers/browser';
+import { createOfficer, interestedSupplier, publishedExercise, sampleQuestionnaire, tenderBodyNextYear } from '../helpers/factories';
 import { samplePdf } from '../helpers/sample-files';
 
-const describeInBrowser = chromiumAvailable() ? describe : describe.skip;
-
-const questionnaire = {
-  sections: [
-    {
-      title: 'About you',
-      questions: [
-        { key: 'experience', type: 'textarea', label: 'Your experience', required: true, maxLength: 300 },
-        { key: 'tupe', type: 'yesno', label: 'Have you taken on staff under TUPE?', required: true },
-        { key: 'pensions', type: 'textarea', label: 'How did you handle pensions?', required: true, showIf: { key: 'tupe', equals: true } },
-      ],
-    },
-    {
-      title: 'Barriers',
-      questions: [
-        {
-          key: 'barriers',
-          type: 'multi',
-          label: 'What makes it hard to bid?',
-          required: true,
-          options: [
-            { value: 'contract_size', label: 'Contract size' },
-            { value: 'other', label: 'Something else' },
-          ],
-        },
-        { key: 'other_barrier', type: 'text', label: 'What else?', required: true, showIf: { key: 'barriers', equals: 'other' } },
-        { key: 'statement', type: 'file', label: 'Capability statement' },
-      ],
-    },
-  ],
-};
+/** Two sections: a condition on a yes/no and one on a choice in a list, and a file. */
+const questionnaire = sampleQuestionnaire({ only: ['experience', 'tupe', 'pensions', 'barriers', 'other_barrier', 'statement'] });
 
 describeInBrowser('answering a questionnaire in a real browser (Chromium)', () => {
-  let t: TestApp;
-  let server: ListeningApp;
-  let browser: Browser;
+  const suite = browserSuite();
   let exerciseId: string;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp();
-    server = await listen(t.app);
-    browser = await launchChromium();
-    const officer = await signedInAs(t.app, (await createOfficer(t.auth, 'camden')).email);
-    const created = await officer.agent
-      .post('/api/v1/tenders')
-      .set('X-CSRF-Token', officer.csrfToken)
-      .send(tenderBodyNextYear({ title: 'Library services for the east of the borough' }));
-    exerciseId = created.body.id as string;
-    await officer.agent
-      .put(`/api/v1/tenders/${exerciseId}/questionnaire`)
-      .set('X-CSRF-Token', officer.csrfToken)
-      .send(questionnaire)
-      .expect(200);
-    await officer.agent.post(`/api/v1/tenders/${exerciseId}/publish`).set('X-CSRF-Token', officer.csrfToken).expect(200);
-  }, 60_000);
-
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
-
-  async function interestedSupplierPage(name: string, javaScriptEnabled: boolean): Promise<{ page: Page; problems: PageProblems }> {
-    const supplier = await registeredSupplier(t.app, {
-      organisation: { name, sector: 'voluntary', legalForm: 'registered_charity', size: 'micro', identifiers: [] },
+    const officer = await signedInAs(suite.t.app, (await createOfficer(suite.t.auth, 'camden')).email);
+    exerciseId = await publishedExercise(officer, {
+      tender: tenderBodyNextYear({ title: 'Library services for the east of the borough' }),
+      questionnaire,
     });
-    await supplier.agent
-      .post(`/api/v1/tenders/${exerciseId}/interests`)
-      .set('X-CSRF-Token', supplier.csrfToken)
-      .send({ lotIds: ['lot-1'], contactName: 'S', contactEmail: 's@example.org', heardVia: 'event' })
-      .expect(201);
-    const opened = await openPage(browser, server.baseUrl, contexts, { javaScriptEnabled });
-    await signInThroughPage(opened.page, supplier.email, STRONG_PASSWORD);
-    return opened;
+  });
+
+  async function interestedSupplierPage(name: string, javaScriptEnabled: boolean): Promise<OpenedPage> {
+    const supplier = await interestedSupplier(suite.t.app, exerciseId, { name });
+    return suite.signedInPage(supplier.email, { javaScriptEnabled });
   }
 
   const clickAndWait = (page: Page, url: string | RegExp, name: string) =>

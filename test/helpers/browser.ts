@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Page } from 'playwright-core';
+import { startTestApp, STRONG_PASSWORD, type TestApp } from './app';
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH points elsewhere. Never `npx playwright install`. */
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -25,6 +26,11 @@ export function chromiumAvailable(): boolean {
       'or set CHROMIUM_PATH to a Chromium binary.',
   );
   return false;
+}
+
+/** describe() where Chromium is installed; elsewhere the block is skipped, and chromiumAvailable() says why. */
+export function describeInBrowser(name: string, block: () => void): void {
+  (chromiumAvailable() ? describe : describe.skip)(name, block);
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -125,23 +131,77 @@ export async function watchProblems(page: Page): Promise<PageProblems> {
   };
 }
 
-/** A fresh browser profile (no cookies) at the app, with a page that records problems; the context is added to `contexts` for closing. */
-export async function openPage(
-  browser: Browser,
-  baseUrl: string,
-  contexts: BrowserContext[],
-  options: BrowserContextOptions = {},
-): Promise<{ page: Page; problems: PageProblems }> {
-  const context = await browser.newContext({ baseURL: baseUrl, ...options });
-  contexts.push(context);
-  const page = await context.newPage();
-  return { page, problems: await watchProblems(page) };
-}
-
 /** Signs in through the sign-in form, as a person would, and waits for the dashboard. */
 export async function signInThroughPage(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/login');
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(password);
   await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+}
+
+export interface OpenedPage {
+  page: Page;
+  problems: PageProblems;
+}
+
+export interface BrowserSuite {
+  /** The app on its own database, started before the describe block's own beforeAll hooks run. */
+  readonly t: TestApp;
+  readonly baseUrl: string;
+  /** A fresh browser profile (no cookies) at the app, with a page that records problems; closed after the test. */
+  openPage(options?: BrowserContextOptions): Promise<OpenedPage>;
+  /** openPage(), signed in through the sign-in form as the user (created with STRONG_PASSWORD). */
+  signedInPage(email: string, options?: BrowserContextOptions): Promise<OpenedPage>;
+}
+
+/**
+ * Call inside a describe block: starts the app, serves it and launches Chromium before the block's own hooks,
+ * closes each test's browser profiles after it, and everything else after the block.
+ */
+export function browserSuite(options: { app?: Parameters<typeof startTestApp>[0]; context?: BrowserContextOptions } = {}): BrowserSuite {
+  let app: TestApp | undefined;
+  let server: ListeningApp | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const started = () => {
+    if (!app || !server || !browser) throw new Error('the browser suite has not started: use it inside tests and hooks');
+    return { app, server, browser };
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp(options.app);
+    server = await listen(app.app);
+    browser = await launchChromium();
+  }, 60_000);
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await app?.close();
+  });
+
+  const openPage = async (contextOptions: BrowserContextOptions = {}): Promise<OpenedPage> => {
+    const { server: listening, browser: chromiumBrowser } = started();
+    const context = await chromiumBrowser.newContext({ baseURL: listening.baseUrl, ...options.context, ...contextOptions });
+    contexts.push(context);
+    const page = await context.newPage();
+    return { page, problems: await watchProblems(page) };
+  };
+
+  return {
+    get t() {
+      return started().app;
+    },
+    get baseUrl() {
+      return started().server.baseUrl;
+    },
+    openPage,
+    async signedInPage(email, contextOptions) {
+      const opened = await openPage(contextOptions);
+      await signInThroughPage(opened.page, email, STRONG_PASSWORD);
+      return opened;
+    },
+  };
 }

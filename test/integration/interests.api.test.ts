@@ -271,10 +271,7 @@ describe('who sees what', () => {
     });
     await send(s, 'post', `/api/v1/tenders/${id}/interests`, interest()).expect(201);
     const profile = (await s.agent.get('/api/v1/organisations/mine')).body;
-    const put = await s.agent
-      .put('/api/v1/organisations/mine')
-      .set('X-CSRF-Token', s.csrfToken)
-      .send({ ...profile, sector: 'social_enterprise' });
+    const put = await send(s, 'put', '/api/v1/organisations/mine', { ...profile, sector: 'social_enterprise' });
     expect(put.status).toBe(200);
     const counts = (await camden.agent.get(`/api/v1/tenders/${id}/interests`)).body.counts;
     expect(counts.thirdSector).toBe(1);
