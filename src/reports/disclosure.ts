@@ -158,9 +158,9 @@ function checkProblem({ figures, relations }: DisclosureProblem, threshold: numb
   }
 }
 
-/** Hidden figures first (free to withhold), then non-zero cells from the smallest, then zero cells, then totals from the smallest. */
+/** Hidden figures first (free to withhold), then non-zero cells from the smallest, then zero cells, then totals from the smallest; non-zero before zero among hidden ones too. */
 function preferenceOrder(figures: readonly Figure[]): number[] {
-  const rank = (f: Figure) => (f.hidden ? 0 : f.kind === 'total' ? 3 : f.value > 0 ? 1 : 2);
+  const rank = (f: Figure) => (f.hidden ? (f.value > 0 ? 0 : 1) : f.kind === 'total' ? 4 : f.value > 0 ? 2 : 3);
   return figures
     .map((f, i) => ({ i, rank: rank(f), value: f.value }))
     .sort((a, b) => a.rank - b.rank || a.value - b.value || a.i - b.i)
