@@ -163,6 +163,31 @@ describe('the exact check', () => {
     expect(recoverableFigures(built.problem, (i) => withheld.has(i))).toEqual([]);
   });
 
+  test('withholds one more figure when every row and column has two withheld but a chain of totals still gives one away', () => {
+    // Row by row and column by column, this leaves the 5 exposed: columns 1 and 2 add up to 210 − 196 = 14, and
+    // hold only the 5, zeros and row 3's withheld pair (192 − 183 = 9), so the 5 is 14 − 9. The check withholds a
+    // zero beside it (row 1, column 1), after which the 5 could be anything from 0 to 5.
+    const counts = [
+      [0, 0, 4],
+      [5, 0, 9],
+      [1, 8, 183],
+    ];
+    const table = protectTable({ counts, rowTotals: true, columnTotals: true });
+    expect(table.cells.map(shown)).toEqual([
+      [null, 0, null],
+      [null, 0, null],
+      [null, null, 183],
+    ]);
+    expect(table.cells[0]?.[0]).toMatchObject({
+      rule: 'complementary',
+      reason: 'Withheld so that a smaller figure cannot be worked out from the totals.',
+    });
+    expect(shown(table.rowTotals ?? [])).toEqual([null, null, 192]);
+    expect(shown(table.columnTotals ?? [])).toEqual([null, null, 196]);
+    expect(table.grandTotal?.value).toBe(210);
+    expectNothingRecoverable({ counts, rowTotals: true, columnTotals: true }, table);
+  });
+
   test('tables that share totals are protected together', () => {
     // Figures 0–2: interests 30 = submitted 27 + not submitted 3 (never shown). Figures 3–4: 30 = 12 + 18 by channel.
     const out = protectFigures({
