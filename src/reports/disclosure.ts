@@ -1,4 +1,4 @@
-import { MIN_CONTRIBUTING_BOROUGHS } from './index';
+import { MIN_CONTRIBUTING_BOROUGHS } from './thresholds';
 
 /**
  * Statistical disclosure control for shared findings (SPEC "Statistical disclosure control").
