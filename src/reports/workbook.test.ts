@@ -235,9 +235,11 @@ describe('sheet rows', () => {
   });
 });
 
-async function* from<T>(rows: T[]): AsyncGenerator<T> {
-  for (const row of rows) yield row;
+async function* batches<T>(rows: T[], size = 2): AsyncGenerator<T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
+
+const QUESTIONS = BULLETIN_ANALYSIS.questions.map((q) => ({ key: q.key, label: q.label }));
 
 async function writtenWorkbook(respondents: RespondentRow[], responses: ResponseRow[]) {
   const out = new PassThrough();
@@ -247,11 +249,12 @@ async function writtenWorkbook(respondents: RespondentRow[], responses: Response
     '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect x="10" y="10" width="50" height="80" fill="#1d70b8"/></svg>';
   const outcome = await writeWorkbook(
     {
-      analysis: BULLETIN_ANALYSIS,
       exercise: { reference: 'HAC-2027-001', title: 'Libraries' },
-      respondents: from(respondents),
-      responses: from(responses),
-      chart: chartPicture(svg, 'Interests and submissions by sector'),
+      questions: QUESTIONS,
+      responses: batches(responses),
+      respondents: () => respondents,
+      analysis: () => BULLETIN_ANALYSIS,
+      chart: () => chartPicture(svg, 'Interests and submissions by sector'),
     },
     out,
   );
@@ -307,19 +310,18 @@ describe('the streamed workbook', () => {
   test('stops reading when nobody is reading any more, which closes the source', async () => {
     let closed = false;
     let read = 0;
-    async function* endless(): AsyncGenerator<RespondentRow> {
+    const response: ResponseRow = {
+      organisation: 'Org',
+      sector: 'private',
+      receivedAt: '2027-02-20T10:00:00.000Z',
+      recorded: false,
+      answers: {},
+    };
+    async function* endless(): AsyncGenerator<ResponseRow[]> {
       try {
         for (;;) {
           read += 1;
-          yield {
-            organisation: 'Org',
-            sector: 'private',
-            size: 'large',
-            interestStatus: 'active',
-            questionnaire: 'draft',
-            recorded: false,
-            sectorWarnings: 0,
-          };
+          yield [response, response];
         }
       } finally {
         closed = true;
@@ -327,7 +329,14 @@ describe('the streamed workbook', () => {
     }
     const sink = new Writable({ write: (_chunk, _enc, done) => done() });
     const outcome = await writeWorkbook(
-      { analysis: BULLETIN_ANALYSIS, exercise: { reference: 'R', title: 'T' }, respondents: endless(), responses: from([]), chart: null },
+      {
+        exercise: { reference: 'R', title: 'T' },
+        questions: QUESTIONS,
+        responses: endless(),
+        respondents: () => [],
+        analysis: () => BULLETIN_ANALYSIS,
+        chart: () => null,
+      },
       sink,
       { stopped: () => read > 500 },
     );

@@ -19,19 +19,27 @@ import {
   type Cell,
   type CellValue,
   type ExerciseHeading,
+  type ResponseColumn,
   type RowStyle,
   type SheetColumn,
   type SheetSpec,
 } from './workbook.sheets';
 
-/** Everything the workbook shows; the two long lists are read as they are written, never held whole. */
+/**
+ * Everything the workbook shows. The responses are read once, as they are written; the analysis is complete
+ * once they have been read, so the sheets made from it are written after them and put first in the tab order.
+ */
 export interface WorkbookContent {
-  analysis: SectorAnalysis;
   exercise: ExerciseHeading;
-  respondents: AsyncIterable<RespondentRow>;
-  responses: AsyncIterable<ResponseRow>;
-  /** The dashboard's interests-and-submissions chart, placed beside the Summary table. */
-  chart: Picture | null;
+  /** The Responses sheet's question columns, in questionnaire order. */
+  questions: ResponseColumn[];
+  /** Submitted responses in batches, read as they are written. */
+  responses: AsyncIterable<ResponseRow[]>;
+  /** Every organisation that expressed interest, known once the responses have been read. */
+  respondents: () => Iterable<RespondentRow> | AsyncIterable<RespondentRow>;
+  analysis: () => SectorAnalysis;
+  /** The interests-and-submissions chart placed beside the Summary table, or null for none. */
+  chart: (analysis: SectorAnalysis) => Picture | null;
 }
 
 export interface WriteOptions {
@@ -114,49 +122,69 @@ async function keepUp(out: Writable): Promise<void> {
   await Promise.race([once(out, 'drain'), once(out, 'close')]);
 }
 
+/** Puts the sheets in the order the reader sees them, whatever order they were written in. */
+function orderTabs(wb: ExcelJS.stream.xlsx.WorkbookWriter): void {
+  const parts = wb as unknown as { _worksheets: (ExcelJS.Worksheet | undefined)[] };
+  const sheets = parts._worksheets.filter((s): s is ExcelJS.Worksheet => Boolean(s));
+  const position = (s: ExcelJS.Worksheet) => (SHEET_NAMES as readonly string[]).indexOf(s.name);
+  // exceljs lists sheets in workbook.xml in the order of this array, whose first slot is a hole (skipped by map and forEach).
+  const ordered = new Array<ExcelJS.Worksheet | undefined>(1);
+  ordered.push(...sheets.sort((a, b) => position(a) - position(b)));
+  parts._worksheets = ordered;
+}
+
 /**
- * Streams a workbook row by row into `out` (an HTTP response, or any writable). Whole sheets are small
- * (figures by sector); Respondents and Responses are read from their iterables as they are written, and
- * each sheet is committed before the next starts, so memory does not grow with the number of responses.
+ * Streams a workbook row by row into `out` (an HTTP response, or any writable). Responses and
+ * Respondents are written first (each sheet is committed before the next starts, so nothing waits in
+ * memory); the sheets made from the analysis follow, and the tab order puts Summary first.
  */
 export async function writeWorkbook(content: WorkbookContent, out: Writable, opts: WriteOptions = {}): Promise<WriteOutcome> {
   const stopped = opts.stopped ?? (() => out.destroyed);
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'Library Market Engagement Portal';
-  wb.created = new Date(content.analysis.generatedAt);
-  const { analysis } = content;
+  const abort = (): WriteOutcome => {
+    (wb as unknown as { zip: { abort(): void } }).zip.abort();
+    return 'stopped';
+  };
 
+  const { questions } = content;
+  const responses = openSheet(wb, 'Responses', responseColumns(questions));
+  let written = 0;
+  for await (const batch of content.responses) {
+    if (stopped()) return abort();
+    for (const row of batch) writeRow(responses, responseCells(row, questions));
+    written += batch.length;
+    await keepUp(out);
+  }
+  filter(responses, 4 + questions.length, written);
+  responses.commit();
+
+  const respondents = openSheet(wb, 'Respondents', RESPONDENT_COLUMNS);
+  written = 0;
+  for await (const row of content.respondents()) {
+    writeRow(respondents, respondentCells(row));
+    written += 1;
+    if (written % ROWS_PER_CHECK === 0) {
+      if (stopped()) return abort();
+      await keepUp(out);
+    }
+  }
+  filter(respondents, RESPONDENT_COLUMNS.length, written);
+  respondents.commit();
+  if (stopped()) return abort();
+
+  const analysis = content.analysis();
+  wb.created = new Date(analysis.generatedAt);
+  const chart = content.chart(analysis);
   writeWholeSheet(wb, summarySheet(analysis), (sheet) => {
-    if (content.chart) addPicture(wb, sheet, content.chart, { col: 8, row: 1 });
+    if (chart) addPicture(wb, sheet, chart, { col: 8, row: 1 });
   });
   for (const spec of [questionsSheet(analysis), barriersSheet(analysis), lotsSheet(analysis), outreachSheet(analysis)]) {
     writeWholeSheet(wb, spec);
   }
-
-  const streamed = async <T>(name: string, columns: SheetColumn[], rows: AsyncIterable<T>, cells: (row: T) => Cell[]) => {
-    const sheet = openSheet(wb, name, columns);
-    let written = 0;
-    for await (const row of rows) {
-      if (stopped()) return false;
-      writeRow(sheet, cells(row));
-      written += 1;
-      if (written % ROWS_PER_CHECK === 0) await keepUp(out);
-    }
-    filter(sheet, columns.length, written);
-    sheet.commit();
-    return !stopped();
-  };
-  const questions = analysis.questions.map((q) => ({ key: q.key, label: q.label }));
-  const complete =
-    (await streamed('Respondents', RESPONDENT_COLUMNS, content.respondents, respondentCells)) &&
-    (await streamed('Responses', responseColumns(questions), content.responses, (r) => responseCells(r, questions)));
-  if (!complete) {
-    (wb as unknown as { zip: { abort(): void } }).zip.abort();
-    return 'stopped';
-  }
-
   writeWholeSheet(wb, decisionsSheet(analysis));
   writeWholeSheet(wb, aboutSheet(analysis, content.exercise));
+  orderTabs(wb);
   await wb.commit();
   return 'written';
 }
