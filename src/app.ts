@@ -18,6 +18,7 @@ import { answerPages } from './questionnaires';
 import { invitationsApi, organisationPages, organisationsApi } from './suppliers';
 import { SECTOR_LABELS, interestOnExercise, interestsApi, interestsPages } from './suppliers';
 import { clarificationsApi, officerDashboard, tendersApi, tendersPages } from './tenders';
+import { reportDownloadApi, reportsApi, reportsPages, youSaidWeDidOnExercise } from './reports';
 
 export interface AppDeps extends Services {
   config: Config;
@@ -74,9 +75,23 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', invitationsApi(deps.invitations, auth));
   app.use('/api/v1', interestsApi(deps.interests));
   app.use('/api/v1', questionnairesApi(deps.questionnaires, deps.files));
+  app.use('/api/v1', reportsApi(deps.reports));
+  app.use('/api/v1', reportDownloadApi(deps.workbooks));
   app.get('/', allowAnyone(), (_req, res) => res.render('platform/views/home.njk'));
   const panels: DashboardPanel[] = [
     async (user) => (user.role === 'officer' ? officerDashboard(deps.tenders, user) : {}),
+    // What councils changed after hearing from organisations, on the exercises this organisation is interested in.
+    async (user) => {
+      if (user.role !== 'supplier' || !user.organisationId) return {};
+      const mine = await deps.interests.forOrganisation(user);
+      const published = await deps.reports.youSaidWeDidForMany(mine.map((m) => m.tender.id));
+      return {
+        youSaidWeDid: mine.flatMap((m) => {
+          const summary = published.get(m.tender.id);
+          return summary ? [{ tender: m.tender, ...summary }] : [];
+        }),
+      };
+    },
     async (user) => (user.organisationId ? { notifications: await deps.notifier.listFor(user.organisationId) } : {}),
     async (user) =>
       user.role === 'supplier' && user.organisationId
@@ -93,12 +108,18 @@ export function createApp(deps: AppDeps): Express {
         : {},
   ];
   app.use(authPages(auth, passport, panels));
-  app.use(tendersPages(deps.tenders, deps.clarifications, auth, (tender, user) => interestOnExercise(deps.interests, tender, user)));
+  app.use(
+    tendersPages(deps.tenders, deps.clarifications, auth, async (tender, user) => ({
+      ...(await interestOnExercise(deps.interests, tender, user)),
+      ...(await youSaidWeDidOnExercise(deps.reports, tender)),
+    })),
+  );
   app.use(organisationPages(deps.suppliers, deps.invitations, auth));
   app.use(interestsPages(deps.interests, deps.tenders));
   app.use(builderPages(deps.questionnaires, deps.tenders));
   app.use(responsesPages(deps.questionnaires, deps.tenders, deps.interests, deps.files));
   app.use(answerPages(deps.questionnaires, deps.tenders, deps.files));
+  app.use(reportsPages(deps.reports, deps.tenders));
 
   // 5. Nothing matched, and the one error handler.
   app.use(notFound);

@@ -9,6 +9,7 @@ import { Notifier } from './platform/notifications';
 import { InvitationsService, type InvitationsServiceOptions } from './suppliers';
 import { ClarificationsService, TendersService, type TendersServiceOptions } from './tenders';
 import { QuestionnairesService, type QuestionnairesServiceOptions } from './questionnaires';
+import { ReportsService, WorkbookService } from './reports';
 
 export interface Services {
   audit: AuditLog;
@@ -20,6 +21,8 @@ export interface Services {
   notifier: Notifier;
   invitations: InvitationsService;
   questionnaires: QuestionnairesService;
+  reports: ReportsService;
+  workbooks: WorkbookService;
   files: FileStore;
 }
 
@@ -47,7 +50,9 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
   clarifications.addInterestSource((tenderId) => interests.interestedOrganisations(tenderId));
   const invitations = new InvitationsService(conn, auth, suppliers, notifier, opts.invitations);
   const questionnaires = new QuestionnairesService(conn, tenders, interests, suppliers, files, audit, opts.questionnaires);
+  const reports = new ReportsService(conn, tenders, interests, questionnaires, auth, notifier, audit);
+  const workbooks = new WorkbookService(interests, questionnaires, reports, audit);
   await auth.loadBoroughs();
   await Promise.all(Object.values(conn.models).map((model) => model.init()));
-  return { audit, auth, suppliers, tenders, clarifications, interests, notifier, files, invitations, questionnaires };
+  return { audit, auth, suppliers, tenders, clarifications, interests, notifier, files, invitations, questionnaires, reports, workbooks };
 }

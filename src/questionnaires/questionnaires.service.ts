@@ -68,6 +68,15 @@ export interface ResponseView {
   updatedAt: string;
 }
 
+/** One response as reports read it (see streamForReport). */
+export interface ReportResponse {
+  organisationId: string;
+  status: 'draft' | 'submitted';
+  recorded: boolean;
+  submittedAnswers: Answers | null;
+  receivedAt: string | null;
+}
+
 export interface RecordedResponseInput {
   organisationId: string;
   answers: Answers;
@@ -474,10 +483,18 @@ export class QuestionnairesService {
 
   /** The officer's own exercise, refused (403, audited) while its answers are sealed. */
   private async readableByOfficer(tenderId: string, actor: PublicUser, what: string) {
+    return this.officerReadable(tenderId, actor, `responses.${what}`);
+  }
+
+  /**
+   * The officer's own exercise, for reading answers or any figure made from them (reports too): another
+   * borough's is 404 and audited; a sealed one is refused (403) before its deadline, and every attempt audited as `action`.
+   */
+  async officerReadable(tenderId: string, actor: PublicUser, action: string) {
     const tender = await this.tenders.findOwn(tenderId, actor);
     if (tender.sealed && this.now() <= tender.questionnaireDeadline) {
       await this.audit.record({
-        action: `responses.${what}`,
+        action,
         outcome: 'denied',
         actor,
         target: `tender:${tenderId}`,
@@ -576,6 +593,38 @@ export class QuestionnairesService {
         throw err;
       }
     });
+  }
+
+  /** The exercise's questions, or null when it has none yet (reports show interests without them). */
+  async definitionOrNull(tenderId: Types.ObjectId): Promise<QuestionnaireDefinition | null> {
+    const q = await this.questionnaires.findOne({ tender: tenderId }, { definition: 1 }).lean();
+    return q ? definitionOf(q) : null;
+  }
+
+  /**
+   * Every response to one exercise, streamed with a projection for reports: its status, whether an officer
+   * recorded it, and (unless `answers` is false) the submitted answers, which are the last revision's. Drafts never
+   * carry answers: they are the organisation's until submitted. The caller has checked access (officerReadable).
+   */
+  async *streamForReport(
+    tender: { _id: Types.ObjectId; borough: Types.ObjectId },
+    opts: { answers: boolean; submittedOnly?: boolean },
+  ): AsyncGenerator<ReportResponse> {
+    const query: Record<string, unknown> = { tender: tender._id, borough: tender.borough };
+    if (opts.submittedOnly) query.status = 'submitted';
+    const projection: Record<string, 1> = { organisation: 1, status: 1, recordedBy: 1 };
+    if (opts.answers) projection.revisions = 1;
+    for await (const doc of this.responses.find(query, projection).lean().cursor()) {
+      const r = doc as unknown as Pick<ResponseRecord, 'organisation' | 'status' | 'recordedBy' | 'revisions'>;
+      const last = r.status === 'submitted' ? r.revisions?.at(-1) : undefined;
+      yield {
+        organisationId: r.organisation.toString(),
+        status: r.status,
+        recorded: Boolean(r.recordedBy),
+        submittedAnswers: last ? ((last.answers ?? {}) as Answers) : null,
+        receivedAt: last ? last.receivedAt.toISOString() : null,
+      };
+    }
   }
 
   /** For an organisation's dashboard: how far its response has got. */
