@@ -118,7 +118,6 @@ export const DEMO_EXERCISES: {
       { title: 'Pop-up libraries', description: 'Sessions in community centres and markets.', estimatedAnnualValue: 70000 },
     ],
     tupe: 'unknown',
-    sealed: true,
   },
   {
     borough: 'lambeth',
@@ -143,6 +142,8 @@ export const DEMO_EXERCISES: {
     specification: 'Four libraries open at least 15 hours a week, run by a community partner with council support.',
     lots: [{ title: 'Partnership libraries', description: 'Four libraries in the west of the borough.', estimatedAnnualValue: 120000 }],
     tupe: 'no',
+    // Barnet's answers are sealed; Hackney's are open, so its sector analysis can be read during the demo.
+    sealed: true,
   },
 ];
 
@@ -355,6 +356,44 @@ async function seedResponses({ auth, tenders, interests, questionnaires }: Servi
   return { submitted, drafts };
 }
 
+/**
+ * Hackney's officer acts on its weak third-sector response: decisions on the barriers the third sector
+ * named most, and a published "you said, we did". Skipped once published, so running it again changes nothing.
+ */
+async function seedHackneyFollowUp({ auth, tenders, reports }: Services): Promise<boolean> {
+  const hackney = (await publishedDemoExercises(auth, tenders)).get('hackney');
+  if (!hackney || (await reports.youSaidWeDidFor(hackney.tenderId))) return false;
+  const { tenderId, officer } = hackney;
+  await reports.recordDecision(
+    tenderId,
+    'contract_size',
+    { decision: 'change', text: 'We will add a lot for up to three community-managed libraries, worth about £150,000 a year.' },
+    officer,
+  );
+  await reports.recordDecision(
+    tenderId,
+    'bid_writing_capacity',
+    { decision: 'change', text: 'Hackney CVS will run two bidder-support sessions before the tender opens.' },
+    officer,
+  );
+  await reports.recordDecision(
+    tenderId,
+    'tupe_pensions',
+    { decision: 'no_change', text: 'Staff must transfer with their pensions protected; we will publish the staff data early instead.' },
+    officer,
+  );
+  await reports.publishYouSaidWeDid(
+    tenderId,
+    {
+      youSaid: 'Community groups told us the contract is too big for them and that they have no time or help to write a bid.',
+      weDid:
+        'We will add a smaller lot for community-managed libraries, and Hackney CVS will run two bidder-support sessions before the tender opens.',
+    },
+    officer,
+  );
+  return true;
+}
+
 export interface DemoLogin {
   role: string;
   email: string;
@@ -413,6 +452,7 @@ export async function seedDemo(services: Services): Promise<DemoSummary> {
   const exercisesAdded = await seedExercises(services);
   const seeded = await seedInterests(services);
   const responses = await seedResponses(services);
+  await seedHackneyFollowUp(services);
   return {
     logins,
     exercisesAdded,
