@@ -627,6 +627,20 @@ export class QuestionnairesService {
     }
   }
 
+  /**
+   * Each submitted response to one exercise with its answer to one question (the last revision's), streamed for the
+   * shared findings: nothing else of the answers leaves here. The caller decides which exercises may be counted.
+   */
+  async *submittedAnswersTo(tenderId: string, key: string): AsyncGenerator<{ organisationId: string; answer: unknown }> {
+    if (!Types.ObjectId.isValid(tenderId)) return;
+    const query = { tender: new Types.ObjectId(tenderId), status: 'submitted' as const };
+    for await (const doc of this.responses.find(query, { organisation: 1, revisions: 1 }).lean().cursor()) {
+      const r = doc as unknown as Pick<ResponseRecord, 'organisation' | 'revisions'>;
+      const answers = (r.revisions?.at(-1)?.answers ?? {}) as Answers;
+      yield { organisationId: r.organisation.toString(), answer: Object.hasOwn(answers, key) ? answers[key] : undefined };
+    }
+  }
+
   /** For an organisation's dashboard: how far its response has got. */
   async progressFor(
     tenderId: string,

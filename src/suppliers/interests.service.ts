@@ -290,6 +290,24 @@ export class InterestsService {
     });
   }
 
+  /**
+   * Every interest in one exercise, streamed for the shared findings: only what they count (no names, no contacts).
+   * The caller decides which exercises may be counted.
+   */
+  async *streamForFindings(
+    tenderId: string,
+  ): AsyncGenerator<{ organisationId: string; sector: Sector; heardVia: string; createdAt: Date; status: InterestStatus }> {
+    if (!Types.ObjectId.isValid(tenderId)) return;
+    const projection = { organisation: 1, sector: 1, heardVia: 1, createdAt: 1, status: 1 };
+    const cursor = this.interests
+      .find({ tender: new Types.ObjectId(tenderId) }, projection)
+      .lean()
+      .cursor();
+    for await (const d of cursor) {
+      yield { organisationId: d.organisation.toString(), sector: d.sector, heardVia: d.heardVia, createdAt: d.createdAt, status: d.status };
+    }
+  }
+
   /** Organisations with an interest that is not withdrawn: they hear about published answers. */
   async interestedOrganisations(tenderId: string): Promise<string[]> {
     if (!Types.ObjectId.isValid(tenderId)) return [];
