@@ -19,6 +19,7 @@ import { invitationsApi, organisationPages, organisationsApi } from './suppliers
 import { SECTOR_LABELS, interestOnExercise, interestsApi, interestsPages } from './suppliers';
 import { clarificationsApi, officerDashboard, tendersApi, tendersPages } from './tenders';
 import { reportDownloadApi, reportsApi, reportsPages, youSaidWeDidOnExercise } from './reports';
+import { findingsApi, findingsPages } from './reports';
 
 export interface AppDeps extends Services {
   config: Config;
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', questionnairesApi(deps.questionnaires, deps.files));
   app.use('/api/v1', reportsApi(deps.reports));
   app.use('/api/v1', reportDownloadApi(deps.workbooks));
+  app.use('/api/v1', findingsApi(deps.findings));
   app.get('/', allowAnyone(), (_req, res) => res.render('platform/views/home.njk'));
   const panels: DashboardPanel[] = [
     async (user) => (user.role === 'officer' ? officerDashboard(deps.tenders, user) : {}),
@@ -119,6 +121,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(builderPages(deps.questionnaires, deps.tenders));
   app.use(responsesPages(deps.questionnaires, deps.tenders, deps.interests, deps.files));
   app.use(answerPages(deps.questionnaires, deps.tenders, deps.files));
+  // Before the analysis pages: it gives them the London baseline.
+  app.use(findingsPages(deps.findings));
   app.use(reportsPages(deps.reports, deps.tenders));
 
   // 5. Nothing matched, and the one error handler.

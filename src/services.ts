@@ -10,6 +10,7 @@ import { InvitationsService, type InvitationsServiceOptions } from './suppliers'
 import { ClarificationsService, TendersService, type TendersServiceOptions } from './tenders';
 import { QuestionnairesService, type QuestionnairesServiceOptions } from './questionnaires';
 import { ReportsService, WorkbookService } from './reports';
+import { FindingsService, type FindingsServiceOptions } from './reports';
 
 export interface Services {
   audit: AuditLog;
@@ -24,6 +25,7 @@ export interface Services {
   reports: ReportsService;
   workbooks: WorkbookService;
   files: FileStore;
+  findings: FindingsService;
 }
 
 /** Builds every feature's service on one connection, and makes sure reference data is in place. */
@@ -34,6 +36,8 @@ export interface ServiceOptions {
   invitations?: InvitationsServiceOptions;
   /** A clock for questionnaire deadlines and receipts, for tests. */
   questionnaires?: QuestionnairesServiceOptions;
+  /** The disclosure threshold of the shared findings (SDC_THRESHOLD). */
+  findings?: FindingsServiceOptions;
   /** Where uploads are kept; local disk under ./uploads unless given. */
   storage?: Pick<Config, 'uploadStore' | 'uploadDir'>;
 }
@@ -52,7 +56,22 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
   const questionnaires = new QuestionnairesService(conn, tenders, interests, suppliers, files, audit, opts.questionnaires);
   const reports = new ReportsService(conn, tenders, interests, questionnaires, auth, notifier, audit);
   const workbooks = new WorkbookService(interests, questionnaires, reports, audit);
+  const findings = new FindingsService(tenders, interests, questionnaires, audit, opts.findings);
   await auth.loadBoroughs();
   await Promise.all(Object.values(conn.models).map((model) => model.init()));
-  return { audit, auth, suppliers, tenders, clarifications, interests, notifier, files, invitations, questionnaires, reports, workbooks };
+  return {
+    audit,
+    auth,
+    suppliers,
+    tenders,
+    clarifications,
+    interests,
+    notifier,
+    files,
+    invitations,
+    questionnaires,
+    reports,
+    workbooks,
+    findings,
+  };
 }

@@ -1,4 +1,7 @@
 export { WEAK_RESPONSE_DEFAULTS, MIN_CONTRIBUTING_BOROUGHS } from './thresholds';
+export { FindingsService, type FindingsServiceOptions } from './findings.service';
+export { findingsApi } from './findings.api';
+export { findingsPages } from './findings.pages';
 export type * from './analysis.types';
 export {
   analyse,
