@@ -16,6 +16,9 @@ export interface DecisionSource {
   listDecisions(tenderId: string, actor: PublicUser): Promise<DecisionView[]>;
 }
 
+/** Interests per organisation-name lookup: the map of respondents holds them all anyway. */
+const INTEREST_BATCH = 25_000;
+
 interface Respondent {
   name: string;
   sector: Sector;
@@ -66,7 +69,8 @@ export class WorkbookService {
       decisions,
     });
     const respondents = new Map<string, Respondent>();
-    for await (const i of this.interests.streamForReport(tender)) {
+    // Names come in one lookup per batch, and an engine without index use scans every organisation per lookup.
+    for await (const i of this.interests.streamForReport(tender, INTEREST_BATCH)) {
       builder.addInterest(i);
       respondents.set(i.organisationId, {
         name: i.organisationName,
