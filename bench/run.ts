@@ -3,6 +3,7 @@
  *  - page rendering with the production template cache vs. re-reading templates (development mode);
  *  - sign-in throughput, whose cost is the deliberate argon2id work, vs. an anonymous session request.
  * Run with `npm run bench`; it starts its own embedded database unless MONGODB_URI is set.
+ * `npm run bench -- report` runs the sector workbook benchmark (bench/report.ts) instead.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { loadConfig, parseConfig } from '../src/config';
 import { chooseEngine, connect, ferretdbBinary, findMongodBinary, makeEphemeralDir, startEngine } from '../src/db';
 import { createLogger } from '../src/platform/logger';
 import { createServices } from '../src/services';
+import { runReportBench } from './report';
 
 async function throughput(url: string, requests: number, concurrency: number, init?: () => RequestInit): Promise<number> {
   let next = 0;
@@ -107,7 +109,9 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
+// `npm run bench -- report` runs the sector workbook benchmark instead (bench/report.ts).
+const run = process.argv[2] === 'report' ? runReportBench() : main();
+run.catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -18,6 +18,8 @@ import { answerPages, builderPages, questionnairesApi, responsesPages, supplierI
 import { invitationsApi, organisationPages, organisationPanel, organisationsApi, registerPanel } from './suppliers';
 import { interestOnExercise, interestsApi, interestsPages, registrationApi, registrationPages } from './suppliers';
 import { clarificationsApi, officerExercisesPanel, tendersApi, tendersPages } from './tenders';
+import { findingsPanel, reportDownloadApi, reportsApi, reportsPages, youSaidWeDidOnExercise, youSaidWeDidPanel } from './reports';
+import { findingsApi, findingsPages } from './reports';
 
 export interface AppDeps extends Services {
   config: Config;
@@ -76,14 +78,19 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', interestsApi(deps.interests));
   app.use('/api/v1', questionnairesApi(deps.questionnaires, deps.files));
   app.use('/api/v1', registrationApi(deps.registration));
+  app.use('/api/v1', reportsApi(deps.reports));
+  app.use('/api/v1', reportDownloadApi(deps.workbooks));
+  app.use('/api/v1', findingsApi(deps.findings));
   app.use(
     panelPages({
       home: [registerPanel()],
       dashboard: [
         accountPanel(),
+        findingsPanel(),
         officerExercisesPanel(deps.tenders),
         organisationPanel(deps.suppliers),
         supplierInterestsPanel(deps.interests, deps.questionnaires),
+        youSaidWeDidPanel(deps.interests, deps.reports),
         notificationsPanel(deps.notifier),
       ],
     }),
@@ -91,13 +98,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(authPages(passport));
   app.use(registrationPages(deps.registration, deps.boroughs));
   app.use(
-    tendersPages(deps.tenders, deps.clarifications, deps.boroughs, (tender, user) => interestOnExercise(deps.interests, tender, user)),
+    tendersPages(deps.tenders, deps.clarifications, deps.boroughs, async (tender, user) => ({
+      ...(await interestOnExercise(deps.interests, tender, user)),
+      ...(await youSaidWeDidOnExercise(deps.reports, tender)),
+    })),
   );
   app.use(organisationPages(deps.suppliers, deps.invitations, auth, deps.boroughs));
   app.use(interestsPages(deps.interests, deps.tenders));
   app.use(builderPages(deps.questionnaires, deps.tenders));
   app.use(responsesPages(deps.questionnaires, deps.tenders, deps.interests, deps.files));
   app.use(answerPages(deps.questionnaires, deps.tenders, deps.files));
+  // Before the analysis pages: it gives them the London baseline.
+  app.use(findingsPages(deps.findings));
+  app.use(reportsPages(deps.reports, deps.tenders));
 
   // 5. Nothing matched, and the one error handler.
   app.use(notFound);

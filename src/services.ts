@@ -10,6 +10,8 @@ import { Notifier } from './platform/notifications';
 import { InvitationsService, type InvitationsServiceOptions } from './suppliers';
 import { ClarificationsService, TendersService, type TendersServiceOptions } from './tenders';
 import { QuestionnairesService, type QuestionnairesServiceOptions } from './questionnaires';
+import { ReportsService, WorkbookService } from './reports';
+import { FindingsService, type FindingsServiceOptions } from './reports';
 
 export interface Services {
   audit: AuditLog;
@@ -23,7 +25,10 @@ export interface Services {
   notifier: Notifier;
   invitations: InvitationsService;
   questionnaires: QuestionnairesService;
+  reports: ReportsService;
+  workbooks: WorkbookService;
   files: FileStore;
+  findings: FindingsService;
 }
 
 /** Builds every feature's service on one connection, and makes sure reference data is in place. */
@@ -34,6 +39,8 @@ export interface ServiceOptions {
   invitations?: InvitationsServiceOptions;
   /** A clock for questionnaire deadlines and receipts, for tests. */
   questionnaires?: QuestionnairesServiceOptions;
+  /** The disclosure threshold of the shared findings (SDC_THRESHOLD). */
+  findings?: FindingsServiceOptions;
   /** Where uploads are kept; local disk under ./uploads unless given. */
   storage?: Pick<Config, 'uploadStore' | 'uploadDir'>;
 }
@@ -58,6 +65,9 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
   clarifications.addInterestSource((tenderId) => interests.interestedOrganisations(tenderId));
   const invitations = new InvitationsService(conn, auth, suppliers, notifier, opts.invitations);
   const questionnaires = new QuestionnairesService(conn, tenders, interests, suppliers, files, audit, opts.questionnaires);
+  const reports = new ReportsService(conn, tenders, interests, questionnaires, auth, notifier, audit);
+  const workbooks = new WorkbookService(interests, questionnaires, reports, audit);
+  const findings = new FindingsService(tenders, interests, questionnaires, audit, opts.findings);
   await boroughs.load();
   await Promise.all(Object.values(conn.models).map((model) => model.init()));
   return {
@@ -73,5 +83,8 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
     files,
     invitations,
     questionnaires,
+    reports,
+    workbooks,
+    findings,
   };
 }

@@ -53,7 +53,6 @@ export const DEMO_EXERCISES: {
       { title: 'Pop-up libraries', description: 'Sessions in community centres and markets.', estimatedAnnualValue: 70000 },
     ],
     tupe: 'unknown',
-    sealed: true,
   },
   {
     borough: 'lambeth',
@@ -78,5 +77,7 @@ export const DEMO_EXERCISES: {
     specification: 'Four libraries open at least 15 hours a week, run by a community partner with council support.',
     lots: [{ title: 'Partnership libraries', description: 'Four libraries in the west of the borough.', estimatedAnnualValue: 120000 }],
     tupe: 'no',
+    // Barnet's answers are sealed; Hackney's are open, so its sector analysis can be read during the demo.
+    sealed: true,
   },
 ];

@@ -5,6 +5,7 @@ export {
   type ResponseView,
   type Receipt,
   type QuestionnairesServiceOptions,
+  type ReportResponse,
 } from './questionnaires.service';
 export { questionnairesApi } from './questionnaires.api';
 export { BARRIERS } from './barriers';

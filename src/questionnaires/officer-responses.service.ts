@@ -21,11 +21,19 @@ export class OfficerResponses {
   constructor(private readonly store: QuestionnaireStore) {}
 
   /** The officer's own exercise, refused (403, audited) while its answers are sealed. */
-  private async readableByOfficer(tenderId: string, actor: PublicUser, what: string) {
+  private readableByOfficer(tenderId: string, actor: PublicUser, what: string) {
+    return this.officerReadable(tenderId, actor, `responses.${what}`);
+  }
+
+  /**
+   * The officer's own exercise, for reading answers or any figure made from them (reports too): another
+   * borough's is 404 and audited; a sealed one is refused (403) before its deadline, and every attempt audited as `action`.
+   */
+  async officerReadable(tenderId: string, actor: PublicUser, action: string) {
     const tender = await this.store.tenders.findOwn(tenderId, actor);
     if (tender.sealed && this.store.now() <= tender.questionnaireDeadline) {
       await this.store.audit.record({
-        action: `responses.${what}`,
+        action,
         outcome: 'denied',
         actor,
         target: `tender:${tenderId}`,

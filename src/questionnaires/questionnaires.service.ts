@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Connection, Types } from 'mongoose';
 import type { PublicUser } from '../platform/roles';
 import type { AuditLog } from '../platform/audit';
 import type { FileStore, StoredFileMeta } from '../platform/file-store';
@@ -11,12 +11,14 @@ import { QuestionnaireDefinitions } from './questionnaire-definition.service';
 import { QuestionnaireStore } from './questionnaire.store';
 import { OfficerResponses, type RecordedResponseInput } from './officer-responses.service';
 import type { QuestionnaireView, Receipt, ResponseFileView, ResponseView } from './response.presenter';
+import { ReportReads, type ReportResponse } from './report-reads';
 import type { Answers, QuestionnaireDefinition } from './types';
 
 export type { QuestionnaireView, Receipt, ResponseFileView, ResponseProgress, ResponseView } from './response.presenter';
 export type { RecordedResponseInput } from './officer-responses.service';
 export type { AnsweringContext, AnsweringPage } from './answering.service';
 export { MAX_FILES_PER_RESPONSE } from './answering.service';
+export type { ReportResponse } from './report-reads';
 
 export interface QuestionnairesServiceOptions {
   now?: () => Date;
@@ -30,6 +32,7 @@ export class QuestionnairesService {
   readonly definitions: QuestionnaireDefinitions;
   readonly answering: AnsweringService;
   readonly officers: OfficerResponses;
+  readonly reportReads: ReportReads;
   readonly questionnaires: QuestionnaireModel;
   readonly responses: ResponseModel;
   readonly responseFiles: ResponseFileModel;
@@ -48,6 +51,7 @@ export class QuestionnairesService {
     this.definitions = new QuestionnaireDefinitions(store);
     this.answering = new AnsweringService(store);
     this.officers = new OfficerResponses(store);
+    this.reportReads = new ReportReads(store);
     ({ questionnaires: this.questionnaires, responses: this.responses, responseFiles: this.responseFiles, now: this.now } = store);
   }
 
@@ -116,5 +120,25 @@ export class QuestionnairesService {
 
   recordResponse(tenderId: string, input: RecordedResponseInput, actor: PublicUser): Promise<ResponseView> {
     return this.officers.recordResponse(tenderId, input, actor);
+  }
+
+  /** The officer's own exercise for reading answers or figures made from them: 404 for another borough, 403 while sealed (audited as `action`). */
+  officerReadable(tenderId: string, actor: PublicUser, action: string) {
+    return this.officers.officerReadable(tenderId, actor, action);
+  }
+
+  definitionOrNull(tenderId: Types.ObjectId): Promise<QuestionnaireDefinition | null> {
+    return this.reportReads.definitionOrNull(tenderId);
+  }
+
+  streamForReport(
+    tender: { _id: Types.ObjectId; borough: Types.ObjectId },
+    opts: { answers: boolean; submittedOnly?: boolean },
+  ): AsyncGenerator<ReportResponse> {
+    return this.reportReads.streamForReport(tender, opts);
+  }
+
+  submittedAnswersTo(tenderId: string, key: string): AsyncGenerator<{ organisationId: string; answer: unknown }> {
+    return this.reportReads.submittedAnswersTo(tenderId, key);
   }
 }

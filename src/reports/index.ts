@@ -1,12 +1,20 @@
-/** Default thresholds of the weak third-sector response rules (SPEC "Weak third-sector response"). */
-export const WEAK_RESPONSE_DEFAULTS = {
-  /** Third-sector share of interests below the exercise's target (0.25 unless the exercise sets one). */
-  share: 0.25,
-  /** Other sectors' conversion minus third-sector conversion at or above this. */
-  conversionGap: 0.15,
-  /** Fewer third-sector interests than this. */
-  volume: 3,
-} as const;
-
-/** Fewer contributing boroughs than this and shared findings publish nothing. */
-export const MIN_CONTRIBUTING_BOROUGHS = 3;
+export { WEAK_RESPONSE_DEFAULTS, MIN_CONTRIBUTING_BOROUGHS } from './thresholds';
+export { FindingsService, type FindingsServiceOptions } from './findings.service';
+export { findingsApi } from './findings.api';
+export { findingsPages } from './findings.pages';
+export type * from './analysis.types';
+export {
+  analyse,
+  displayAnswers,
+  weakResponseRules,
+  SectorAnalysisBuilder,
+  CAPACITY_QUESTION_KEY,
+  BARRIERS_QUESTION_KEY,
+} from './analysis';
+export { ReportsService, type ReportsServiceOptions, type YouSaidWeDid } from './analysis.service';
+export { reportsApi } from './reports.api';
+export { reportsPages, youSaidWeDidOnExercise } from './reports.pages';
+export { sectorBarChartSvg, barrierChartSvg, escapeXml, SHORT_SECTOR_LABELS } from './charts';
+export { reportDownloadApi } from './report.download';
+export { WorkbookService } from './workbook.service';
+export { findingsPanel, youSaidWeDidPanel } from './reports.panels';

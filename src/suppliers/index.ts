@@ -9,6 +9,7 @@ export {
   type InterestCounts,
   type MyInterest,
   type Partner,
+  type ReportInterest,
 } from './interests.service';
 export { interestsApi } from './interests.api';
 export { HEARD_VIA, HEARD_VIA_LABELS, INTEREST_STATUSES, type HeardVia, type InterestStatus } from './interest.model';

@@ -57,6 +57,18 @@ export interface MyInterest {
   };
 }
 
+/** One interest as reports count it: the organisation's name and sector-check warnings, never contact details. */
+export interface ReportInterest {
+  organisationId: string;
+  organisationName: string;
+  sector: Sector;
+  size: OrganisationSize;
+  status: InterestStatus;
+  lotIds: string[];
+  heardVia: string;
+  sectorWarnings: number;
+}
+
 export interface Partner {
   organisationId: string;
   name: string;
@@ -65,6 +77,8 @@ export interface Partner {
   contactName: string;
   contactEmail: string;
 }
+
+type ReportInterestDoc = Pick<InterestRecord, 'organisation' | 'sector' | 'size' | 'status' | 'lotIds' | 'heardVia'>;
 
 /** An exercise of the officer's own borough, as TendersService.findOwn returns it. */
 type OwnTender = TenderRead;
@@ -239,6 +253,59 @@ export class InterestsService {
       contactName: d.contactName,
       contactEmail: d.contactEmail,
     }));
+  }
+
+  /**
+   * Every interest in one exercise (withdrawn ones too), streamed with a projection for reports; organisations
+   * are looked up a batch at a time, so memory stays bounded however many there are.
+   */
+  async *streamForReport(tender: { _id: Types.ObjectId; borough: Types.ObjectId }, batchSize = 500): AsyncGenerator<ReportInterest> {
+    const projection = { organisation: 1, sector: 1, size: 1, status: 1, lotIds: 1, heardVia: 1 };
+    const cursor = this.interests.find({ tender: tender._id, borough: tender.borough }, projection).sort({ createdAt: 1 }).lean().cursor();
+    let batch: ReportInterestDoc[] = [];
+    for await (const doc of cursor) {
+      batch.push(doc as ReportInterestDoc);
+      if (batch.length >= batchSize) {
+        yield* await this.withOrganisations(batch);
+        batch = [];
+      }
+    }
+    if (batch.length) yield* await this.withOrganisations(batch);
+  }
+
+  private async withOrganisations(batch: ReportInterestDoc[]): Promise<ReportInterest[]> {
+    const orgs = await this.suppliers.reportSummaries(batch.map((d) => d.organisation.toString()));
+    return batch.map((d) => {
+      const org = orgs.get(d.organisation.toString());
+      return {
+        organisationId: d.organisation.toString(),
+        organisationName: org?.name ?? '',
+        sector: d.sector,
+        size: d.size,
+        status: d.status,
+        lotIds: [...(d.lotIds ?? [])],
+        heardVia: d.heardVia,
+        sectorWarnings: org?.sectorWarnings ?? 0,
+      };
+    });
+  }
+
+  /**
+   * Every interest in one exercise, streamed for the shared findings: only what they count (no names, no contacts).
+   * The caller decides which exercises may be counted.
+   */
+  async *streamForFindings(
+    tenderId: string,
+  ): AsyncGenerator<{ organisationId: string; sector: Sector; heardVia: string; createdAt: Date; status: InterestStatus }> {
+    if (!Types.ObjectId.isValid(tenderId)) return;
+    const projection = { organisation: 1, sector: 1, heardVia: 1, createdAt: 1, status: 1 };
+    const cursor = this.interests
+      .find({ tender: new Types.ObjectId(tenderId) }, projection)
+      .lean()
+      .cursor();
+    for await (const d of cursor) {
+      yield { organisationId: d.organisation.toString(), sector: d.sector, heardVia: d.heardVia, createdAt: d.createdAt, status: d.status };
+    }
   }
 
   /** Organisations with an interest that is not withdrawn: they hear about published answers. */

@@ -93,6 +93,14 @@ export class SuppliersService {
     return new Map(docs.map((d) => [d._id.toString(), toOrganisation(d as unknown as OrganisationDoc)]));
   }
 
+  /** Names and the number of sector-check warnings by id, for reports (a projection: no contact details are read). */
+  async reportSummaries(ids: string[]): Promise<Map<string, { name: string; sectorWarnings: number }>> {
+    const unique = [...new Set(ids)].filter((id) => Types.ObjectId.isValid(id));
+    if (!unique.length) return new Map();
+    const docs = await this.organisations.find({ _id: mongoose.trusted({ $in: unique }) }, { name: 1, sectorWarnings: 1 }).lean();
+    return new Map(docs.map((d) => [d._id.toString(), { name: d.name, sectorWarnings: d.sectorWarnings?.length ?? 0 }]));
+  }
+
   /** Replaces the profile. The sector check runs again; its warnings never block the change. */
   async updateOrganisation(id: string, input: OrganisationInput): Promise<Organisation> {
     if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Organisation not found');

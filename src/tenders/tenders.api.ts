@@ -3,7 +3,7 @@ import { allowAnyone, requireRole, signedInUser } from '../platform/roles';
 import { sendStoredFile } from '../platform/file-store';
 import { receiveUpload } from '../platform/upload';
 import { parseInput } from '../platform/validation';
-import { createTenderSchema, documentTitleSchema, listTendersQuery, updateTenderSchema } from './tenders.schemas';
+import { createTenderSchema, documentTitleSchema, listTendersQuery, sharingSchema, updateTenderSchema } from './tenders.schemas';
 import type { TendersService } from './tenders.service';
 
 export function tendersApi(tenders: TendersService): Router {
@@ -26,6 +26,11 @@ export function tendersApi(tenders: TendersService): Router {
   router.patch('/tenders/:id', requireRole('officer'), async (req, res) => {
     const patch = parseInput(updateTenderSchema, req.body);
     res.json(await tenders.update(String(req.params.id), patch, signedInUser(req)));
+  });
+
+  router.put('/tenders/:id/sharing', requireRole('officer'), async (req, res) => {
+    const { shareFindings } = parseInput(sharingSchema, req.body);
+    res.json(await tenders.setSharing(String(req.params.id), shareFindings, req.user!));
   });
 
   router.post('/tenders/:id/publish', requireRole('officer'), async (req, res) => {

@@ -193,6 +193,21 @@ export function tendersPages(
     }),
   );
 
+  // The form on the exercise page sends the setting it switches to; anything but "yes" or "no" is refused.
+  router.post('/tenders/:id/sharing', requireRole('officer'), async (req, res) => {
+    const id = String(req.params.id);
+    const value = (req.body as FormBody).shareFindings;
+    if (value !== 'yes' && value !== 'no') throw new ValidationError({ shareFindings: 'Choose whether to share anonymised findings' });
+    const tender = await tenders.setSharing(id, value === 'yes', req.user!);
+    flash(
+      req,
+      tender.shareFindings
+        ? 'This exercise now counts towards the London findings, once its expression of interest stage has ended.'
+        : 'This exercise no longer counts towards the London findings.',
+    );
+    res.redirect(303, `/tenders/${id}#sharing`);
+  });
+
   for (const action of Object.keys(ACTIONS) as Action[]) {
     router.get(`/tenders/:id/${action}`, requireRole('officer'), async (req, res) => {
       const tender = tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user);

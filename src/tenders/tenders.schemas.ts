@@ -130,6 +130,11 @@ export const updateTenderSchema = z
 
 export type UpdateTenderInput = z.infer<typeof updateTenderSchema>;
 
+/** `PUT /api/v1/tenders/:id/sharing`: whether the exercise's figures count towards the shared findings. */
+export const sharingSchema = z.object({
+  shareFindings: z.boolean({ message: 'Share findings must be true or false' }),
+});
+
 export const TENDER_LIST_STATUSES = ['published', 'closed', 'cancelled', 'draft'] as const;
 
 export const listTendersQuery = z.object({

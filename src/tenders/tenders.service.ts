@@ -411,6 +411,15 @@ export class TendersService {
       }
     }
     await doc.save();
+    if (patch.shareFindings !== undefined && patch.shareFindings !== before.shareFindings) {
+      await this.audit.record({
+        action: 'tender.sharing.change',
+        outcome: 'allowed',
+        actor,
+        target: `tender:${id}`,
+        detail: patch.shareFindings ? 'on' : 'off',
+      });
+    }
     // Changes organisations rely on most are also written to the audit log.
     const integrity = changed.filter((field) => INTEGRITY_FIELDS.includes(field));
     if (integrity.length) {
@@ -557,6 +566,48 @@ export class TendersService {
       Object.assign(problems, deadlineOrderProblems(doc));
       if (Object.keys(problems).length) throw new ValidationError(problems, 'The exercise cannot be published yet');
       doc.publishedAt = now;
+    });
+  }
+
+  /**
+   * Exercises whose figures count towards the shared findings: sharing on and the expression-of-interest stage over
+   * (deadline passed, or closed). Drafts never; cancelled ones neither, as their market test was abandoned part-way.
+   */
+  async *findingsContributors(): AsyncGenerator<{ id: string; boroughId: string; answersSealed: boolean }> {
+    const now = this.now();
+    const filter: Record<string, unknown> = { shareFindings: true, status: mongoose.trusted({ $in: ['published', 'closed'] }) };
+    const projection = { borough: 1, status: 1, eoiDeadline: 1, sealed: 1, questionnaireDeadline: 1 };
+    for await (const t of this.tenders.find(filter, projection).lean().cursor()) {
+      if (t.status !== 'closed' && t.eoiDeadline >= now) continue;
+      // Sealed answers stay unread, even as counts, until the questionnaire deadline.
+      yield { id: t._id.toString(), boroughId: t.borough.toString(), answersSealed: t.sealed && now <= t.questionnaireDeadline };
+    }
+  }
+
+  /** Switches sharing with the programme team on or off, in any status but cancelled; audited, and listed once published. */
+  setSharing(id: string, shareFindings: boolean, actor: PublicUser): Promise<Tender> {
+    return this.writes.run(id, async () => {
+      const doc = await this.findOwn(id, actor);
+      if (doc.status === 'cancelled') throw new ConflictError('wrong_status', 'A cancelled exercise cannot be changed');
+      if (doc.shareFindings === shareFindings) return this.toApi(doc, actor);
+      const update: Record<string, unknown> = { $set: { shareFindings } };
+      if (doc.status !== 'draft') {
+        const entry = { at: this.now(), by: actor.id, byName: actor.name, field: 'shareFindings' };
+        update.$push = { history: { ...entry, old: displayValue(doc.shareFindings), new: displayValue(shareFindings) } };
+      }
+      // The current setting in the filter: of two officers switching at once, only one finds it.
+      const updated = await this.tenders.findOneAndUpdate({ _id: doc._id, status: doc.status, shareFindings: doc.shareFindings }, update, {
+        returnDocument: 'after',
+      });
+      if (!updated) throw new ConflictError('busy', 'The exercise changed while you were working on it. Reload and try again');
+      await this.audit.record({
+        action: 'tender.sharing.change',
+        outcome: 'allowed',
+        actor,
+        target: `tender:${id}`,
+        detail: shareFindings ? 'on' : 'off',
+      });
+      return this.toApi(updated, actor);
     });
   }
 

@@ -41,7 +41,7 @@ export async function startTestApp(opts: { config?: Record<string, string> } & S
   const conn = await connectTestDatabase();
   const uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'portal-uploads-'));
   const config = testConfig({ UPLOAD_DIR: uploadDir, ...opts.config });
-  const services = await createServices(conn, { storage: config, ...opts });
+  const services = await createServices(conn, { storage: config, findings: { threshold: config.sdcThreshold }, ...opts });
   // Server errors are collected and shown when the app closes, so an unexpected 500 never passes unseen.
   const serverErrors: string[] = [];
   const logger = createLogger('error', { write: (line: string) => void serverErrors.push(line) });
