@@ -118,7 +118,12 @@ export async function watchProblems(page: Page): Promise<PageProblems> {
     list.push(`console ${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => list.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => list.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (req) => {
+    const error = req.failure()?.errorText ?? '';
+    // The browser cancels a favicon still loading when the page moves on (a form post, a link): not a fault of the page.
+    if (error === 'net::ERR_ABORTED' && req.resourceType() !== 'document' && req.url().endsWith('/favicon.svg')) return;
+    list.push(`request failed: ${req.url()} ${error}`);
+  });
   page.on('response', (res) => {
     // Documents may rightly be 4xx (a 422 form, a 404 page); their sub-resources may not.
     if (res.status() >= 400 && res.request().resourceType() !== 'document') list.push(`HTTP ${res.status()}: ${res.url()}`);

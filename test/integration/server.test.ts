@@ -27,7 +27,7 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 function cli(...args: string[]) {
-  return spawnSync(tsx, ['src/cli.ts', ...args], { cwd: projectRoot, env: env(), encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(tsx, ['src/cli.ts', ...args], { cwd: projectRoot, env: env(), encoding: 'utf8', timeout: 240_000 });
 }
 
 async function waitForHealth(): Promise<void> {
@@ -195,7 +195,7 @@ test('seed-demo adds demo logins and is safe to run twice', async () => {
     .send({ email: 'friends@example.org', password: 'library demo 2026' });
   expect(login.status).toBe(200);
   expect(login.body.user.role).toBe('supplier');
-}, 90_000);
+}, 360_000);
 
 test('SIGTERM finishes the request in flight, then stops the server and its engine', async () => {
   const record = readEngineRecord(dataDir);
