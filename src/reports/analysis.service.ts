@@ -173,14 +173,18 @@ export class ReportsService {
     const publishedAt = this.now();
     const fields = { borough: tender.borough, youSaid: input.youSaid, weDid: input.weDid, by: actor.id, byName: actor.name, publishedAt };
     const upsert = () => this.youSaidWeDid.updateOne({ tender: tender._id }, { $set: fields }, { upsert: true });
+    let firstPublication: boolean;
     try {
-      await upsert();
+      firstPublication = (await upsert()).upsertedCount === 1;
     } catch (err) {
+      // Two first publications at once: the unique index lets one insert; the other is a correction.
       if (!isDuplicateKey(err)) throw err;
       await upsert();
+      firstPublication = false;
     }
-    await this.audit.record({ action: 'reports.you_said_we_did', outcome: 'allowed', actor, target: `tender:${tenderId}` });
-    const organisations = await this.interests.interestedOrganisations(tenderId);
+    await this.audit.record({ action: 'reports.you_said_we_did', outcome: 'allowed', actor, target: `tender:${tender._id.toString()}` });
+    // Organisations hear once, when it is first published; a correction later is shown but not sent again.
+    const organisations = firstPublication ? await this.interests.interestedOrganisations(tenderId) : [];
     if (organisations.length) {
       const emails = await this.auth.activeEmailsOfOrganisations(organisations);
       await this.notifier.notify(

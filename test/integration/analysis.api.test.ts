@@ -270,6 +270,17 @@ describe('you said, we did', () => {
     const page = await (await apiClient(t.app)).agent.get(`/tenders/${market.tenderId}`).expect(200);
     expect(page.text).toContain('id="you-said-we-did"');
     expect(page.text).toContain('The contract is too big for community groups.');
+
+    // A correction is shown at once but not sent to everyone again.
+    await market.officer.agent
+      .post(`/api/v1/tenders/${market.tenderId}/you-said-we-did`)
+      .set('X-CSRF-Token', market.officer.csrfToken)
+      .send({ youSaid: 'The contract is too big for community groups.', weDid: 'We have split it into three smaller lots.' })
+      .expect(201);
+    expect(await t.notifier.notifications.countDocuments({ kind: 'you_said_we_did' })).toBe(notified.length);
+    expect(await t.notifier.outbox.countDocuments({ subject: /You said, we did/ })).toBe(emails.length);
+    const corrected = await (await apiClient(t.app)).agent.get(`/tenders/${market.tenderId}`).expect(200);
+    expect(corrected.text).toContain('We have split it into three smaller lots.');
   });
 
   test('empty fields are 422 per field; a supplier 403', async () => {
