@@ -222,7 +222,8 @@ export function buildFindings(counts: FindingsCounts, options: FindingsOptions =
     conversion: { overall: ratio(allS, allI), bySector: bySector((s) => ratio(S[s], I[s])) },
     thirdSectorShare: ratio(thirdI, allI),
     heardVia: heard.map((h) => ({ code: h.code, bySector: bySector((s) => cell(h.cells[s])), total: cell(h.total) })),
-    quarters: byQuarter.map((q) => ({
+    // Unpublished findings list no quarters: even a quarter's name would say that interests exist in it.
+    quarters: (rule.published ? byQuarter : []).map((q) => ({
       quarter: q.quarter,
       interests: cell(q.all),
       thirdSector: cell(q.third),
