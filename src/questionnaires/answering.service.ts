@@ -244,7 +244,7 @@ export class AnsweringService {
           action: 'responses.file',
           outcome: 'denied',
           actor,
-          target: `tender:${tenderId}`,
+          target: `tender:${tender._id.toString()}`,
           detail: `file ${fileId} of another organisation`,
         });
       }

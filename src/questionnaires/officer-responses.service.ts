@@ -36,7 +36,7 @@ export class OfficerResponses {
         action,
         outcome: 'denied',
         actor,
-        target: `tender:${tenderId}`,
+        target: `tender:${tender._id.toString()}`,
         detail: 'sealed until the deadline',
       });
       throw new ForbiddenError('sealed', `Answers are sealed until the questionnaire deadline. Nobody can read them before then`);

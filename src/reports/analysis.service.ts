@@ -155,7 +155,7 @@ export class ReportsService {
       action: 'reports.decision',
       outcome: 'allowed',
       actor,
-      target: `tender:${tenderId}`,
+      target: `tender:${tender._id.toString()}`,
       detail: `${barrier}: ${input.decision}`,
     });
     return { barrier, decision: input.decision, text: input.text, byName: actor.name, at: at.toISOString() };

@@ -86,7 +86,7 @@ export class WorkbookService {
       action: 'reports.workbook',
       outcome: 'allowed',
       actor,
-      target: `tender:${tenderId}`,
+      target: `tender:${tender._id.toString()}`,
       detail: 'sector workbook',
     });
 
