@@ -10,117 +10,43 @@ import type { ReceivedUpload } from '../platform/upload';
 import { TENDER_TRANSITIONS, type TenderStatus } from './statuses';
 import { counterModel, tenderModel, type CounterModel, type TenderModel, type TenderRecord } from './tender.model';
 import { deadlineOrderProblems, type CreateTenderInput, type ListTendersQuery, type UpdateTenderInput } from './tenders.schemas';
+import {
+  boroughCode,
+  displayValue,
+  documentTitleKey,
+  historyLabel,
+  isOwnBoroughOfficer,
+  tenderView,
+  type Actor,
+  type Tender,
+  type TenderDocument,
+  type TenderRead,
+} from './tender.presenter';
 
-export type Actor = PublicUser | undefined;
-
-export interface TenderLot {
-  id: string;
-  title: string;
-  description: string;
-  estimatedAnnualValue: number | null;
-}
-
-export interface TenderDocument {
-  id: string;
-  title: string;
-  filename: string;
-  size: number;
-  contentType: string;
-  version: number;
-  uploadedAt: string;
-}
-
-export interface TenderHistoryEntry {
-  at: string;
-  field: string;
-  old: string;
-  new: string;
-  /** Only the borough's own officers see who made a change. */
-  byName?: string;
-}
-
-/** An exercise as the API returns it. */
-export interface Tender {
-  id: string;
-  reference: string;
-  status: TenderStatus;
-  borough: Borough;
-  title: string;
-  summary: string;
-  specification: string;
-  serviceScope: string;
-  lots: TenderLot[];
-  estimatedValue: { min: number; max: number } | null;
-  contractTermMonths: number | null;
-  tupe: 'yes' | 'no' | 'unknown';
-  clarificationDeadline: string;
-  eoiDeadline: string;
-  questionnaireDeadline: string;
-  engagementEvents: { id: string; title: string; format: string; startsAt: string; location: string }[];
-  sealed: boolean;
-  shareFindings: boolean;
-  thirdSectorTarget: number;
-  publishedAt: string | null;
-  closedAt: string | null;
-  cancelledAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  documents: TenderDocument[];
-  history: TenderHistoryEntry[];
-}
-
+export {
+  boroughCode,
+  documentTitleKey,
+  historyLabel,
+  isOwnBoroughOfficer,
+  tenderView,
+  type Actor,
+  type Tender,
+  type TenderDocument,
+  type TenderHistoryEntry,
+  type TenderLot,
+  type TenderRead,
+} from './tender.presenter';
 /** Fields of a published exercise whose changes are audited as well as listed on its page. */
 const INTEGRITY_FIELDS = ['clarificationDeadline', 'eoiDeadline', 'questionnaireDeadline', 'sealed'];
 
 /** Statuses anyone may see; drafts are for the borough's own officers only. */
 const PUBLIC_STATUSES: TenderStatus[] = ['published', 'closed', 'cancelled'];
 
-const HISTORY_LABELS: Record<string, string> = {
-  title: 'Title',
-  summary: 'Summary',
-  specification: 'Specification',
-  serviceScope: 'Service scope',
-  lots: 'Lots',
-  estimatedValue: 'Estimated value',
-  contractTermMonths: 'Contract term (months)',
-  tupe: 'TUPE',
-  clarificationDeadline: 'Clarification deadline',
-  eoiDeadline: 'Expression of interest deadline',
-  questionnaireDeadline: 'Questionnaire deadline',
-  engagementEvents: 'Engagement events',
-  sealed: 'Sealed responses',
-  shareFindings: 'Share anonymised findings',
-  thirdSectorTarget: 'Third-sector target',
-  documents: 'Documents',
-};
-
-export function historyLabel(field: string): string {
-  return HISTORY_LABELS[field] ?? field;
-}
-
-/** Short letters for a borough in references: "camden" → "CAM", "barking-and-dagenham" → "BAD". */
-export function boroughCode(slug: string): string {
-  const words = slug.split('-').filter((w) => w !== 'of');
-  const code = words.length === 1 ? (words[0] ?? '').slice(0, 3) : words.map((w) => w[0]).join('');
-  return code.toUpperCase();
-}
-
-function iso(date: Date | null | undefined): string | null {
-  return date ? date.toISOString() : null;
-}
-
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export function isOwnBoroughOfficer(actor: Actor, boroughId: string): actor is PublicUser {
-  return actor?.role === 'officer' && actor.borough?.id === boroughId;
-}
-
 type TenderDoc = mongoose.HydratedDocument<TenderRecord>;
-
-/** An exercise as other features read it: a plain, typed copy of the stored record, never a database document. */
-export type TenderRead = TenderRecord & { createdAt: Date; updatedAt: Date };
 
 export interface TendersServiceOptions {
   now?: () => Date;
@@ -130,11 +56,6 @@ export interface TendersServiceOptions {
 export interface NewDocument {
   title: string;
   upload: ReceivedUpload;
-}
-
-/** Versions are counted per title, whatever its case or spacing. */
-export function documentTitleKey(title: string): string {
-  return title.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 export class TendersService {
@@ -156,65 +77,7 @@ export class TendersService {
   }
 
   toApi(t: TenderRecord, actor: Actor): Tender {
-    const boroughId = t.borough.toString();
-    const borough = this.boroughs.findById(boroughId) ?? { id: boroughId, slug: '', name: '' };
-    const own = isOwnBoroughOfficer(actor, boroughId);
-    return {
-      id: t._id.toString(),
-      reference: t.reference,
-      status: t.status,
-      borough,
-      title: t.title,
-      summary: t.summary,
-      specification: t.specification,
-      serviceScope: t.serviceScope,
-      lots: t.lots.map((l) => ({
-        id: l.lotId,
-        title: l.title,
-        description: l.description,
-        estimatedAnnualValue: l.estimatedAnnualValue ?? null,
-      })),
-      estimatedValue:
-        t.estimatedValue && typeof t.estimatedValue.min === 'number'
-          ? { min: t.estimatedValue.min, max: t.estimatedValue.max ?? t.estimatedValue.min }
-          : null,
-      contractTermMonths: t.contractTermMonths ?? null,
-      tupe: t.tupe,
-      clarificationDeadline: t.clarificationDeadline.toISOString(),
-      eoiDeadline: t.eoiDeadline.toISOString(),
-      questionnaireDeadline: t.questionnaireDeadline.toISOString(),
-      engagementEvents: t.engagementEvents.map((e) => ({
-        id: e.eventId,
-        title: e.title,
-        format: e.format,
-        startsAt: e.startsAt.toISOString(),
-        location: e.location,
-      })),
-      sealed: t.sealed,
-      shareFindings: t.shareFindings,
-      thirdSectorTarget: t.thirdSectorTarget,
-      publishedAt: iso(t.publishedAt),
-      closedAt: iso(t.closedAt),
-      cancelledAt: iso(t.cancelledAt),
-      createdAt: (t as unknown as { createdAt: Date }).createdAt.toISOString(),
-      updatedAt: (t as unknown as { updatedAt: Date }).updatedAt.toISOString(),
-      documents: t.documents.map((d) => ({
-        id: (d as unknown as { _id: Types.ObjectId })._id.toString(),
-        title: d.title,
-        filename: d.filename,
-        size: d.size,
-        contentType: d.contentType,
-        version: d.version,
-        uploadedAt: d.uploadedAt.toISOString(),
-      })),
-      history: t.history.map((h) => ({
-        at: h.at.toISOString(),
-        field: h.field,
-        old: h.old,
-        new: h.new,
-        ...(own ? { byName: h.byName } : {}),
-      })),
-    };
+    return tenderView(t, actor, this.boroughs);
   }
 
   private async nextReference(borough: Borough): Promise<string> {
@@ -622,15 +485,4 @@ export class TendersService {
       doc.cancelledAt = this.now();
     });
   }
-}
-
-/** A readable one-line form of a changed value for the history table. */
-function displayValue(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value.length > 500 ? `${value.slice(0, 500)}…` : value;
-  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  if (typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return value.map((v: { title?: string }) => v.title ?? JSON.stringify(v)).join('; ');
-  if (typeof value === 'object' && 'min' in value && 'max' in value) return `£${String(value.min)} to £${String(value.max)}`;
-  return JSON.stringify(value);
 }
