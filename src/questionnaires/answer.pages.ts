@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { requireRole } from '../platform/roles';
+import { requireRole, signedInUser } from '../platform/roles';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
 import { formRoute, isUploadProblem } from '../platform/form-route';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
@@ -61,7 +61,7 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
 
   /** Loads the context once for the request, or renders the page that says why there is none (no questionnaire yet, no interest). */
   const load = async (req: Request, res: Response): Promise<Answering | null> => {
-    const page = await questionnaires.answeringPage(String(req.params.id), req.user!);
+    const page = await questionnaires.answeringPage(String(req.params.id), signedInUser(req));
     if (!page.questionnaire) {
       res.status(404).render('questionnaires/views/answer-no-questionnaire.njk', { tender: page.tender });
       return null;
@@ -186,7 +186,7 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
       input: ({ ctx }) => ctx.posted,
       // Blank answers are sent as null, which clears them; required ones are only insisted on when sending.
       run: (posted, { req, ctx }) =>
-        questionnaires.saveDraft(ctx.tender.id, posted as Answers, req.user!, { merge: true, context: ctx.context }),
+        questionnaires.saveDraft(ctx.tender.id, posted as Answers, signedInUser(req), { merge: true, context: ctx.context }),
       done: (saved, { req, res, ctx }) => afterSave(req, res, ctx, ctx.n, saved),
       rerender: (problem, { req, res, ctx }) =>
         problem.error instanceof ValidationError
@@ -238,8 +238,11 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
       },
       input: ({ req, res }) => receiveUpload(req, res),
       run: async (upload, { req, ctx }) => {
-        const file = await questionnaires.uploadFile(ctx.tender.id, upload, req.user!, ctx.context);
-        await questionnaires.saveDraft(ctx.tender.id, { [ctx.question.key]: file.id }, req.user!, { merge: true, context: ctx.context });
+        const file = await questionnaires.uploadFile(ctx.tender.id, upload, signedInUser(req), ctx.context);
+        await questionnaires.saveDraft(ctx.tender.id, { [ctx.question.key]: file.id }, signedInUser(req), {
+          merge: true,
+          context: ctx.context,
+        });
         return file;
       },
       done: (file, { req, res, ctx }) => {
@@ -259,7 +262,7 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
   );
 
   router.get('/tenders/:id/response/files/:fileId/download', requireRole('supplier'), async (req, res) => {
-    const { key, meta } = await questionnaires.ownFile(String(req.params.id), String(req.params.fileId), req.user!);
+    const { key, meta } = await questionnaires.ownFile(String(req.params.id), String(req.params.fileId), signedInUser(req));
     await sendStoredFile(res, files, key, meta);
   });
 
@@ -279,7 +282,7 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
         return typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
       },
       // The same key (a double click, a retry) gets the same receipt, even after the deadline.
-      run: (key, { req, ctx }) => questionnaires.submit(ctx.tender.id, key, req.user!, ctx.context),
+      run: (key, { req, ctx }) => questionnaires.submit(ctx.tender.id, key, signedInUser(req), ctx.context),
       done: (_sent, { res, ctx }) => res.redirect(303, `${base(ctx.tender.id)}/receipt`),
       rerender: (problem, { res, ctx }) =>
         problem.error instanceof ValidationError

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { requireRole } from '../platform/roles';
+import { requireRole, signedInUser } from '../platform/roles';
 import { NotFoundError, type FieldErrors } from '../platform/errors';
 import { errorSummary, fieldErrors } from '../platform/validation';
 import { allQuestions } from './answer-rules';
@@ -181,7 +181,7 @@ export function questionFormPages(kit: BuilderKit): Router {
         formProblems(problems, formErrors, attempted, at, ctx.tender.id, typeof body.key === 'string' && body.key.trim() !== ''),
       );
     }
-    const outcome = await save(ctx, attempted, req.user!);
+    const outcome = await save(ctx, attempted, signedInUser(req));
     if (outcome.conflict) return renderConflict(res, ctx, outcome.conflict);
     const label = String(question.label);
     req.session.flash =

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { signedInUser } from '../platform/roles';
 import type { PublicUser } from '../platform/roles';
 import { ConflictError, NotFoundError, type FieldErrors } from '../platform/errors';
 import { attempt } from '../platform/form-route';
@@ -52,7 +53,7 @@ export function findQuestion(definition: QuestionnaireDefinition, key: string): 
 /** The builder's shared steps: load the officer's exercise and questionnaire, save a whole new questionnaire, render the builder page. */
 export function builderKit(questionnaires: QuestionnairesService, tenders: TendersService) {
   async function load(req: Request): Promise<BuilderContext> {
-    const user = req.user!;
+    const user = signedInUser(req);
     const id = String(req.params.id);
     const tender = tenders.toApi(await tenders.findOwn(id, user), user);
     const found = await attempt(questionnaires.getQuestionnaire(id, user));

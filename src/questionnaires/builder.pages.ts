@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireRole } from '../platform/roles';
+import { requireRole, signedInUser } from '../platform/roles';
 import { ConflictError, NotFoundError, type FieldErrors } from '../platform/errors';
 import { formRoute } from '../platform/form-route';
 import { errorSummary } from '../platform/validation';
@@ -41,7 +41,7 @@ export function builderPages(questionnaires: QuestionnairesService, tenders: Ten
         if ((req.body as FormBody).template !== TEMPLATE) throw new NotFoundError('Template not found');
         return questionnaireInputSchema.parse({ template: TEMPLATE });
       },
-      run: (definition, { req, ctx }) => questionnaires.setQuestionnaire(ctx.tender.id, definition, TEMPLATE, req.user!),
+      run: (definition, { req, ctx }) => questionnaires.setQuestionnaire(ctx.tender.id, definition, TEMPLATE, signedInUser(req)),
       done: (saved, { req, res, ctx }) => {
         req.session.flash = `The library services template is in place: ${saved.questionCount} questions in ${saved.sections.length} sections. Change any of them below.`;
         res.redirect(303, `${base(ctx.tender.id)}/edit`);
@@ -80,7 +80,7 @@ export function builderPages(questionnaires: QuestionnairesService, tenders: Ten
       const list = attempted[section]!.questions;
       const to = index + step;
       if (to >= 0 && to < list.length) [list[index], list[to]] = [list[to]!, list[index]!];
-      const outcome = await save(ctx, attempted, req.user!);
+      const outcome = await save(ctx, attempted, signedInUser(req));
       if (outcome.conflict) return renderConflict(res, ctx, outcome.conflict);
       if (outcome.problems) {
         const { errors, errorList } = builderProblems(outcome.problems, attempted);
@@ -109,7 +109,7 @@ export function builderPages(questionnaires: QuestionnairesService, tenders: Ten
     // A section without questions goes with its last question.
     const emptied = attempted[section]!.questions.length === 0;
     if (emptied) attempted.splice(section, 1);
-    const outcome = await save(ctx, attempted, req.user!);
+    const outcome = await save(ctx, attempted, signedInUser(req));
     if (outcome.conflict) return renderConflict(res, ctx, outcome.conflict);
     if (outcome.problems) {
       const { errors, errorList } = builderProblems(outcome.problems, attempted);
@@ -145,7 +145,7 @@ export function builderPages(questionnaires: QuestionnairesService, tenders: Ten
     const attempted = asDraft(ctx.definition);
     attempted[s]!.title = typeof body.title === 'string' ? body.title : '';
     attempted[s]!.description = typeof body.description === 'string' ? body.description : '';
-    const outcome = await save(ctx, attempted, req.user!);
+    const outcome = await save(ctx, attempted, signedInUser(req));
     if (outcome.conflict) return renderConflict(res, ctx, outcome.conflict);
     if (outcome.problems) {
       const errors: FieldErrors = {};

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { requireRole } from '../platform/roles';
+import { requireRole, signedInUser } from '../platform/roles';
 import { ForbiddenError, NotFoundError, ValidationError, type AppError, type FieldErrors } from '../platform/errors';
 import { attempt, formRoute } from '../platform/form-route';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
@@ -40,7 +40,7 @@ export function responsesPages(
 
   /** The officer's own exercise; another borough's is 404 (and audited by the exercises service). */
   const ownTender = async (req: Request): Promise<Tender> =>
-    tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user);
+    tenders.toApi(await tenders.findOwn(String(req.params.id), signedInUser(req)), req.user);
 
   const sealedNow = (tender: Tender) => tender.sealed && questionnaires.now() <= new Date(tender.questionnaireDeadline);
 
@@ -58,7 +58,7 @@ export function responsesPages(
 
   router.get('/tenders/:id/responses', requireRole('officer'), async (req, res) => {
     const tender = await ownTender(req);
-    const listed = await attempt(questionnaires.listResponses(tender.id, req.user!));
+    const listed = await attempt(questionnaires.listResponses(tender.id, signedInUser(req)));
     if (!listed.ok) {
       if (isSealedError(listed.error)) return renderSealed(res, tender);
       if (listed.error instanceof NotFoundError)
@@ -103,11 +103,11 @@ export function responsesPages(
       return null;
     }
     const sealed = sealedNow(tender);
-    const interested = await interests.listForOfficer(tender.id, { status: 'active' }, req.user!);
+    const interested = await interests.listForOfficer(tender.id, { status: 'active' }, signedInUser(req));
     // While answers are sealed nobody may see who has answered, so the list is not narrowed: a duplicate is refused on saving.
     const answered = sealed
       ? new Set<string>()
-      : new Set((await questionnaires.listResponses(tender.id, req.user!)).map((r) => r.organisation.id));
+      : new Set((await questionnaires.listResponses(tender.id, signedInUser(req))).map((r) => r.organisation.id));
     const definition = { sections: questionnaire.sections };
     return {
       tender,
@@ -172,7 +172,7 @@ export function responsesPages(
     formRoute({
       load: recordContext,
       input: ({ req, ctx }) => recordedFromForm(ctx, req.body as FormBody),
-      run: (input, { req, ctx }) => questionnaires.recordResponse(ctx.tender.id, input, req.user!),
+      run: (input, { req, ctx }) => questionnaires.recordResponse(ctx.tender.id, input, signedInUser(req)),
       done: (recorded, { req, res, ctx }) => {
         if (ctx.sealed) {
           req.session.flash = `The response from ${recorded.organisation.name} is recorded. Like every answer, it is sealed until the questionnaire deadline.`;
@@ -199,7 +199,7 @@ export function responsesPages(
 
   router.get('/tenders/:id/responses/:rid', requireRole('officer'), async (req, res) => {
     const tender = await ownTender(req);
-    const found = await attempt(questionnaires.oneResponse(tender.id, String(req.params.rid), req.user!));
+    const found = await attempt(questionnaires.oneResponse(tender.id, String(req.params.rid), signedInUser(req)));
     if (!found.ok) {
       if (isSealedError(found.error)) return renderSealed(res, tender);
       throw found.error;
@@ -238,7 +238,9 @@ export function responsesPages(
 
   router.get('/tenders/:id/responses/:rid/files/:fileId/download', requireRole('officer'), async (req, res) => {
     const tender = await ownTender(req);
-    const found = await attempt(questionnaires.officerFile(tender.id, String(req.params.rid), String(req.params.fileId), req.user!));
+    const found = await attempt(
+      questionnaires.officerFile(tender.id, String(req.params.rid), String(req.params.fileId), signedInUser(req)),
+    );
     if (!found.ok) {
       if (isSealedError(found.error)) return renderSealed(res, tender);
       throw found.error;

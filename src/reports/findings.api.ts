@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireRole } from '../platform/roles';
+import { requireRole, signedInUser } from '../platform/roles';
 import { contentDisposition } from '../platform/upload';
 import { findingsJson } from './findings';
 import type { FindingsService } from './findings.service';
@@ -20,7 +20,7 @@ export function findingsApi(findings: FindingsService): Router {
   router.get('/findings.xlsx', requireRole(...FINDINGS_ROLES), async (req, res) => {
     const report = await findings.report();
     // Audited before the first byte, so a failure to record is still a JSON error.
-    await findings.recordExport(report, req.user!);
+    await findings.recordExport(report, signedInUser(req));
     res.status(200);
     res.setHeader('Content-Type', XLSX_TYPE);
     res.setHeader('Content-Disposition', contentDisposition('london-library-market-findings.xlsx'));

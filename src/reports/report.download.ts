@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireRole } from '../platform/roles';
+import { requireRole, signedInUser } from '../platform/roles';
 import { contentDisposition } from '../platform/upload';
 import type { WorkbookService } from './workbook.service';
 
@@ -14,7 +14,7 @@ export function reportDownloadApi(workbooks: WorkbookService): Router {
 
   router.get('/tenders/:id/report.xlsx', requireRole('officer'), async (req, res) => {
     // Checked and audited before the first byte, so a refusal is still a JSON error.
-    const workbook = await workbooks.prepare(String(req.params.id), req.user!);
+    const workbook = await workbooks.prepare(String(req.params.id), signedInUser(req));
 
     let gone = false;
     res.on('close', () => {

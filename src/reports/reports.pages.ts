@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { requireRole } from '../platform/roles';
+import { requireRole, signedInUser } from '../platform/roles';
 import { NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
 import { errorSummary, parseInput } from '../platform/validation';
 import type { Tender, TendersService } from '../tenders';
@@ -22,10 +22,10 @@ export function reportsPages(reports: ReportsService, tenders: TendersService): 
 
   router.get('/tenders/:id/analysis', requireRole('officer'), async (req, res) => {
     const id = String(req.params.id);
-    const analysis = await reports.analysisFor(id, req.user!);
+    const analysis = await reports.analysisFor(id, signedInUser(req));
     const tender = await tenders.get(id, req.user);
     const warned: { organisation: string; sector: string }[] = [];
-    for await (const r of reports.respondents(id, req.user!)) {
+    for await (const r of reports.respondents(id, signedInUser(req))) {
       if (r.interestStatus === 'active' && r.sectorWarnings > 0 && warned.length < WARNED_LISTED) {
         warned.push({ organisation: r.organisation, sector: r.sector });
       }
@@ -42,7 +42,7 @@ export function reportsPages(reports: ReportsService, tenders: TendersService): 
   const decisionPage = async (req: Request) => {
     const id = String(req.params.id);
     const code = String(req.params.barrier);
-    const decisions = await reports.listDecisions(id, req.user!);
+    const decisions = await reports.listDecisions(id, signedInUser(req));
     const barrier = barrierOf(code);
     if (!barrier) throw new NotFoundError('There is no such barrier in the barrier bank');
     return { tender: await tenders.get(id, req.user), code, barrier, current: decisions.find((d) => d.barrier === code) ?? null };
@@ -68,7 +68,7 @@ export function reportsPages(reports: ReportsService, tenders: TendersService): 
     const body = req.body as FormBody;
     try {
       const input = parseInput(decisionInputSchema, { decision: body.decision, text: body.text ?? '' });
-      await reports.recordDecision(page.tender.id, page.code, input, req.user!);
+      await reports.recordDecision(page.tender.id, page.code, input, signedInUser(req));
     } catch (err) {
       if (err instanceof ValidationError) return renderDecision(res, 422, page, body, err.fields);
       throw err;
@@ -84,7 +84,7 @@ export function reportsPages(reports: ReportsService, tenders: TendersService): 
 
   router.get('/tenders/:id/you-said-we-did', requireRole('officer'), async (req, res) => {
     const id = String(req.params.id);
-    await reports.listDecisions(id, req.user!);
+    await reports.listDecisions(id, signedInUser(req));
     const current = await reports.youSaidWeDidFor(id);
     renderSummary(res, 200, await tenders.get(id, req.user), current ? { youSaid: current.youSaid, weDid: current.weDid } : {});
   });
@@ -95,7 +95,7 @@ export function reportsPages(reports: ReportsService, tenders: TendersService): 
     const body = req.body as FormBody;
     try {
       const input = parseInput(youSaidWeDidInputSchema, { youSaid: body.youSaid ?? '', weDid: body.weDid ?? '' });
-      await reports.publishYouSaidWeDid(id, input, req.user!);
+      await reports.publishYouSaidWeDid(id, input, signedInUser(req));
     } catch (err) {
       if (err instanceof ValidationError) return renderSummary(res, 422, tender, body, err.fields);
       throw err;

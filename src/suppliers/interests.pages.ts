@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { requireRole, type PublicUser } from '../platform/roles';
+import { requireRole, type PublicUser, signedInUser } from '../platform/roles';
 import { ForbiddenError, ValidationError, type FieldErrors } from '../platform/errors';
 import { attempt, formRoute } from '../platform/form-route';
 import { asList } from '../platform/form-fields';
@@ -54,7 +54,7 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
   router.get('/tenders/:id/interest', requireRole('supplier'), async (req, res) => {
     const id = String(req.params.id);
     const tender = await tenders.get(id, req.user);
-    const mine = await interests.mine(id, req.user!);
+    const mine = await interests.mine(id, signedInUser(req));
     if (mine) {
       return res.render('suppliers/views/interest-mine.njk', {
         tender,
@@ -66,7 +66,7 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
     }
     const open = tender.status === 'published' && tenders.now() <= new Date(tender.eoiDeadline);
     if (!open) return res.status(409).render('suppliers/views/interest-closed.njk', { tender });
-    const user = req.user!;
+    const user = signedInUser(req);
     renderForm(res, 200, tender, { contactName: user.name, contactEmail: user.email });
   });
 
@@ -83,7 +83,7 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
         if (!parsed.success || Object.keys(problems).length) throw new ValidationError(problems);
         return parsed.data;
       },
-      run: (input, { req }) => interests.express(String(req.params.id), input, req.user!),
+      run: (input, { req }) => interests.express(String(req.params.id), input, signedInUser(req)),
       done: (_interest, { req, res }) => {
         req.session.flash = 'Thank you. The council can now see that your organisation is interested.';
         res.redirect(303, `/tenders/${String(req.params.id)}/interest`);
@@ -100,14 +100,14 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
   router.get('/tenders/:id/interest/withdraw', requireRole('supplier'), async (req, res) => {
     const id = String(req.params.id);
     const tender = await tenders.get(id, req.user);
-    const mine = await interests.mine(id, req.user!);
+    const mine = await interests.mine(id, signedInUser(req));
     if (!mine || mine.status !== 'active') return res.redirect(303, `/tenders/${id}/interest`);
     res.render('suppliers/views/interest-withdraw.njk', { tender });
   });
 
   router.post('/tenders/:id/interest/withdraw', requireRole('supplier'), async (req, res) => {
     const id = String(req.params.id);
-    await interests.withdraw(id, req.user!);
+    await interests.withdraw(id, signedInUser(req));
     req.session.flash = 'Your organisation’s interest is withdrawn. The council keeps a record that you were interested.';
     res.redirect(303, `/tenders/${id}`);
   });
@@ -116,7 +116,7 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
     const id = String(req.params.id);
     const parsed = interestFiltersSchema.safeParse(req.query);
     const filters = parsed.success ? parsed.data : {};
-    const view = await interests.officerView(id, filters, req.user!);
+    const view = await interests.officerView(id, filters, signedInUser(req));
     const tender = tenders.toApi(view.tender, req.user);
     res.render('suppliers/views/interests.njk', {
       tender,
@@ -138,7 +138,7 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
   router.get('/tenders/:id/partners', requireRole('supplier'), async (req, res) => {
     const id = String(req.params.id);
     const tender = await tenders.get(id, req.user);
-    const partners = await attempt(interests.partners(id, req.user!));
+    const partners = await attempt(interests.partners(id, signedInUser(req)));
     if (!partners.ok) {
       if (partners.error instanceof ForbiddenError)
         return res.status(403).render('suppliers/views/partners.njk', { tender, notOptedIn: true });

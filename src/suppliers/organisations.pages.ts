@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { signInUser, type AuthService } from '../auth';
 import { boroughSlugs, type Boroughs } from '../platform/boroughs';
-import { allowAnyone, requireRole } from '../platform/roles';
+import { allowAnyone, requireRole, signedInUser } from '../platform/roles';
 import { NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
 import { formRoute, isValidationProblem } from '../platform/form-route';
 import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
@@ -150,7 +150,7 @@ export function organisationPages(
     requireRole('supplier'),
     formRoute({
       input: inviteSchema,
-      run: (input, { req }) => invitations.invite(input, req.user!),
+      run: (input, { req }) => invitations.invite(input, signedInUser(req)),
       done: (invited, { req, res }) => renderColleagues(req, res, 201, { invited }),
       rerender: (problem, { req, res }) =>
         renderColleagues(req, res, problem.status, {

@@ -30,7 +30,7 @@ export function tendersApi(tenders: TendersService): Router {
 
   router.put('/tenders/:id/sharing', requireRole('officer'), async (req, res) => {
     const { shareFindings } = parseInput(sharingSchema, req.body);
-    res.json(await tenders.setSharing(String(req.params.id), shareFindings, req.user!));
+    res.json(await tenders.setSharing(String(req.params.id), shareFindings, signedInUser(req)));
   });
 
   router.post('/tenders/:id/publish', requireRole('officer'), async (req, res) => {

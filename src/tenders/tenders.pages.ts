@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { Router, type Request, type Response } from 'express';
 import type { Boroughs } from '../platform/boroughs';
-import { allowAnyone, requireRole, type PublicUser } from '../platform/roles';
+import { allowAnyone, requireRole, type PublicUser, signedInUser } from '../platform/roles';
 import { ValidationError, type FieldErrors } from '../platform/errors';
 import { formRoute, isUploadProblem, isValidationProblem } from '../platform/form-route';
 import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
@@ -138,7 +138,7 @@ export function tendersPages(
     requireRole('officer'),
     formRoute({
       input: ({ req }) => checkedTender(createTenderSchema, req),
-      run: (input, { req }) => tenders.create(input, req.user!),
+      run: (input, { req }) => tenders.create(input, signedInUser(req)),
       done: (tender, { req, res }) => {
         flash(req, `Draft saved. Its reference is ${tender.reference}.`);
         res.redirect(303, `/tenders/${tender.id}`);
@@ -172,7 +172,7 @@ export function tendersPages(
   });
 
   router.get('/tenders/:id/edit', requireRole('officer'), async (req, res) => {
-    const tender = tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user);
+    const tender = tenders.toApi(await tenders.findOwn(String(req.params.id), signedInUser(req)), req.user);
     renderForm(res, 200, { tender, values: formFromTender(tender) });
   });
 
@@ -180,9 +180,9 @@ export function tendersPages(
     '/tenders/:id/edit',
     requireRole('officer'),
     formRoute({
-      load: async (req) => tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user),
+      load: async (req) => tenders.toApi(await tenders.findOwn(String(req.params.id), signedInUser(req)), req.user),
       input: ({ req }) => checkedTender(updateTenderSchema, req),
-      run: (input, { req }) => tenders.update(String(req.params.id), input, req.user!),
+      run: (input, { req }) => tenders.update(String(req.params.id), input, signedInUser(req)),
       done: (_updated, { req, res, ctx: tender }) => {
         flash(req, tender.status === 'published' ? 'Your changes are saved and shown in the list of changes.' : 'Your changes are saved.');
         res.redirect(303, `/tenders/${String(req.params.id)}`);
@@ -198,7 +198,7 @@ export function tendersPages(
     const id = String(req.params.id);
     const value = (req.body as FormBody).shareFindings;
     if (value !== 'yes' && value !== 'no') throw new ValidationError({ shareFindings: 'Choose whether to share anonymised findings' });
-    const tender = await tenders.setSharing(id, value === 'yes', req.user!);
+    const tender = await tenders.setSharing(id, value === 'yes', signedInUser(req));
     flash(
       req,
       tender.shareFindings
@@ -210,7 +210,7 @@ export function tendersPages(
 
   for (const action of Object.keys(ACTIONS) as Action[]) {
     router.get(`/tenders/:id/${action}`, requireRole('officer'), async (req, res) => {
-      const tender = tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user);
+      const tender = tenders.toApi(await tenders.findOwn(String(req.params.id), signedInUser(req)), req.user);
       res.render('tenders/views/confirm.njk', { tender, action, ...ACTIONS[action] });
     });
 
@@ -219,14 +219,14 @@ export function tendersPages(
       requireRole('officer'),
       formRoute({
         input: ({ req }) => String(req.params.id),
-        run: (id, { req }) => tenders[action](id, req.user!),
+        run: (id, { req }) => tenders[action](id, signedInUser(req)),
         done: (_tender, { req, res }) => {
           flash(req, ACTIONS[action].done);
           res.redirect(303, `/tenders/${String(req.params.id)}`);
         },
         rerender: async (problem, { req, res }) => {
           const id = String(req.params.id);
-          const tender = tenders.toApi(await tenders.findOwn(id, req.user!), req.user);
+          const tender = tenders.toApi(await tenders.findOwn(id, signedInUser(req)), req.user);
           const errors = problem.error.fields ?? { confirm: problem.message };
           res.status(problem.status).render('tenders/views/confirm.njk', {
             tender,
@@ -253,20 +253,20 @@ export function tendersPages(
     });
 
   router.get('/tenders/:id/documents', requireRole('officer'), async (req, res) => {
-    renderDocuments(res, 200, tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user));
+    renderDocuments(res, 200, tenders.toApi(await tenders.findOwn(String(req.params.id), signedInUser(req)), req.user));
   });
 
   router.post(
     '/tenders/:id/documents',
     requireRole('officer'),
     formRoute({
-      load: async (req) => tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user),
+      load: async (req) => tenders.toApi(await tenders.findOwn(String(req.params.id), signedInUser(req)), req.user),
       input: async ({ req, res }) => {
         const upload = await receiveUpload(req, res);
         const { title } = parseInput(documentTitleSchema, req.body);
         return { title, upload };
       },
-      run: (input, { req }) => tenders.addDocument(String(req.params.id), input, req.user!),
+      run: (input, { req }) => tenders.addDocument(String(req.params.id), input, signedInUser(req)),
       done: (doc, { req, res }) => {
         flash(req, `${doc.title} (version ${doc.version}) is uploaded.`);
         res.redirect(303, `/tenders/${String(req.params.id)}/documents`);
@@ -290,7 +290,7 @@ export function tendersPages(
     requireRole('supplier'),
     formRoute({
       input: askSchema,
-      run: ({ question }, { req }) => clarifications.ask(String(req.params.id), question, req.user!),
+      run: ({ question }, { req }) => clarifications.ask(String(req.params.id), question, signedInUser(req)),
       done: (_asked, { req, res }) => {
         flash(req, 'Your question has been sent. The council will publish the answer to everyone, without saying who asked.');
         res.redirect(303, `/tenders/${String(req.params.id)}#questions`);
@@ -304,7 +304,7 @@ export function tendersPages(
   );
 
   router.get('/tenders/:id/questions', requireRole('officer'), async (req, res) => {
-    const tender = tenders.toApi(await tenders.findOwn(String(req.params.id), req.user!), req.user);
+    const tender = tenders.toApi(await tenders.findOwn(String(req.params.id), signedInUser(req)), req.user);
     res.render('tenders/views/questions.njk', { tender, questions: await clarifications.list(tender.id, req.user) });
   });
 
@@ -317,7 +317,7 @@ export function tendersPages(
         return parseInput(answerSchema, { answer: body.answer, publish: body.publish === 'yes' });
       },
       run: async (input, { req }) => {
-        await clarifications.answer(String(req.params.id), String(req.params.cid), input, req.user!);
+        await clarifications.answer(String(req.params.id), String(req.params.cid), input, signedInUser(req));
         return input;
       },
       done: (input, { req, res }) => {
@@ -326,7 +326,7 @@ export function tendersPages(
       },
       rerender: async (problem, { req, res }) => {
         const id = String(req.params.id);
-        const tender = tenders.toApi(await tenders.findOwn(id, req.user!), req.user);
+        const tender = tenders.toApi(await tenders.findOwn(id, signedInUser(req)), req.user);
         const errors = { [`answer-${String(req.params.cid)}`]: problem.fields.answer ?? problem.message };
         res.status(problem.status).render('tenders/views/questions.njk', {
           tender,
