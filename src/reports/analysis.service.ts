@@ -56,11 +56,10 @@ export class ReportsService {
     return this.questionnaires.officerReadable(tenderId, actor, `reports.${what}`);
   }
 
-  /** The analysis of one exercise: one pass over the interests, one over the responses. */
-  async analysisFor(tenderId: string, actor: PublicUser): Promise<SectorAnalysis> {
-    const tender = await this.readable(tenderId, actor, 'analysis');
+  /** An analysis builder for an exercise the caller may read, with its questions and recorded decisions loaded. */
+  async builderFor(tender: OwnTender): Promise<SectorAnalysisBuilder> {
     const [definition, decisions] = await Promise.all([this.questionnaires.definitionOrNull(tender._id), this.decisionsOf(tender._id)]);
-    const builder = new SectorAnalysisBuilder({
+    return new SectorAnalysisBuilder({
       exercise: {
         id: tender._id.toString(),
         status: tender.status,
@@ -72,6 +71,12 @@ export class ReportsService {
       now: this.now(),
       decisions,
     });
+  }
+
+  /** The analysis of one exercise: one pass over the interests, one over the responses. */
+  async analysisFor(tenderId: string, actor: PublicUser): Promise<SectorAnalysis> {
+    const tender = await this.readable(tenderId, actor, 'analysis');
+    const builder = await this.builderFor(tender);
     for await (const i of this.interests.streamForReport(tender)) builder.addInterest(i);
     for await (const r of this.questionnaires.streamForReport(tender, { answers: true })) builder.addResponse(r);
     return builder.result();

@@ -125,6 +125,11 @@ export class SectorAnalysisBuilder {
   private warnings = 0;
   private recorded = 0;
 
+  /** The questions the analysis counts answers to, or null when the exercise has none yet. */
+  get definition(): QuestionnaireDefinition | null {
+    return this.ctx.definition;
+  }
+
   constructor(private readonly ctx: AnalysisContext) {
     const questions = ctx.definition ? allQuestions(ctx.definition) : [];
     this.tallies = questions.map(newTally);

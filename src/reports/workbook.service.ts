@@ -3,17 +3,17 @@ import type { PublicUser } from '../platform/roles';
 import type { AuditLog } from '../platform/audit';
 import { allQuestions, type QuestionnairesService } from '../questionnaires';
 import type { InterestsService, Sector } from '../suppliers';
-import { SectorAnalysisBuilder, displayAnswers } from './analysis';
-import type { DecisionView, RespondentRow, ResponseRow } from './analysis.types';
+import { displayAnswers, type SectorAnalysisBuilder } from './analysis';
+import type { RespondentRow, ResponseRow } from './analysis.types';
 import { sectorBarChartSvg } from './charts';
 import { readAhead } from './read-ahead';
 import { writeWorkbook, type WriteOptions, type WriteOutcome } from './workbook';
 import { chartPicture } from './workbook.picture';
 import type { ExerciseHeading } from './workbook.sheets';
 
-/** What the workbook reads the decision log through (the reports service). */
+/** Where the workbook gets its analysis builder, with the questions and the decision log (the reports service). */
 export interface DecisionSource {
-  listDecisions(tenderId: string, actor: PublicUser): Promise<DecisionView[]>;
+  builderFor(tender: Awaited<ReturnType<QuestionnairesService['officerReadable']>>): Promise<SectorAnalysisBuilder>;
 }
 
 /** Interests per organisation-name lookup: the map of respondents holds them all anyway. */
@@ -46,28 +46,12 @@ export class WorkbookService {
     private readonly questionnaires: QuestionnairesService,
     private readonly decisions: DecisionSource,
     private readonly audit: AuditLog,
-    private readonly now: () => Date = questionnaires.now,
   ) {}
 
   /** Every check (404 for another borough, 403 while sealed, both audited) happens here, before the first byte. */
   async prepare(tenderId: string, actor: PublicUser): Promise<PreparedWorkbook> {
     const tender = await this.questionnaires.officerReadable(tenderId, actor, 'reports.workbook');
-    const [definition, decisions] = await Promise.all([
-      this.questionnaires.definitionOrNull(tender._id),
-      this.decisions.listDecisions(tenderId, actor),
-    ]);
-    const builder = new SectorAnalysisBuilder({
-      exercise: {
-        id: tender._id.toString(),
-        status: tender.status,
-        lots: tender.lots.map((l) => ({ id: l.lotId, title: l.title, estimatedAnnualValue: l.estimatedAnnualValue ?? null })),
-        thirdSectorTarget: tender.thirdSectorTarget ?? null,
-        eoiDeadline: tender.eoiDeadline,
-      },
-      definition,
-      now: this.now(),
-      decisions,
-    });
+    const builder = await this.decisions.builderFor(tender);
     const respondents = new Map<string, Respondent>();
     // Names come in one lookup per batch, and an engine without index use scans every organisation per lookup.
     for await (const i of this.interests.streamForReport(tender, INTEREST_BATCH)) {
@@ -90,7 +74,7 @@ export class WorkbookService {
       detail: 'sector workbook',
     });
 
-    const questions = definition ? allQuestions(definition) : [];
+    const questions = builder.definition ? allQuestions(builder.definition) : [];
     const responses = this.questionnaires.streamForReport(tender, { answers: true });
     async function* responseRows(): AsyncGenerator<ResponseRow[]> {
       for await (const batch of readAhead(responses)) {
