@@ -7,12 +7,10 @@
  * the analysis JSON, and (a) again at 20,000 responses. Run with `npm run bench -- report`.
  * The last line printed is one JSON object with the figures.
  */
-import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
-import { loadConfig } from '../src/config';
-import { chooseEngine, connect, ferretdbBinary, findMongodBinary, makeEphemeralDir, startEngine } from '../src/db';
+import { benchDatabase } from './database';
 import type { PublicUser } from '../src/auth';
 import { LIBRARY_SMT_V1, type Answers, type Question, type QuestionnaireDefinition } from '../src/questionnaires';
 import { interestModel } from '../src/suppliers/interest.model';
@@ -153,19 +151,7 @@ async function insertMarket(services: Services, tender: { id: Types.ObjectId; bo
 }
 
 async function main() {
-  const config = loadConfig();
-  const engine = config.mongodbUri
-    ? undefined
-    : await startEngine({
-        kind: chooseEngine({
-          requested: config.embeddedDb,
-          mongodBinary: findMongodBinary({ configured: config.mongodBinary, searchPath: config.searchPath, homeDir: config.homeDir }),
-          ferretdbBuilt: fs.existsSync(ferretdbBinary),
-        }).kind,
-        dir: makeEphemeralDir('lmep-bench-'),
-        ephemeral: true,
-      });
-  const conn = await connect({ uri: config.mongodbUri ?? engine!.uri, dbName: `bench_report_${Date.now()}` });
+  const { conn, close } = await benchDatabase('bench_report');
   const sampler = setInterval(sampleRss, 20);
   try {
     const services = await createServices(conn);
@@ -268,8 +254,7 @@ async function main() {
   } finally {
     clearInterval(sampler);
     await conn.dropDatabase();
-    await conn.close();
-    await engine?.stop();
+    await close();
   }
 }
 

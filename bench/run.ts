@@ -7,10 +7,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import fs from 'node:fs';
 import { createApp } from '../src/app';
-import { loadConfig, parseConfig } from '../src/config';
-import { chooseEngine, connect, ferretdbBinary, findMongodBinary, makeEphemeralDir, startEngine } from '../src/db';
+import { parseConfig } from '../src/config';
+import { benchDatabase } from './database';
 import { createLogger } from '../src/platform/logger';
 import { createServices } from '../src/services';
 import { runReportBench } from './report';
@@ -32,19 +31,7 @@ async function throughput(url: string, requests: number, concurrency: number, in
 }
 
 async function main() {
-  const config = loadConfig();
-  const engine = config.mongodbUri
-    ? undefined
-    : await startEngine({
-        kind: chooseEngine({
-          requested: config.embeddedDb,
-          mongodBinary: findMongodBinary({ configured: config.mongodBinary, searchPath: config.searchPath, homeDir: config.homeDir }),
-          ferretdbBuilt: fs.existsSync(ferretdbBinary),
-        }).kind,
-        dir: makeEphemeralDir('lmep-bench-'),
-        ephemeral: true,
-      });
-  const conn = await connect({ uri: config.mongodbUri ?? engine!.uri, dbName: `bench_${Date.now()}` });
+  const { conn, close } = await benchDatabase('bench');
   const services = await createServices(conn);
   const listen = async (env: 'development' | 'production') => {
     const app = createApp({
@@ -104,8 +91,7 @@ async function main() {
     // Let session writes started by the last responses finish before closing the connection.
     await new Promise((r) => setTimeout(r, 500));
     await conn.dropDatabase();
-    await conn.close();
-    await engine?.stop();
+    await close();
   }
 }
 
