@@ -72,8 +72,11 @@ const tenderSchema = new Schema(
     shareFindings: { type: Boolean, default: true },
     thirdSectorTarget: { type: Number, default: 0.25 },
     documents: { type: [documentSchema], default: [] },
-    /** Goes up by one with each document added, so concurrent uploads take turns. */
-    documentsRevision: { type: Number, default: 0 },
+    /**
+     * Goes up by one with every change. Each change names the revision it read in its filter, so of two
+     * changes made at once (on one app server or several) only one applies and the other is tried again.
+     */
+    revision: { type: Number, default: 0 },
     history: { type: [historySchema], default: [] },
     createdBy: { type: String, required: true },
     publishedAt: { type: Date, default: null },

@@ -40,7 +40,22 @@ export interface TestApp extends Services {
 export async function startTestApp(opts: { config?: Record<string, string> } & ServiceOptions = {}): Promise<TestApp> {
   const conn = await connectTestDatabase();
   const uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'portal-uploads-'));
-  const config = testConfig({ UPLOAD_DIR: uploadDir, ...opts.config });
+  return appOn(conn, testConfig({ UPLOAD_DIR: uploadDir, ...opts.config }), opts, true);
+}
+
+/**
+ * A second app server on the first one's database, file store and configuration, with its own connection and
+ * services (so nothing held in one server's memory protects the other): for races between servers. The first
+ * needs a SESSION_SECRET in its configuration, so that both servers read the same sessions.
+ */
+export async function startSecondServer(first: TestApp, opts: ServiceOptions = {}): Promise<TestApp> {
+  if (!first.config.sessionSecret) throw new Error('start the first server with a SESSION_SECRET to share its sessions');
+  const conn = await connect({ uri: testDatabaseUri(), dbName: first.conn.name });
+  return appOn(conn, first.config, opts, false);
+}
+
+async function appOn(conn: Connection, config: Config, opts: ServiceOptions, owner: boolean): Promise<TestApp> {
+  const uploadDir = config.uploadDir;
   const services = await createServices(conn, { storage: config, findings: { threshold: config.sdcThreshold }, ...opts });
   // Server errors are collected and shown when the app closes, so an unexpected 500 never passes unseen.
   const serverErrors: string[] = [];
@@ -54,9 +69,9 @@ export async function startTestApp(opts: { config?: Record<string, string> } & S
     serverErrors,
     async close() {
       if (serverErrors.length) console.error(`Server errors logged during this test file:\n${serverErrors.join('')}`);
-      await conn.dropDatabase().catch(() => undefined);
+      if (owner) await conn.dropDatabase().catch(() => undefined);
       await conn.close();
-      await fs.rm(uploadDir, { recursive: true, force: true });
+      if (owner) await fs.rm(uploadDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { Express } from 'express';
+import request from 'supertest';
 import type supertest from 'supertest';
 
 /** A cookie-keeping client of the JSON API with its CSRF token (from apiClient, signedInAs or registeredSupplier). */
@@ -12,4 +14,17 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export function send(client: Client, method: Method, path: string, body?: object): supertest.Test {
   const req = client.agent[method](path).set('X-CSRF-Token', client.csrfToken);
   return body === undefined ? req : req.send(body);
+}
+
+interface CookieJar {
+  getCookies(access: { domain: string; path: string; secure: boolean; script: boolean }): { toValueString(): string }[];
+}
+
+/** The same signed-in session on another app server (the second of two on one database). */
+export function onServer(client: Client, app: Express): Client {
+  const jar = (client.agent as unknown as { jar: CookieJar }).jar;
+  const cookies = jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false });
+  const agent = request.agent(app);
+  agent.set('Cookie', cookies.map((c) => c.toValueString()).join('; '));
+  return { agent, csrfToken: client.csrfToken };
 }

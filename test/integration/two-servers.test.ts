@@ -1,0 +1,68 @@
+import { signedInAs, startSecondServer, startTestApp, type TestApp } from '../helpers/app';
+import { onServer, send, type Client } from '../helpers/client';
+import { createOfficer, draftExercise } from '../helpers/factories';
+
+/**
+ * Two app servers on one database, each with its own connection and nothing shared in memory: what one
+ * server checks before writing must still hold when the other writes at the same moment.
+ */
+let one: TestApp;
+let two: TestApp;
+let camden: Client;
+let camdenOnTwo: Client;
+
+beforeAll(async () => {
+  one = await startTestApp({ config: { SESSION_SECRET: 'two servers share one session secret, as in production' } });
+  two = await startSecondServer(one);
+  camden = await signedInAs(one.app, (await createOfficer(one.auth, 'camden')).email);
+  camdenOnTwo = onServer(camden, two.app);
+});
+afterAll(async () => {
+  await two.close();
+  await one.close();
+});
+
+test('the same session works on both servers', async () => {
+  const id = await draftExercise(camden);
+  const res = await camdenOnTwo.agent.get(`/api/v1/tenders/${id}`);
+  expect(res.status).toBe(200);
+  expect(res.body.id).toBe(id);
+});
+
+test('an edit unsealing a draft, racing its publication on the other server, never leaves a published exercise unsealed unseen', async () => {
+  for (let trial = 0; trial < 10; trial++) {
+    const id = await draftExercise(camden, { sealed: true });
+    const [edit, publish] = await Promise.all([
+      send(camden, 'patch', `/api/v1/tenders/${id}`, { sealed: false }),
+      send(camdenOnTwo, 'post', `/api/v1/tenders/${id}/publish`),
+    ]);
+    expect(publish.status).toBe(200);
+    const final = (await camden.agent.get(`/api/v1/tenders/${id}`)).body;
+    expect(final.status).toBe('published');
+    if (edit.status === 200 && edit.body.status === 'draft') {
+      // The edit landed first, on the draft: the exercise was published unsealed, as its publication says.
+      expect(publish.body.sealed).toBe(false);
+      expect(final.sealed).toBe(false);
+    } else {
+      // The edit came second and was judged by the published rules: a sealed exercise stays sealed.
+      expect(edit.status).toBe(409);
+      expect(edit.body.error.code).toBe('sealed');
+      expect(final.sealed).toBe(true);
+    }
+  }
+});
+
+test('ten edits of one exercise from both servers at once all land, none lost', async () => {
+  const id = await draftExercise(camden);
+  const titles = Array.from({ length: 10 }, (_, i) => `Edit ${i}`);
+  const results = await Promise.all(
+    titles.map((title, i) =>
+      send(i % 2 ? camdenOnTwo : camden, 'patch', `/api/v1/tenders/${id}`, { [i < 5 ? 'summary' : 'serviceScope']: title }),
+    ),
+  );
+  expect(results.map((r) => r.status)).toEqual(titles.map(() => 200));
+  const stored = await one.tenders.tenders.findById(id).lean();
+  expect(stored!.revision).toBe(10);
+  expect(titles.slice(0, 5)).toContain(stored!.summary);
+  expect(titles.slice(5)).toContain(stored!.serviceScope);
+});
