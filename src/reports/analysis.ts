@@ -14,12 +14,12 @@ import type {
   DecisionView,
   LotRow,
   OutreachRow,
-  QuestionCrossTab,
   RuleResult,
   SectorAnalysis,
   SectorCounts,
 } from './analysis.types';
 import { WEAK_RESPONSE_DEFAULTS } from './thresholds';
+import { crossTab, isAnswered, newTally, tallyAnswer, type Tally } from './cross-tabs';
 
 /** What the analysis needs of the exercise. */
 export interface AnalysisExercise {
@@ -71,39 +71,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 const zeros = (): BySector => ({ private: 0, public: 0, voluntary: 0, social_enterprise: 0 });
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
-const isAnswered = (value: unknown) => value !== undefined && value !== null && value !== '';
-
-function median(sorted: number[]): number | null {
-  if (!sorted.length) return null;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** Options of a choice question as the cross-tab lists them; yes/no questions get Yes and No. */
-function choiceOptions(q: Question): { value: string; label: string }[] {
-  if (q.type === 'yesno') {
-    return [
-      { value: 'true', label: 'Yes' },
-      { value: 'false', label: 'No' },
-    ];
-  }
-  return q.options.map((o) => ({ value: o.value, label: o.label }));
-}
-
-type Tally =
-  | { q: Question; kind: 'choice'; respondents: BySector; options: Map<string, BySector> }
-  | { q: Question; kind: 'numeric'; values: Record<Sector, number[]> }
-  | { q: Question; kind: 'answered'; answered: BySector };
-
-function newTally(q: Question): Tally {
-  if (q.type === 'single' || q.type === 'multi' || q.type === 'yesno') {
-    return { q, kind: 'choice', respondents: zeros(), options: new Map(choiceOptions(q).map((o) => [o.value, zeros()])) };
-  }
-  if (q.type === 'scale' || q.type === 'number') {
-    return { q, kind: 'numeric', values: { private: [], public: [], voluntary: [], social_enterprise: [] } };
-  }
-  return { q, kind: 'answered', answered: zeros() };
-}
 
 /**
  * Builds the sector analysis from streamed records, so no caller holds every response in memory:
@@ -165,7 +132,7 @@ export class SectorAnalysisBuilder {
     const answers = r.submittedAnswers;
     this.submitted[sector] += 1;
     if (r.recorded) this.recorded += 1;
-    for (const tally of this.tallies) this.tallyAnswer(tally, answers[tally.q.key], sector);
+    for (const tally of this.tallies) tallyAnswer(tally, answers[tally.q.key], sector);
     const named = answers[BARRIERS_QUESTION_KEY];
     if (Array.isArray(named)) {
       for (const code of new Set(named)) {
@@ -178,22 +145,6 @@ export class SectorAnalysisBuilder {
       for (const lot of this.ctx.exercise.lots) {
         if (lot.estimatedAnnualValue !== null && capacity >= lot.estimatedAnnualValue) this.lotCapacity.get(lot.id)![sector] += 1;
       }
-    }
-  }
-
-  private tallyAnswer(tally: Tally, value: unknown, sector: Sector): void {
-    if (!isAnswered(value)) return;
-    if (tally.kind === 'choice') {
-      tally.respondents[sector] += 1;
-      const chosen = Array.isArray(value) ? new Set(value.map(String)) : new Set([String(value)]);
-      for (const v of chosen) {
-        const counts = tally.options.get(v);
-        if (counts) counts[sector] += 1;
-      }
-    } else if (tally.kind === 'numeric') {
-      if (typeof value === 'number' && Number.isFinite(value)) tally.values[sector].push(value);
-    } else {
-      tally.answered[sector] += 1;
     }
   }
 
@@ -296,37 +247,6 @@ function earlyWarning(exercise: AnalysisExercise, now: Date, third: number, tota
   const days = daysLeft === 1 ? '1 day left' : `${daysLeft} days left`;
   const interests = total === 1 ? 'interest is' : 'interests are';
   return { message: `${third} of ${total} ${interests} from the third sector; ${days}`, daysLeft, actions: [...EARLY_WARNING_ACTIONS] };
-}
-
-function crossTab(tally: Tally): QuestionCrossTab {
-  const { key, label, type } = tally.q;
-  if (tally.kind === 'choice') {
-    return {
-      key,
-      label,
-      type: type as 'single' | 'multi' | 'yesno',
-      respondents: tally.respondents,
-      options: choiceOptions(tally.q).map((o) => {
-        const bySector = tally.options.get(o.value)!;
-        const shareBySector = Object.fromEntries(SECTORS.map((s) => [s, ratio(bySector[s], tally.respondents[s])])) as Record<
-          Sector,
-          number | null
-        >;
-        return { value: o.value, label: o.label, bySector, shareBySector };
-      }),
-    };
-  }
-  if (tally.kind === 'numeric') {
-    const bySector = Object.fromEntries(
-      SECTORS.map((s) => {
-        const values = [...tally.values[s]].sort((a, b) => a - b);
-        const mean = values.length ? values.reduce((n, v) => n + v, 0) / values.length : null;
-        return [s, { n: values.length, mean, median: median(values) }];
-      }),
-    ) as Record<Sector, { n: number; mean: number | null; median: number | null }>;
-    return { key, label, type: type as 'scale' | 'number', bySector };
-  }
-  return { key, label, type: type as 'text' | 'textarea' | 'date' | 'file', answered: tally.answered };
 }
 
 /** The whole analysis from in-memory records; the service streams into SectorAnalysisBuilder instead. */

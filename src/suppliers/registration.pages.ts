@@ -1,7 +1,8 @@
 import { asList } from '../platform/form-fields';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { AppError, ValidationError, type FieldErrors } from '../platform/errors';
+import { ValidationError, type FieldErrors } from '../platform/errors';
+import { formRoute } from '../platform/form-route';
 import { errorSummary, fieldErrors } from '../platform/validation';
 import { signInUser } from '../auth';
 import { boroughSlugs, type Boroughs } from '../platform/boroughs';
@@ -246,44 +247,55 @@ export function registrationPages(registration: RegistrationService, boroughs: B
     renderDetails(res, 200, {});
   });
 
-  router.post(DETAILS, allowAnyone(), async (req, res) => {
-    const answers = answersOf(req);
-    const blocked = detailsBlocked(answers);
-    if (blocked) return res.redirect(303, blocked);
-    const body = req.body as FormBody;
-    const parsed = register.safeParse({
-      email: body.email,
-      password: body.password,
-      name: body.name,
-      organisation: organisationFrom(answers),
-    });
-    if (!parsed.success) {
-      const errors = fieldErrors(parsed.error);
-      const organisationProblem = Object.keys(errors).find((key) => key.startsWith('organisation.'));
-      // Each page checked its own answers, so this only happens if the rules changed meanwhile: ask again.
-      if (organisationProblem) return res.redirect(303, pathOf(firstMissing(answers) ?? steps[0]!));
-      return renderDetails(res, 422, body, errors);
-    }
-    try {
-      const user = await registration.register(parsed.data);
-      delete req.session.registration;
-      await signInUser(req, user);
-      const warnings = sectorCheckWarnings(parsed.data.organisation.sector, parsed.data.organisation.identifiers);
-      flash(
-        req,
-        `${parsed.data.organisation.name} is registered and you are signed in.` +
-          (warnings.length
-            ? ` Please check your sector: ${warnings.join(' ')} Councils will see this. You can change your answers on your organisation’s profile.`
-            : ''),
-      );
-      res.redirect(303, '/dashboard');
-    } catch (err) {
-      if (err instanceof ValidationError || (err instanceof AppError && err.status === 409 && err.fields)) {
-        return renderDetails(res, err.status, body, err.fields);
-      }
-      throw err;
-    }
-  });
+  router.post(
+    DETAILS,
+    allowAnyone(),
+    formRoute({
+      load: (req, res) => {
+        const answers = answersOf(req);
+        const blocked = detailsBlocked(answers);
+        if (!blocked) return answers;
+        res.redirect(303, blocked);
+        return null;
+      },
+      // Null when the organisation's answers no longer pass: each page checked its own answers, so this only
+      // happens if the rules changed meanwhile, and the person is asked again.
+      input: ({ req, ctx: answers }) => {
+        const body = req.body as FormBody;
+        const parsed = register.safeParse({
+          email: body.email,
+          password: body.password,
+          name: body.name,
+          organisation: organisationFrom(answers),
+        });
+        if (parsed.success) return parsed.data;
+        const errors = fieldErrors(parsed.error);
+        if (Object.keys(errors).some((key) => key.startsWith('organisation.'))) return null;
+        throw new ValidationError(errors);
+      },
+      run: async (input, { req }) => {
+        if (!input) return null;
+        const user = await registration.register(input);
+        delete req.session.registration;
+        await signInUser(req, user);
+        return input;
+      },
+      done: (registered, { req, res, ctx: answers }) => {
+        if (!registered) return res.redirect(303, pathOf(firstMissing(answers) ?? steps[0]!));
+        const warnings = sectorCheckWarnings(registered.organisation.sector, registered.organisation.identifiers);
+        flash(
+          req,
+          `${registered.organisation.name} is registered and you are signed in.` +
+            (warnings.length
+              ? ` Please check your sector: ${warnings.join(' ')} Councils will see this. You can change your answers on your organisation’s profile.`
+              : ''),
+        );
+        res.redirect(303, '/dashboard');
+      },
+      rerender: (problem, { req, res }) => renderDetails(res, problem.status, req.body as FormBody, problem.fields),
+      rerenderOn: (err) => err instanceof ValidationError || (err.status === 409 && err.fields !== undefined),
+    }),
+  );
 
   return router;
 }
