@@ -107,9 +107,10 @@ async function insertMarket(services: Services, tender: { id: Types.ObjectId; bo
     for (let i = start; i < end; i += 1) {
       const sector = SECTORS[i % SECTORS.length]!;
       const _id = new Types.ObjectId();
+      const name = i % 97 === 0 ? `=HYPERLINK("http://x","y") ${i}` : `Bench ${sector.replace('_', ' ')} organisation ${i}`;
       orgs.push({
         _id,
-        name: i % 97 === 0 ? `=HYPERLINK("http://x","y") ${i}` : `Bench ${sector.replace('_', ' ')} organisation ${i}`,
+        name,
         sector,
         legalForm: { private: 'company', public: 'council', voluntary: 'registered_charity', social_enterprise: 'cic' }[sector],
         size: ['micro', 'small', 'medium', 'large'][i % 4],
@@ -123,6 +124,10 @@ async function insertMarket(services: Services, tender: { id: Types.ObjectId; bo
         organisation: _id,
         sector,
         size: ['micro', 'small', 'medium', 'large'][i % 4],
+        // As the portal stores an interest: with copies of the organisation's name and warnings for reports.
+        organisationName: name,
+        sectorWarnings: 0,
+        organisationRevision: 0,
         lotIds: [],
         contactName: 'Pat Contact',
         contactEmail: `bench-${i}@example.org`,

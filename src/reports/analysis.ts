@@ -8,16 +8,7 @@ import {
   type QuestionnaireDefinition,
 } from '../questionnaires';
 import { HEARD_VIA, HEARD_VIA_LABELS, SECTORS, SECTOR_LABELS, isThirdSector, type Sector } from '../suppliers';
-import type {
-  BarrierRow,
-  BySector,
-  DecisionView,
-  LotRow,
-  OutreachRow,
-  RuleResult,
-  SectorAnalysis,
-  SectorCounts,
-} from './analysis.types';
+import type { BarrierRow, BySector, DecisionView, LotRow, OutreachRow, RuleResult, SectorAnalysis, SectorCounts } from './analysis.types';
 import { WEAK_RESPONSE_DEFAULTS } from './thresholds';
 import { crossTab, isAnswered, newTally, tallyAnswer, type Tally } from './cross-tabs';
 

@@ -37,6 +37,11 @@ const interestSchema = new Schema(
     /** The organisation's sector and size when it expressed interest, kept up to date when its profile changes. */
     sector: { type: String, enum: SECTORS, required: true },
     size: { type: String, enum: SIZES, required: true },
+    /** The organisation's name and number of sector-check warnings, copied like its sector for reports; null on older records. */
+    organisationName: { type: String, default: null },
+    sectorWarnings: { type: Number, default: 0 },
+    /** The profile revision these copies come from: a copy is only ever replaced by a newer one. */
+    organisationRevision: { type: Number, default: 0 },
     lotIds: { type: [String], default: [] },
     contactName: { type: String, required: true },
     contactEmail: { type: String, required: true },

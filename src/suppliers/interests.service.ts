@@ -7,7 +7,7 @@ import type { Actor, TenderRead, TendersService } from '../tenders';
 import { interestModel, type InterestModel, type InterestRecord, type InterestStatus } from './interest.model';
 import type { ExpressInterestInput, InterestFilters } from './interests.schemas';
 import { SECTORS, THIRD_SECTOR, type OrganisationSize, type Sector } from './sectors';
-import type { SuppliersService } from './suppliers.service';
+import type { OrganisationCopy, SuppliersService } from './suppliers.service';
 
 export interface Interest {
   id: string;
@@ -78,7 +78,10 @@ export interface Partner {
   contactEmail: string;
 }
 
-type ReportInterestDoc = Pick<InterestRecord, 'organisation' | 'sector' | 'size' | 'status' | 'lotIds' | 'heardVia'>;
+type ReportInterestDoc = Pick<
+  InterestRecord,
+  'organisation' | 'sector' | 'size' | 'status' | 'lotIds' | 'heardVia' | 'organisationName' | 'sectorWarnings'
+>;
 
 /** An exercise of the officer's own borough, as TendersService.findOwn returns it. */
 type OwnTender = TenderRead;
@@ -93,10 +96,31 @@ export class InterestsService {
     private readonly audit: AuditLog,
   ) {
     this.interests = interestModel(conn);
-    // Interests carry the organisation's sector and size for counting; they follow profile changes.
-    suppliers.onUpdated(async (org) => {
-      await this.interests.updateMany({ organisation: new Types.ObjectId(org.id) }, { $set: { sector: org.sector, size: org.size } });
+    // Interests carry the organisation's sector, size and name for counting and reports; they follow profile changes.
+    suppliers.onUpdated((copy) => this.follow(copy));
+  }
+
+  /**
+   * Brings the copies on the organisation's interests up to `copy`, unless they already come from a newer
+   * revision: two profile changes finishing out of order (on two servers, say) leave the newer one.
+   */
+  private async follow(copy: OrganisationCopy): Promise<void> {
+    // Records kept before copies carried a revision have no name either, and match `organisationName: null`.
+    const older = mongoose.trusted({
+      $or: [{ organisationRevision: mongoose.trusted({ $lt: copy.revision }) }, { organisationName: null }],
     });
+    await this.interests.updateMany(
+      { organisation: new Types.ObjectId(copy.id), ...older },
+      {
+        $set: {
+          sector: copy.sector,
+          size: copy.size,
+          organisationName: copy.name,
+          sectorWarnings: copy.sectorWarnings,
+          organisationRevision: copy.revision,
+        },
+      },
+    );
   }
 
   private toView(i: InterestRecord, name: string): Interest {
@@ -135,10 +159,11 @@ export class InterestsService {
     const unknown = input.lotIds.filter((id) => !lotIds.includes(id));
     if (unknown.length) throw new ValidationError({ lotIds: `Choose lots of this exercise: ${unknown.join(', ')} is not one of them` });
     if (lotIds.length && !input.lotIds.length) throw new ValidationError({ lotIds: 'Choose at least one lot you are interested in' });
-    const org = await this.suppliers.getOrganisation(organisation.toString());
+    const org = await this.suppliers.copyFor(organisation.toString());
     if (await this.interests.exists({ tender: tender._id, organisation })) throw this.duplicate();
+    let doc: InterestRecord;
     try {
-      const doc = await this.interests.create({
+      doc = await this.interests.create({
         ...input,
         heardViaOther: input.heardVia === 'other' ? input.heardViaOther : '',
         tender: tender._id,
@@ -146,15 +171,21 @@ export class InterestsService {
         organisation,
         sector: org.sector,
         size: org.size as OrganisationSize,
+        organisationName: org.name,
+        sectorWarnings: org.sectorWarnings,
+        organisationRevision: org.revision,
         status: 'active',
         createdBy: actor.id,
         createdAt: now,
       });
-      return this.toView(doc, org.name);
     } catch (err) {
       if (isDuplicateKey(err)) throw this.duplicate();
       throw err;
     }
+    // A profile change that landed between reading the organisation and storing the interest did not reach it.
+    const latest = await this.suppliers.copyFor(organisation.toString());
+    if (latest.revision !== org.revision) await this.follow(latest);
+    return this.toView(doc, latest.name);
   }
 
   private duplicate(): ConflictError {
@@ -260,7 +291,7 @@ export class InterestsService {
    * are looked up a batch at a time (large batches: the embedded engine scans for each lookup), so memory stays bounded.
    */
   async *streamForReport(tender: { _id: Types.ObjectId; borough: Types.ObjectId }, batchSize = 5_000): AsyncGenerator<ReportInterest> {
-    const projection = { organisation: 1, sector: 1, size: 1, status: 1, lotIds: 1, heardVia: 1 };
+    const projection = { organisation: 1, sector: 1, size: 1, status: 1, lotIds: 1, heardVia: 1, organisationName: 1, sectorWarnings: 1 };
     const cursor = this.interests.find({ tender: tender._id, borough: tender.borough }, projection).sort({ createdAt: 1 }).lean().cursor();
     let batch: ReportInterestDoc[] = [];
     for await (const doc of cursor) {
@@ -273,10 +304,15 @@ export class InterestsService {
     if (batch.length) yield* await this.withOrganisations(batch);
   }
 
+  /** The batch with names: copied on the interest, or looked up for records kept before names were copied. */
   private async withOrganisations(batch: ReportInterestDoc[]): Promise<ReportInterest[]> {
-    const orgs = await this.suppliers.reportSummaries(batch.map((d) => d.organisation.toString()));
+    const older = batch.filter((d) => d.organisationName == null).map((d) => d.organisation.toString());
+    const looked = older.length ? await this.suppliers.reportSummaries(older) : new Map<string, { name: string; sectorWarnings: number }>();
     return batch.map((d) => {
-      const org = orgs.get(d.organisation.toString());
+      const org =
+        d.organisationName == null
+          ? looked.get(d.organisation.toString())
+          : { name: d.organisationName, sectorWarnings: d.sectorWarnings ?? 0 };
       return {
         organisationId: d.organisation.toString(),
         organisationName: org?.name ?? '',

@@ -25,6 +25,8 @@ const organisationSchema = new Schema(
     },
     /** Register identifiers that contradict the chosen sector: shown to officers, never a block. */
     sectorWarnings: { type: [String], default: [] },
+    /** Goes up by one with each profile change, so that copies elsewhere (on interests) keep only the newest. */
+    revision: { type: Number, default: 0 },
   },
   { timestamps: true, strict: 'throw' },
 );

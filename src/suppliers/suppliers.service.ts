@@ -65,9 +65,28 @@ function toOrganisation(o: OrganisationDoc): Organisation {
   };
 }
 
+/** What other records copy of an organisation (interests, for counting and reports), with the profile revision it came from. */
+export interface OrganisationCopy {
+  id: string;
+  name: string;
+  sector: Sector;
+  size: string;
+  sectorWarnings: number;
+  revision: number;
+}
+
+const copyOf = (o: OrganisationDoc & { revision?: number | null }): OrganisationCopy => ({
+  id: o._id.toString(),
+  name: o.name,
+  sector: o.sector,
+  size: o.size,
+  sectorWarnings: o.sectorWarnings?.length ?? 0,
+  revision: o.revision ?? 0,
+});
+
 export class SuppliersService {
   readonly organisations: OrganisationModel;
-  private readonly updateListeners: ((org: Organisation) => Promise<void>)[] = [];
+  private readonly updateListeners: ((copy: OrganisationCopy) => Promise<void>)[] = [];
 
   constructor(conn: Connection) {
     this.organisations = organisationModel(conn);
@@ -83,6 +102,14 @@ export class SuppliersService {
     const org = await this.organisations.findById(id).lean();
     if (!org) throw new NotFoundError('Organisation not found');
     return toOrganisation(org as unknown as OrganisationDoc);
+  }
+
+  /** What interests copy of an organisation, with its profile revision. */
+  async copyFor(id: string): Promise<OrganisationCopy> {
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Organisation not found');
+    const org = await this.organisations.findById(id, { name: 1, sector: 1, size: 1, sectorWarnings: 1, revision: 1 }).lean();
+    if (!org) throw new NotFoundError('Organisation not found');
+    return copyOf(org as unknown as OrganisationDoc);
   }
 
   /** Organisations by id, for officers' views of those interested in their exercises. */
@@ -107,18 +134,21 @@ export class SuppliersService {
     const updated = await this.organisations
       .findOneAndUpdate(
         { _id: new Types.ObjectId(id) },
-        { $set: { ...input, sectorWarnings: sectorCheckWarnings(input.sector, input.identifiers) } },
+        { $set: { ...input, sectorWarnings: sectorCheckWarnings(input.sector, input.identifiers) }, $inc: { revision: 1 } },
         { returnDocument: 'after', runValidators: true },
       )
       .lean();
     if (!updated) throw new NotFoundError('Organisation not found');
     const org = toOrganisation(updated as unknown as OrganisationDoc);
-    for (const listener of this.updateListeners) await listener(org);
+    for (const listener of this.updateListeners) await listener(copyOf(updated as unknown as OrganisationDoc));
     return org;
   }
 
-  /** Other features that keep copies of an organisation's details register here to hear of changes. */
-  onUpdated(listener: (org: Organisation) => Promise<void>): void {
+  /**
+   * Other features that keep copies of an organisation's details register here to hear of changes. Changes can
+   * arrive out of order from several app servers: a copy should be replaced only by one of a newer revision.
+   */
+  onUpdated(listener: (copy: OrganisationCopy) => Promise<void>): void {
     this.updateListeners.push(listener);
   }
 

@@ -1,6 +1,6 @@
 import { signedInAs, startSecondServer, startTestApp, type TestApp } from '../helpers/app';
 import { onServer, send, type Client } from '../helpers/client';
-import { createOfficer, draftExercise } from '../helpers/factories';
+import { createOfficer, draftExercise, interestedSupplier, publishedExercise, registration } from '../helpers/factories';
 
 /**
  * Two app servers on one database, each with its own connection and nothing shared in memory: what one
@@ -65,4 +65,24 @@ test('ten edits of one exercise from both servers at once all land, none lost', 
   expect(stored!.revision).toBe(10);
   expect(titles.slice(0, 5)).toContain(stored!.summary);
   expect(titles.slice(5)).toContain(stored!.serviceScope);
+});
+
+test("profile changes made at once on both servers leave every interest with the organisation's final sector and name", async () => {
+  const id = await publishedExercise(camden);
+  const supplier = await interestedSupplier(one.app, id);
+  const supplierOnTwo = onServer(supplier, two.app);
+  const profile = registration().organisation;
+  const versions = [
+    { ...profile, name: 'Reading Together CIC', sector: 'social_enterprise', legalForm: 'cic' },
+    { ...profile, name: 'Reading Together Ltd', sector: 'private', legalForm: 'company' },
+  ];
+  for (let trial = 0; trial < 5; trial++) {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => send(i % 2 ? supplierOnTwo : supplier, 'put', '/api/v1/organisations/mine', versions[i % 2]!)),
+    );
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    const org = (await supplier.agent.get('/api/v1/organisations/mine')).body;
+    const interest = await one.interests.interests.findOne({ organisation: supplier.organisationId }).lean();
+    expect({ sector: interest!.sector, name: interest!.organisationName }).toEqual({ sector: org.sector, name: org.name });
+  }
 });
