@@ -118,7 +118,17 @@ export function knownOnly(definition: QuestionnaireDefinition, answers: Answers)
 
 /** Only answered questions, as the API takes them: empty answers are dropped. */
 export function cleanAnswers(answers: Answers): Answers {
-  return Object.fromEntries(Object.entries(answers).filter(([, v]) => isAnswered(v)));
+  return Object.fromEntries(Object.entries(answers).flatMap(([k, v]) => (isAnswered(v) ? [[k, wellFormed(v)]] : [])));
+}
+
+/** A half of a UTF-16 surrogate pair with no other half: the database would store it changed, so receipts would not match. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Text as it will be stored: a lone surrogate becomes the replacement character (U+FFFD) before anything is hashed. */
+export function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd') as T;
+  if (Array.isArray(value)) return value.map((v) => wellFormed(v)) as T;
+  return value;
 }
 
 /** Missing required answers among the questions shown, keyed `answers.<key>`. */

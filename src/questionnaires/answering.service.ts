@@ -1,12 +1,12 @@
 import { Types } from 'mongoose';
 import type { PublicUser } from '../platform/roles';
-import { isDuplicateKey } from '../db/connection';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
 import type { StoredFileMeta } from '../platform/file-store';
 import type { ReceivedUpload } from '../platform/upload';
 import type { Interest } from '../suppliers';
 import type { Tender, TenderRead } from '../tenders';
-import { cleanAnswers, knownOnly, missingRequired } from './answer-rules';
+import { knownOnly, missingRequired } from './answer-rules';
+import { atVersion, closedBefore, retried, saveDraftAnswers, withdrawSubmission } from './response.writes';
 import { responseSha256 } from './canonical';
 import { definitionOf, type ResponseRecord } from './questionnaire.model';
 import type { QuestionnaireStore } from './questionnaire.store';
@@ -103,41 +103,21 @@ export class AnsweringService {
    * at a time); otherwise the draft is replaced. Bad values are refused (422) and the stored draft is
    * left as it was.
    */
-  saveDraft(
+  async saveDraft(
     tenderId: string,
     answers: Answers,
     actor: PublicUser,
     opts: { merge?: boolean; context?: AnsweringContext | null } = {},
   ): Promise<ResponseView> {
     const store = this.store;
-    return store.writes.run(`r:${tenderId}:${actor.organisationId}`, async () => {
-      const { tender, organisation, definition: known } = await this.answering(tenderId, actor, opts.context);
-      store.checkOpen(tender);
-      const definition = known ?? (await store.definitionFor(tender._id));
-      const problems = await store.valueProblems(definition, answers, tender._id, organisation);
-      if (Object.keys(problems).length) throw new ValidationError(problems, 'Some answers need changing');
-      const found = await store.responses.findOne({ tender: tender._id, organisation }).lean();
-      const existing = found ? normalised(found as ResponseRecord) : null;
-      const merged = knownOnly(
-        definition,
-        cleanAnswers(opts.merge ? { ...((existing?.answers as Answers | undefined) ?? {}), ...answers } : answers),
-      );
-      const now = store.now();
-      try {
-        const saved = await store.responses.findOneAndUpdate(
-          { tender: tender._id, organisation },
-          {
-            $set: { answers: merged, updatedAt: now },
-            $setOnInsert: { borough: tender.borough, status: 'draft', revisions: [], recordedBy: null, createdAt: now },
-          },
-          { upsert: true, returnDocument: 'after' },
-        );
-        return responseView(store, saved!.toObject() as ResponseRecord, definition, 'draft');
-      } catch (err) {
-        if (isDuplicateKey(err)) throw new ConflictError('busy', 'Your answers changed while saving. Try again');
-        throw err;
-      }
-    });
+    const { tender, organisation, definition: known } = await this.answering(tenderId, actor, opts.context);
+    store.checkOpen(tender);
+    const definition = known ?? (await store.definitionFor(tender._id));
+    const problems = await store.valueProblems(definition, answers, tender._id, organisation);
+    if (Object.keys(problems).length) throw new ValidationError(problems, 'Some answers need changing');
+    const key = { tender: tender._id, organisation, borough: tender.borough };
+    const saved = await saveDraftAnswers(store, key, definition, answers, opts.merge ?? false);
+    return responseView(store, saved, definition, 'draft');
   }
 
   /** Stores a file for a `file` answer; the returned id goes in the answers. */
@@ -177,7 +157,7 @@ export class AnsweringService {
    * Submits the saved draft. The same Idempotency-Key always gets the same receipt; a submission that
    * fails validation changes nothing, so the draft keeps every answer.
    */
-  submit(
+  async submit(
     tenderId: string,
     idempotencyKey: string | undefined,
     actor: PublicUser,
@@ -187,14 +167,20 @@ export class AnsweringService {
       throw new BadRequestError('idempotency_key', 'Send an Idempotency-Key header: up to 200 visible characters, new for each submission');
     }
     const store = this.store;
-    return store.writes.run(`r:${tenderId}:${actor.organisationId}`, async () => {
-      const { tender, organisation, definition: known } = await this.answering(tenderId, actor, given);
-      const found = await store.responses.findOne({ tender: tender._id, organisation }).lean();
+    const { tender, organisation } = await this.answering(tenderId, actor, given);
+    const key = { tender: tender._id, organisation };
+    const outcome = await retried(async () => {
+      const found = await store.responses.findOne(key).lean();
       const existing = found ? normalised(found as ResponseRecord) : null;
       const repeat = existing?.revisions.find((r) => r.idempotencyKey === idempotencyKey);
-      if (repeat) return { receipt: { receivedAt: repeat.receivedAt.toISOString(), sha256: repeat.sha256 }, created: false };
-      store.checkOpen(tender);
-      const definition = known ?? (await store.definitionFor(tender._id));
+      if (repeat)
+        return { receipt: { receivedAt: repeat.receivedAt.toISOString(), sha256: repeat.sha256 }, created: false, receivedAt: null };
+      // One clock judges the deadline: the time the submission is received, which its receipt shows.
+      const receivedAt = store.now();
+      store.checkOpen(tender, receivedAt);
+      const questionnaire = await store.questionnaires.findOne({ tender: tender._id }, { definition: 1, version: 1 }).lean();
+      if (!questionnaire) throw new NotFoundError('This exercise has no questionnaire yet');
+      const definition = definitionOf(questionnaire);
       // Answers to questions the officer has since removed are left out, never a reason to refuse.
       const answers = knownOnly(definition, (existing?.answers as Answers | undefined) ?? {});
       const problems = {
@@ -202,7 +188,6 @@ export class AnsweringService {
         ...missingRequired(definition, answers),
       };
       if (Object.keys(problems).length) throw new ValidationError(problems, 'Some answers are missing or need changing');
-      const receivedAt = store.now();
       const { kept, attachments } = await store.sealedAnswers(definition, answers);
       const sha256 = responseSha256({
         tenderId: tender._id.toString(),
@@ -210,17 +195,34 @@ export class AnsweringService {
         answers: kept,
         attachments,
       });
-      await store.responses.updateOne(
-        { tender: tender._id, organisation },
+      // The questions answered are locked first, on the version read: a change of questions made meanwhile means trying again.
+      const lock = await store.questionnaires.updateOne(
+        { _id: questionnaire._id, version: atVersion(questionnaire.version) },
+        { $set: { locked: true } },
+      );
+      if (!lock.matchedCount) return null;
+      // The version read in the filter: the answers sent are the draft's latest, and the same key sent twice at once is stored once.
+      const res = await store.responses.updateOne(
+        { ...key, version: atVersion(found?.version) },
         {
           $set: { status: 'submitted', updatedAt: receivedAt },
+          $inc: { version: 1 },
           $push: { revisions: { answers: kept, receivedAt, sha256, idempotencyKey, submittedBy: actor.id } },
           $setOnInsert: { borough: tender.borough, answers: {}, recordedBy: null, createdAt: receivedAt },
         },
-        { upsert: true },
+        { upsert: !found },
       );
-      return { receipt: { receivedAt: receivedAt.toISOString(), sha256 }, created: true };
+      if (!res.modifiedCount && !res.upsertedCount) return null;
+      return { receipt: { receivedAt: receivedAt.toISOString(), sha256 }, created: true, receivedAt };
     });
+    if (!outcome.receivedAt) return { receipt: outcome.receipt, created: false };
+    // An exercise closed while the submission was being stored, before it arrived: the submission is taken back.
+    const [now] = await store.tenders.byIds([tender._id]);
+    if (now && closedBefore(now, outcome.receivedAt)) {
+      await withdrawSubmission(store, key, idempotencyKey);
+      throw new ConflictError('not_open', 'This exercise is not taking questionnaire answers');
+    }
+    return { receipt: outcome.receipt, created: true };
   }
 
   /** The organisation's own response (its draft answers, receipts and progress); 404 when it has none. */

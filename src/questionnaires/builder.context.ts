@@ -62,6 +62,8 @@ export function builderKit(questionnaires: QuestionnairesService, tenders: Tende
     let readOnly: string | null = null;
     if (tender.status === 'closed' || tender.status === 'cancelled') {
       readOnly = `This exercise is ${tender.status}, so its questionnaire can no longer change.`;
+    } else if (tender.sealed && tender.status === 'published' && questionnaire) {
+      readOnly = 'Answers to this exercise are sealed, so its questions are fixed once it is published.';
     } else if (questionnaire?.locked) {
       readOnly = 'An organisation has submitted answers, so the questions can no longer change. This keeps every response comparable.';
     }

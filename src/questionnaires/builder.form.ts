@@ -2,7 +2,7 @@ import { numberFromForm, textField } from '../platform/form-fields';
 import type { FieldErrors } from '../platform/errors';
 import { QUESTION_TYPES, type QuestionType } from './constants';
 import { allQuestions } from './answer-rules';
-import { CONDITION_TYPES } from './questionnaire.schema';
+import { CONDITION_TYPES, isReservedKey } from './questionnaire.schema';
 import type { Question, QuestionOption, QuestionnaireDefinition, ShowIf } from './types';
 
 type FormBody = Record<string, unknown>;
@@ -48,6 +48,7 @@ export function suggestKey(label: string, taken: Iterable<string>): string {
   const used = new Set(taken);
   let base = slug(label, 40) || 'question';
   if (!/^[a-z]/.test(base)) base = `q_${base}`.slice(0, 40).replace(/_+$/, '');
+  if (isReservedKey(base)) base = `${base}_answer`;
   if (!used.has(base)) return base;
   for (let n = 2; ; n += 1) {
     const suffix = `_${n}`;

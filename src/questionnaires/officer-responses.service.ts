@@ -82,56 +82,55 @@ export class OfficerResponses {
    * An officer records answers an organisation gave by phone, at an event or by email. The response is
    * submitted at once and marked as recorded by the officer wherever it appears.
    */
-  recordResponse(tenderId: string, input: RecordedResponseInput, actor: PublicUser): Promise<ResponseView> {
+  async recordResponse(tenderId: string, input: RecordedResponseInput, actor: PublicUser): Promise<ResponseView> {
     const store = this.store;
-    return store.writes.run(`r:${tenderId}:${input.organisationId}`, async () => {
-      const tender = await store.tenders.findOwn(tenderId, actor);
-      // Sealed answers are handled by nobody at the council before the deadline, recorded ones included:
-      // this also keeps the officer from learning who has already answered.
-      if (tender.sealed) {
-        throw new ConflictError(
-          'sealed',
-          'Answers to this exercise are sealed, so they cannot be recorded by the council. Ask the organisation to send its answers through the portal',
-        );
-      }
-      store.checkOpen(tender);
-      const definition = await store.definitionFor(tender._id);
-      if (!Types.ObjectId.isValid(input.organisationId))
-        throw new ValidationError({ organisationId: 'Choose an organisation that has expressed interest' });
-      const organisation = new Types.ObjectId(input.organisationId);
-      const interested = await store.interests.interestedOrganisations(tenderId);
-      if (!interested.includes(input.organisationId)) {
-        throw new ValidationError({ organisationId: 'Choose an organisation that has expressed interest' });
-      }
-      const problems = await store.valueProblems(definition, input.answers, tender._id, organisation);
-      for (const q of allQuestions(definition))
-        if (q.type === 'file' && isAnswered(input.answers[q.key]))
-          problems[`answers.${q.key}`] = 'Officers cannot attach files to a recorded response';
-      if (Object.keys(problems).length) throw new ValidationError(problems);
-      if (await store.responses.exists({ tender: tender._id, organisation })) {
-        throw new ConflictError('duplicate', 'This organisation already has a response');
-      }
-      const now = store.now();
-      const answers = cleanAnswers(input.answers);
-      const { kept, attachments } = await store.sealedAnswers(definition, answers);
-      const sha256 = responseSha256({ tenderId: tender._id.toString(), organisationId: input.organisationId, answers: kept, attachments });
-      try {
-        const doc = await store.responses.create({
-          tender: tender._id,
-          borough: tender.borough,
-          organisation,
-          answers,
-          status: 'submitted',
-          revisions: [{ answers: kept, receivedAt: now, sha256, idempotencyKey: null, submittedBy: actor.id }],
-          recordedBy: { userId: actor.id, name: actor.name, method: input.method, note: input.note, at: now },
-          createdAt: now,
-          updatedAt: now,
-        });
-        return responseView(store, doc.toObject() as ResponseRecord, definition, 'submitted');
-      } catch (err) {
-        if (isDuplicateKey(err)) throw new ConflictError('duplicate', 'This organisation already has a response');
-        throw err;
-      }
-    });
+    const tender = await store.tenders.findOwn(tenderId, actor);
+    // Sealed answers are handled by nobody at the council before the deadline, recorded ones included:
+    // this also keeps the officer from learning who has already answered.
+    if (tender.sealed) {
+      throw new ConflictError(
+        'sealed',
+        'Answers to this exercise are sealed, so they cannot be recorded by the council. Ask the organisation to send its answers through the portal',
+      );
+    }
+    store.checkOpen(tender);
+    const definition = await store.definitionFor(tender._id);
+    if (!Types.ObjectId.isValid(input.organisationId))
+      throw new ValidationError({ organisationId: 'Choose an organisation that has expressed interest' });
+    const organisation = new Types.ObjectId(input.organisationId);
+    const interested = await store.interests.interestedOrganisations(tenderId);
+    if (!interested.includes(input.organisationId)) {
+      throw new ValidationError({ organisationId: 'Choose an organisation that has expressed interest' });
+    }
+    const problems = await store.valueProblems(definition, input.answers, tender._id, organisation);
+    for (const q of allQuestions(definition))
+      if (q.type === 'file' && isAnswered(input.answers[q.key]))
+        problems[`answers.${q.key}`] = 'Officers cannot attach files to a recorded response';
+    if (Object.keys(problems).length) throw new ValidationError(problems);
+    // The unique index on (exercise, organisation) settles a recording racing the organisation's own first save.
+    if (await store.responses.exists({ tender: tender._id, organisation })) {
+      throw new ConflictError('duplicate', 'This organisation already has a response');
+    }
+    const now = store.now();
+    const answers = cleanAnswers(input.answers);
+    const { kept, attachments } = await store.sealedAnswers(definition, answers);
+    const sha256 = responseSha256({ tenderId: tender._id.toString(), organisationId: input.organisationId, answers: kept, attachments });
+    try {
+      const doc = await store.responses.create({
+        tender: tender._id,
+        borough: tender.borough,
+        organisation,
+        answers,
+        status: 'submitted',
+        revisions: [{ answers: kept, receivedAt: now, sha256, idempotencyKey: null, submittedBy: actor.id }],
+        recordedBy: { userId: actor.id, name: actor.name, method: input.method, note: input.note, at: now },
+        createdAt: now,
+        updatedAt: now,
+      });
+      return responseView(store, doc.toObject() as ResponseRecord, definition, 'submitted');
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new ConflictError('duplicate', 'This organisation already has a response');
+      throw err;
+    }
   }
 }

@@ -12,6 +12,13 @@ const questionnaireSchema = new Schema(
     definition: { type: Schema.Types.Mixed, required: true },
     updatedBy: { type: String, required: true },
     updatedAt: { type: Date, required: true },
+    /** Goes up by one with each change of the questions. */
+    version: { type: Number, default: 0 },
+    /**
+     * Set by the first submission, on the version it answered: from then on the questions cannot change. Both
+     * writes are conditional on this document, so a change of questions and a submission cannot cross.
+     */
+    locked: { type: Boolean, default: false },
   },
   { versionKey: false, minimize: false },
 );
@@ -53,6 +60,8 @@ const responseSchema = new Schema(
     },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
+    /** Goes up by one with every write: a submission names the version it read, so it never sends answers older than the draft. */
+    version: { type: Number, default: 0 },
   },
   { versionKey: false, minimize: false },
 );

@@ -10,6 +10,12 @@ export const MAX_OPTIONS = 50;
 export const MAX_ANSWER_LENGTH = 20_000;
 /** A question's key: a lower case letter, then up to 39 lower case letters, digits or underscores. */
 export const QUESTION_KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
+
+/**
+ * A name every plain object already has (of those, only "constructor" fits the key pattern): a missing answer under
+ * it would read as the object's own property, so such keys are refused.
+ */
+export const isReservedKey = (key: string): boolean => key in Object.prototype;
 /** An option's value: 1 to 60 lower case letters, digits or underscores. */
 export const OPTION_VALUE_PATTERN = /^[a-z0-9_]{1,60}$/;
 /** The most characters a `text` or `textarea` answer may have when the question does not say. */
@@ -78,7 +84,8 @@ const questionSchema = z
         .regex(
           QUESTION_KEY_PATTERN,
           'The key must start with a lower case letter and have only lower case letters, digits and underscores, up to 40 characters',
-        ),
+        )
+        .refine((key) => !isReservedKey(key), 'That key is kept for the system: choose another, for example by adding "_answer"'),
       type: z.enum(QUESTION_TYPES, { message: `Choose a question type: ${QUESTION_TYPES.join(', ')}` }),
       label: z
         .string({ message: 'Enter the question text' })

@@ -2,7 +2,6 @@ import { Types, type Connection } from 'mongoose';
 import type { AuditLog } from '../platform/audit';
 import { ConflictError, NotFoundError, type FieldErrors } from '../platform/errors';
 import type { FileStore } from '../platform/file-store';
-import { KeyedLock } from '../platform/keyed-lock';
 import type { InterestsService, SuppliersService } from '../suppliers';
 import type { TendersService } from '../tenders';
 import { allQuestions, answerCheck, isAnswered, visibleQuestions } from './answer-rules';
@@ -27,14 +26,13 @@ export interface QuestionnaireNeighbours {
 }
 
 /**
- * What the questionnaire services share: the models, the clock, one lock for writes to a response
- * (an organisation's own and an officer's recording take turns), and the reads and checks they both make.
+ * What the questionnaire services share: the models, the clock, and the reads and checks they all make. Writes hold
+ * across app servers through conditions in the database (see response.writes.ts), not through anything in memory.
  */
 export class QuestionnaireStore {
   readonly questionnaires: QuestionnaireModel;
   readonly responses: ResponseModel;
   readonly responseFiles: ResponseFileModel;
-  readonly writes = new KeyedLock();
   readonly tenders: TendersService;
   readonly interests: InterestsService;
   readonly suppliers: SuppliersService;
@@ -63,9 +61,10 @@ export class QuestionnaireStore {
     return tender.status === 'published' && this.now() <= tender.questionnaireDeadline;
   }
 
-  checkOpen(tender: { status: string; questionnaireDeadline: Date }): void {
+  /** Refuses answers unless the exercise is published and, at `at` (now by default, by the server clock), before its deadline. */
+  checkOpen(tender: { status: string; questionnaireDeadline: Date }, at: Date = this.now()): void {
     if (tender.status !== 'published') throw new ConflictError('not_open', 'This exercise is not taking questionnaire answers');
-    if (this.now() > tender.questionnaireDeadline) {
+    if (at > tender.questionnaireDeadline) {
       throw new ConflictError('deadline_passed', 'The deadline for questionnaires has passed');
     }
   }

@@ -284,10 +284,24 @@ export class TendersService {
   }
 
   close(id: string, actor: PublicUser): Promise<Tender> {
-    return this.transition(id, 'closed', actor, (_doc, now) => ({ closedAt: now }));
+    return this.stop(id, 'closed', 'closedAt', actor);
   }
 
   cancel(id: string, actor: PublicUser): Promise<Tender> {
-    return this.transition(id, 'cancelled', actor, (_doc, now) => ({ cancelledAt: now }));
+    return this.stop(id, 'cancelled', 'cancelledAt', actor);
+  }
+
+  /**
+   * Closes or cancels, then stamps the time again once the exercise shows as stopped. Answers are judged by that
+   * time: a submission stored while the exercise still showed as open arrived before it (see questionnaires).
+   */
+  private async stop(id: string, to: 'closed' | 'cancelled', field: 'closedAt' | 'cancelledAt', actor: PublicUser): Promise<Tender> {
+    const stopped = await this.transition(id, to, actor, (_doc, now) => ({ [field]: now }));
+    const stamped = await this.tenders.findOneAndUpdate(
+      { _id: new Types.ObjectId(stopped.id), status: to, [field]: new Date(stopped[field]!) },
+      { $set: { [field]: this.now() } },
+      { returnDocument: 'after' },
+    );
+    return stamped ? this.toApi(stamped, actor) : stopped;
   }
 }

@@ -1,0 +1,188 @@
+import { Types } from 'mongoose';
+import type supertest from 'supertest';
+import { responseSha256 } from '../../src/questionnaires/canonical';
+import { signedInAs, startSecondServer, startTestApp, type TestApp } from '../helpers/app';
+import { onServer, send, type Client } from '../helpers/client';
+import {
+  createOfficer,
+  draftExercise,
+  interestedSupplier,
+  publishedExercise,
+  sampleQuestionnaire,
+  type Supplier,
+} from '../helpers/factories';
+import { csrfFrom, signInThroughForm } from '../helpers/forms';
+
+/**
+ * A supplier's answers on deadline day, with two app servers on one database: what was sent is kept once, judged
+ * by one clock, and seen by nobody who should not see it.
+ */
+let one: TestApp;
+let two: TestApp;
+let camden: Client;
+let camdenOnTwo: Client;
+
+beforeAll(async () => {
+  one = await startTestApp({ config: { SESSION_SECRET: 'two servers share one session secret, as in production' } });
+  two = await startSecondServer(one);
+  camden = await signedInAs(one.app, (await createOfficer(one.auth, 'camden')).email);
+  camdenOnTwo = onServer(camden, two.app);
+});
+afterAll(async () => {
+  await two.close();
+  await one.close();
+});
+
+/** One required question and one optional one. */
+const questionnaire = sampleQuestionnaire({ only: ['experience', 'value'] });
+const submit = (s: Client, id: string, key: string) => send(s, 'post', `/api/v1/tenders/${id}/response/submit`).set('Idempotency-Key', key);
+const stored = (id: string, organisationId: string) =>
+  one.questionnaires.responses.findOne({ tender: new Types.ObjectId(id), organisation: new Types.ObjectId(organisationId) }).lean();
+
+async function readyToSubmit(id: string): Promise<Supplier> {
+  const supplier = await interestedSupplier(one.app, id);
+  const saved = await send(supplier, 'put', `/api/v1/tenders/${id}/response`, { answers: { experience: 'Ten years of library work' } });
+  expect(saved.status).toBe(200);
+  return supplier;
+}
+
+test('the same Idempotency-Key sent to both servers at once gets one receipt, stored once', async () => {
+  const id = await publishedExercise(camden, { questionnaire });
+  for (let trial = 0; trial < 8; trial++) {
+    const supplier = await readyToSubmit(id);
+    const key = `deadline-day-${trial}`;
+    const [a, b] = await Promise.all([submit(supplier, id, key), submit(onServer(supplier, two.app), id, key)]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.receipt).toEqual(b.body.receipt);
+    const response = await stored(id, supplier.organisationId);
+    expect(response!.revisions.filter((r) => r.idempotencyKey === key)).toHaveLength(1);
+  }
+});
+
+test('two tabs saving different sections at once on the two servers keep both sections', async () => {
+  const id = await publishedExercise(camden, {
+    questionnaire: sampleQuestionnaire({ only: ['experience', 'likelihood', 'length', 'value'] }),
+  });
+  const supplier = await interestedSupplier(one.app, id);
+  const tabOne = await signInThroughForm(one.app, supplier.email);
+  const tabTwo = onServer({ agent: tabOne, csrfToken: '' }, two.app).agent;
+  const post = async (tab: supertest.Agent, n: number, fields: Record<string, string>) => {
+    const page = await tab.get(`/tenders/${id}/response/sections/${n}`).expect(200);
+    return () =>
+      tab
+        .post(`/tenders/${id}/response/sections/${n}`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), action: 'continue', ...fields });
+  };
+  for (let trial = 0; trial < 5; trial++) {
+    const first = await post(tabOne, 1, { 'a-experience': `Experience, take ${trial}`, 'a-likelihood': '4' });
+    const second = await post(tabTwo, 2, { 'a-length': 'short', 'a-value': String(1000 * (trial + 1)) });
+    const [a, b] = await Promise.all([first(), second()]);
+    expect([a.status, b.status]).toEqual([303, 303]);
+    const answers = (await stored(id, supplier.organisationId))!.answers as Record<string, unknown>;
+    expect(answers).toEqual({ experience: `Experience, take ${trial}`, likelihood: 4, length: 'short', value: 1000 * (trial + 1) });
+  }
+});
+
+test('a submission racing the close on the other server is either received before the close or refused and not kept', async () => {
+  const outcomes = new Set<number>();
+  for (let trial = 0; trial < 8; trial++) {
+    const id = await publishedExercise(camden, { questionnaire });
+    const supplier = await readyToSubmit(id);
+    const [sent, closed] = await Promise.all([
+      submit(supplier, id, `close-race-${trial}`),
+      send(camdenOnTwo, 'post', `/api/v1/tenders/${id}/close`),
+    ]);
+    expect(closed.status).toBe(200);
+    const closedAt = (await camden.agent.get(`/api/v1/tenders/${id}`)).body.closedAt as string;
+    const response = await stored(id, supplier.organisationId);
+    outcomes.add(sent.status);
+    if (sent.status === 201) {
+      expect(Date.parse(sent.body.receipt.receivedAt)).toBeLessThan(Date.parse(closedAt));
+      expect(response!.revisions).toHaveLength(1);
+    } else {
+      expect(sent.status).toBe(409);
+      expect(response!.status).toBe('draft');
+      expect(response!.revisions).toHaveLength(0);
+    }
+  }
+  expect([...outcomes].every((s) => s === 201 || s === 409)).toBe(true);
+});
+
+test('a change of questions racing the first submission: never both, so every submission answers the questions kept', async () => {
+  const stricter = {
+    sections: [
+      ...questionnaire.sections,
+      { title: 'More', questions: [{ key: 'partners', type: 'text', label: 'Partners', required: true }] },
+    ],
+  };
+  for (let trial = 0; trial < 6; trial++) {
+    const id = await publishedExercise(camden, { questionnaire });
+    const supplier = await readyToSubmit(id);
+    const [sent, changed] = await Promise.all([
+      submit(supplier, id, `questions-race-${trial}`),
+      send(camdenOnTwo, 'put', `/api/v1/tenders/${id}/questionnaire`, stricter),
+    ]);
+    if (changed.status === 200) {
+      // The new required question came first: the submission was checked against it.
+      expect(sent.status).toBe(422);
+      expect(sent.body.error.fields).toHaveProperty(['answers.partners']);
+    } else {
+      expect(changed.status).toBe(409);
+      expect(changed.body.error.code).toBe('locked');
+      expect(sent.status).toBe(201);
+    }
+  }
+});
+
+describe('sealed answers stay sealed, even the fact that someone answered', () => {
+  test('the officer sees the same before and after a submission', async () => {
+    const id = await publishedExercise(camden, { tender: { sealed: true }, questionnaire });
+    const look = async () => {
+      const view = await camden.agent.get(`/api/v1/tenders/${id}/questionnaire`);
+      const change = await send(camden, 'put', `/api/v1/tenders/${id}/questionnaire`, questionnaire);
+      return { locked: view.body.locked, status: change.status, error: change.body.error };
+    };
+    const before = await look();
+    const supplier = await readyToSubmit(id);
+    expect((await submit(supplier, id, 'sealed-1')).status).toBe(201);
+    const after = await look();
+    expect(after).toEqual(before);
+    expect(before.status).toBe(409);
+    expect(before.error.code).toBe('sealed');
+  });
+});
+
+describe('answers that would not recompute', () => {
+  test('a question keyed "constructor" is refused, with a message for the field', async () => {
+    const id = await draftExercise(camden);
+    const bad = {
+      sections: [{ title: 'About you', questions: [{ key: 'constructor', type: 'text', label: 'Who built it?', required: true }] }],
+    };
+    const set = await send(camden, 'put', `/api/v1/tenders/${id}/questionnaire`, bad);
+    expect(set.status).toBe(422);
+    expect(Object.values(set.body.error.fields as Record<string, string>).join(' ')).toContain('kept for the system');
+  });
+
+  test('an officer-recorded answer with a lone surrogate gets a receipt that recomputes from what is stored', async () => {
+    const id = await publishedExercise(camden, { questionnaire });
+    const supplier = await interestedSupplier(one.app, id);
+    const res = await send(camden, 'post', `/api/v1/tenders/${id}/responses`, {
+      organisationId: supplier.organisationId,
+      answers: { experience: 'Half a pair \ud800 here' },
+      method: 'phone',
+    });
+    expect(res.status).toBe(201);
+    const response = await stored(id, supplier.organisationId);
+    const revision = response!.revisions[0]!;
+    expect((revision.answers as Record<string, string>).experience).toBe('Half a pair \ufffd here');
+    expect(
+      responseSha256({
+        tenderId: id,
+        organisationId: supplier.organisationId,
+        answers: revision.answers as Record<string, unknown>,
+        attachments: [],
+      }),
+    ).toBe(revision.sha256);
+  });
+});
