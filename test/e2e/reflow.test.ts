@@ -151,11 +151,18 @@ describeInBrowser('pages reflow at 320 px wide (WCAG 1.4.10)', () => {
     expect(problems.list).toEqual([]);
   }, 60_000);
 
-  test('a supplier’s dashboard, exercise list and exercise page', async () => {
+  test('a supplier’s dashboard, exercise list, exercise page, receipt, organisation and colleagues', async () => {
     const { page, problems } = await suite.signedInPage(supplier.email);
-    expectReflows('/dashboard', await measure(page, '/dashboard'), 1);
-    expectReflows('/tenders', await measure(page, '/tenders'), 0);
-    expectReflows(`/tenders/${exerciseId}`, await measure(page, `/tenders/${exerciseId}`), 1);
+    const pages: [string, number][] = [
+      ['/dashboard', 1],
+      ['/tenders', 0],
+      [`/tenders/${exerciseId}`, 1],
+      [`/tenders/${exerciseId}/response/receipt`, 1],
+      ['/organisation', 0],
+      // Names and email addresses: two columns that fit once the addresses wrap.
+      ['/organisation/colleagues', 0],
+    ];
+    for (const [path, regions] of pages) expectReflows(path, await measure(page, path), regions);
     expect(problems.list).toEqual([]);
   }, 60_000);
 
