@@ -236,9 +236,13 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
         }
         return { ...ctx, n, section, question };
       },
-      input: ({ req, res }) => receiveUpload(req, res),
-      run: async (upload, { req, ctx }) => {
-        const file = await questionnaires.uploadFile(ctx.tender.id, upload, signedInUser(req), ctx.context);
+      // The body is read only once the organisation may upload (see uploadFile).
+      input:
+        ({ req, res }) =>
+        () =>
+          receiveUpload(req, res),
+      run: async (receive, { req, ctx }) => {
+        const file = await questionnaires.uploadFile(ctx.tender.id, receive, signedInUser(req), ctx.context);
         await questionnaires.saveDraft(ctx.tender.id, { [ctx.question.key]: file.id }, signedInUser(req), {
           merge: true,
           context: ctx.context,

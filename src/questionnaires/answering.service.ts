@@ -6,6 +6,7 @@ import type { ReceivedUpload } from '../platform/upload';
 import type { Interest } from '../suppliers';
 import type { Tender, TenderRead } from '../tenders';
 import { knownOnly, missingRequired } from './answer-rules';
+import { returnFileSlot, takeFileSlot, UploadsInProgress } from './file-slots';
 import { atVersion, closedBefore, retried, saveDraftAnswers, withdrawSubmission } from './response.writes';
 import { responseSha256 } from './canonical';
 import { definitionOf, type ResponseRecord } from './questionnaire.model';
@@ -21,8 +22,7 @@ import {
 } from './response.presenter';
 import type { Answers, QuestionnaireDefinition } from './types';
 
-/** The most files one organisation may upload for one exercise's questionnaire. */
-export const MAX_FILES_PER_RESPONSE = 20;
+export { MAX_FILES_PER_RESPONSE } from './file-slots';
 
 const NO_INTEREST = 'Express interest in this exercise before answering its questionnaire';
 
@@ -52,6 +52,8 @@ export interface AnsweringPage {
 
 /** A supplier organisation answering an exercise's questionnaire: drafts, files, submission and receipts. */
 export class AnsweringService {
+  private readonly uploads = new UploadsInProgress();
+
   constructor(private readonly store: QuestionnaireStore) {}
 
   /**
@@ -120,36 +122,47 @@ export class AnsweringService {
     return responseView(store, saved, definition, 'draft');
   }
 
-  /** Stores a file for a `file` answer; the returned id goes in the answers. */
+  /**
+   * Stores a file for a `file` answer; the returned id goes in the answers. Everything is checked before the body is
+   * read (`receive` reads it): the organisation's interest, that answers are open, a place under the cap (taken in the
+   * database) and a place among the uploads in progress.
+   */
   async uploadFile(
     tenderId: string,
-    upload: ReceivedUpload,
+    receive: () => Promise<ReceivedUpload>,
     actor: PublicUser,
     given?: AnsweringContext | null,
   ): Promise<ResponseFileView> {
     const store = this.store;
     const { tender, organisation } = await this.answering(tenderId, actor, given);
     store.checkOpen(tender);
-    if ((await store.responseFiles.countDocuments({ tender: tender._id, organisation })) >= MAX_FILES_PER_RESPONSE) {
-      throw new ConflictError('too_many_files', `You can upload up to ${MAX_FILES_PER_RESPONSE} files for this questionnaire`);
-    }
-    const { key } = await store.files.put(upload.buffer, { contentType: upload.detectedMime, originalName: upload.originalName });
+    const leave = this.uploads.enter(organisation.toString());
+    const key = { tender: tender._id, organisation };
     try {
-      const doc = await store.responseFiles.create({
-        tender: tender._id,
-        organisation,
-        storageKey: key,
-        filename: upload.originalName,
-        contentType: upload.detectedMime,
-        size: upload.size,
-        sha256: upload.sha256,
-        uploadedBy: actor.id,
-        uploadedAt: store.now(),
-      });
-      return { id: doc._id.toString(), filename: doc.filename, size: doc.size, contentType: doc.contentType };
-    } catch (err) {
-      await store.files.remove(key).catch(() => undefined);
-      throw err;
+      await takeFileSlot(store, key);
+      let stored: { key: string } | null = null;
+      try {
+        const upload = await receive();
+        stored = await store.files.put(upload.buffer, { contentType: upload.detectedMime, originalName: upload.originalName });
+        const doc = await store.responseFiles.create({
+          tender: tender._id,
+          organisation,
+          storageKey: stored.key,
+          filename: upload.originalName,
+          contentType: upload.detectedMime,
+          size: upload.size,
+          sha256: upload.sha256,
+          uploadedBy: actor.id,
+          uploadedAt: store.now(),
+        });
+        return { id: doc._id.toString(), filename: doc.filename, size: doc.size, contentType: doc.contentType };
+      } catch (err) {
+        if (stored) await store.files.remove(stored.key).catch(() => undefined);
+        await returnFileSlot(store, key);
+        throw err;
+      }
+    } finally {
+      leave();
     }
   }
 

@@ -98,5 +98,19 @@ export function responseFileModel(conn: Connection) {
 }
 export type ResponseFileModel = ReturnType<typeof responseFileModel>;
 
+/**
+ * How many files an organisation has stored for one exercise's answers, one document per pair: an upload takes a
+ * place with one conditional update before its body is read, so uploads at once (on any server) never pass the cap.
+ */
+const responseFileSlotSchema = new Schema(
+  { _id: { type: String, required: true }, count: { type: Number, required: true } },
+  { versionKey: false },
+);
+
+export function responseFileSlotModel(conn: Connection) {
+  return modelOn(conn, 'ResponseFileSlot', responseFileSlotSchema);
+}
+export type ResponseFileSlotModel = ReturnType<typeof responseFileSlotModel>;
+
 /** The stored definition, which was checked by questionnaireInputSchema before it was saved. */
 export const definitionOf = (q: { definition: unknown }): QuestionnaireDefinition => q.definition as QuestionnaireDefinition;

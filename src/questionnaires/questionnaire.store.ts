@@ -9,9 +9,11 @@ import {
   definitionOf,
   questionnaireModel,
   responseFileModel,
+  responseFileSlotModel,
   responseModel,
   type QuestionnaireModel,
   type ResponseFileModel,
+  type ResponseFileSlotModel,
   type ResponseModel,
 } from './questionnaire.model';
 import type { Answers, QuestionnaireDefinition } from './types';
@@ -33,6 +35,7 @@ export class QuestionnaireStore {
   readonly questionnaires: QuestionnaireModel;
   readonly responses: ResponseModel;
   readonly responseFiles: ResponseFileModel;
+  readonly fileSlots: ResponseFileSlotModel;
   readonly tenders: TendersService;
   readonly interests: InterestsService;
   readonly suppliers: SuppliersService;
@@ -47,6 +50,7 @@ export class QuestionnaireStore {
     this.questionnaires = questionnaireModel(conn);
     this.responses = responseModel(conn);
     this.responseFiles = responseFileModel(conn);
+    this.fileSlots = responseFileSlotModel(conn);
     ({ tenders: this.tenders, interests: this.interests, suppliers: this.suppliers, files: this.files, audit: this.audit } = neighbours);
   }
 

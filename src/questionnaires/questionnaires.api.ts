@@ -30,8 +30,8 @@ export function questionnairesApi(questionnaires: QuestionnairesService, files: 
   });
 
   router.post('/tenders/:id/response/files', requireRole('supplier'), async (req, res) => {
-    const upload = await receiveUpload(req, res);
-    res.status(201).json(await questionnaires.uploadFile(String(req.params.id), upload, signedInUser(req)));
+    // The body is read only once the organisation may upload (see uploadFile).
+    res.status(201).json(await questionnaires.uploadFile(String(req.params.id), () => receiveUpload(req, res), signedInUser(req)));
   });
 
   router.get('/tenders/:id/response/files/:fileId', requireRole('supplier'), async (req, res) => {

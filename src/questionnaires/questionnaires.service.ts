@@ -81,8 +81,13 @@ export class QuestionnairesService {
     return this.answering.saveDraft(tenderId, answers, actor, opts);
   }
 
-  uploadFile(tenderId: string, upload: ReceivedUpload, actor: PublicUser, context?: AnsweringContext | null): Promise<ResponseFileView> {
-    return this.answering.uploadFile(tenderId, upload, actor, context);
+  uploadFile(
+    tenderId: string,
+    receive: () => Promise<ReceivedUpload>,
+    actor: PublicUser,
+    context?: AnsweringContext | null,
+  ): Promise<ResponseFileView> {
+    return this.answering.uploadFile(tenderId, receive, actor, context);
   }
 
   submit(

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Types } from 'mongoose';
 import type supertest from 'supertest';
 import { responseSha256 } from '../../src/questionnaires/canonical';
@@ -8,10 +10,12 @@ import {
   draftExercise,
   interestedSupplier,
   publishedExercise,
+  registeredSupplier,
   sampleQuestionnaire,
   type Supplier,
 } from '../helpers/factories';
 import { csrfFrom, signInThroughForm } from '../helpers/forms';
+import { samplePdf } from '../helpers/sample-files';
 
 /**
  * A supplier's answers on deadline day, with two app servers on one database: what was sent is kept once, judged
@@ -185,4 +189,100 @@ describe('answers that would not recompute', () => {
       }),
     ).toBe(revision.sha256);
   });
+});
+
+describe('uploads', () => {
+  test('40 uploads at once from both servers store at most 20 files, and each refusal says why', async () => {
+    const id = await publishedExercise(camden, { questionnaire });
+    const supplier = await interestedSupplier(one.app, id);
+    const onTwo = onServer(supplier, two.app);
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        send(i % 2 ? onTwo : supplier, 'post', `/api/v1/tenders/${id}/response/files`).attach('file', samplePdf(`File ${i}`), `f${i}.pdf`),
+      ),
+    );
+    const codes = results.map((r) => r.status);
+    expect(codes.every((c) => c === 201 || c === 409 || c === 429)).toBe(true);
+    const stored = await one.questionnaires.responseFiles.countDocuments({
+      tender: new Types.ObjectId(id),
+      organisation: new Types.ObjectId(supplier.organisationId),
+    });
+    expect(stored).toBe(codes.filter((c) => c === 201).length);
+    expect(stored).toBeLessThanOrEqual(20);
+    // The places refused in the rush are free again: uploads one at a time fill the cap exactly.
+    for (let i = stored; i < 20; i++) {
+      expect((await send(supplier, 'post', `/api/v1/tenders/${id}/response/files`).attach('file', samplePdf(), 'more.pdf')).status).toBe(
+        201,
+      );
+    }
+    const over = await send(supplier, 'post', `/api/v1/tenders/${id}/response/files`).attach('file', samplePdf(), 'over.pdf');
+    expect(over.status).toBe(409);
+    expect(over.body.error.code).toBe('too_many_files');
+  });
+
+  test('an organisation without an interest is refused before its body is read', async () => {
+    const id = await publishedExercise(camden, { questionnaire });
+    const stranger = await registeredSupplier(one.app);
+    const server = one.app.listen(0);
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const cookie = cookieOf(stranger);
+      // A 20 MB body of which only the first kilobyte is ever sent: an answer proves nothing waited for the rest.
+      const answer = await new Promise<{ status: number; ms: number }>((resolve, reject) => {
+        const started = Date.now();
+        const req = http.request(
+          {
+            port,
+            method: 'POST',
+            path: `/api/v1/tenders/${id}/response/files`,
+            headers: {
+              cookie,
+              'x-csrf-token': stranger.csrfToken,
+              'content-type': 'multipart/form-data; boundary=x',
+              'content-length': String(20 * 1024 * 1024),
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, ms: Date.now() - started });
+            req.destroy();
+          },
+        );
+        req.on('error', (err) => (err.message.includes('socket hang up') ? undefined : reject(err)));
+        req.write('--x\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n\r\n%PDF-1.4\n' + 'x'.repeat(1024));
+      });
+      expect(answer.status).toBe(403);
+      expect(answer.ms).toBeLessThan(5_000);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+/** The cookie header a supertest client sends. */
+function cookieOf(client: Client): string {
+  const jar = (client.agent as unknown as { jar: { getCookies(a: object): { toValueString(): string }[] } }).jar;
+  return jar
+    .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
+    .map((c) => c.toValueString())
+    .join('; ');
+}
+
+test('every receipt stored in this file recomputes from exactly what is stored', async () => {
+  let checked = 0;
+  for await (const r of one.questionnaires.responses.find({}).lean().cursor()) {
+    for (const revision of r.revisions ?? []) {
+      const files = await one.questionnaires.responseFiles.find({ tender: r.tender, organisation: r.organisation }).lean();
+      const answers = revision.answers as Record<string, unknown>;
+      const byId = new Map(files.map((f) => [f._id.toString(), f.sha256]));
+      const attachments = Object.entries(answers)
+        .filter(([, value]) => byId.has(String(value)))
+        .map(([key, value]) => ({ key, fileId: String(value), sha256: byId.get(String(value))! }));
+      expect(responseSha256({ tenderId: r.tender.toString(), organisationId: r.organisation.toString(), answers, attachments })).toBe(
+        revision.sha256,
+      );
+      checked++;
+    }
+  }
+  expect(checked).toBeGreaterThan(10);
 });
