@@ -6,7 +6,7 @@ import type { PublicUser, Role } from '../platform/roles';
 import { SESSION_COLLECTION } from '../platform/session';
 import type { CreateUserInput, NewUserInput } from './auth.schemas';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
-import { LoginThrottle, type ThrottleLimits } from './throttle';
+import { EMAIL_CHECK_LIMITS, LoginThrottle, type ThrottleLimits } from './throttle';
 import { loginAttemptModel, userModel, type UserModel } from './user.model';
 
 interface UserDoc {
@@ -28,6 +28,7 @@ export class AuthService {
   /** Other features never read this model: they ask through the methods below. */
   readonly users: UserModel;
   readonly throttle: LoginThrottle;
+  private readonly emailChecks: LoginThrottle;
 
   constructor(
     private readonly conn: Connection,
@@ -36,6 +37,19 @@ export class AuthService {
   ) {
     this.users = userModel(conn);
     this.throttle = new LoginThrottle(loginAttemptModel(conn), opts.throttleLimits, opts.now);
+    this.emailChecks = new LoginThrottle(loginAttemptModel(conn), EMAIL_CHECK_LIMITS, opts.now, 'email-check:');
+  }
+
+  /**
+   * Runs work that may say whether an email has an account (a registration, an invitation), counted per email and
+   * per address like sign-in: refused with 429 past the limit. Work that succeeds gives its attempts back, so only
+   * refusals add up.
+   */
+  async guardEmailCheck<T>(email: string, ip: string, work: () => Promise<T>): Promise<T> {
+    await this.emailChecks.attempt(email, ip);
+    const result = await work();
+    await this.emailChecks.recordSuccess(email, ip);
+    return result;
   }
 
   toPublicUser(user: UserDoc): PublicUser {

@@ -11,6 +11,9 @@ export interface ThrottleLimits {
 
 export const DEFAULT_LIMITS: ThrottleLimits = { perAccount: 5, perAddress: 50, windowMs: 15 * 60_000 };
 
+/** Registrations and invitations, which say whether an email has an account: per email and per address, in 15 minutes. */
+export const EMAIL_CHECK_LIMITS: ThrottleLimits = { perAccount: 5, perAddress: 20, windowMs: 15 * 60_000 };
+
 /**
  * Counts sign-in attempts in MongoDB, so every app server sees the same counts. Once an account or an
  * address has used its attempts, sign-in is refused with 429 until the window ends, even with the right password.
@@ -20,13 +23,23 @@ export class LoginThrottle {
     private readonly attempts: LoginAttemptModel,
     private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
     private readonly now: () => Date = () => new Date(),
+    /** What is counted, when not sign-in: its keys are kept apart from sign-in's. */
+    private readonly kind = '',
   ) {}
 
   private keys(email: string, ip: string) {
     return [
-      { key: `account:${email.toLowerCase()}`, max: this.limits.perAccount },
-      { key: `address:${ip}`, max: this.limits.perAddress },
+      { key: this.accountKey(email), max: this.limits.perAccount },
+      { key: this.addressKey(ip), max: this.limits.perAddress },
     ];
+  }
+
+  private accountKey(email: string): string {
+    return `${this.kind}account:${email.toLowerCase()}`;
+  }
+
+  private addressKey(ip: string): string {
+    return `${this.kind}address:${ip}`;
   }
 
   private cutoff(): Date {
@@ -67,8 +80,8 @@ export class LoginThrottle {
 
   /** A right password: the account starts afresh, and the attempt does not count against the address. */
   async recordSuccess(email: string, ip: string): Promise<void> {
-    await this.attempts.deleteOne({ key: `account:${email.toLowerCase()}` });
-    await this.attempts.updateOne({ key: `address:${ip}`, count: mongoose.trusted({ $gt: 0 }) }, { $inc: { count: -1 } });
+    await this.attempts.deleteOne({ key: this.accountKey(email) });
+    await this.attempts.updateOne({ key: this.addressKey(ip), count: mongoose.trusted({ $gt: 0 }) }, { $inc: { count: -1 } });
   }
 
   /** Forgets windows that have ended (run from a timer: TTL indexes are not on every engine). */

@@ -13,7 +13,7 @@ export function invitationsApi(invitations: InvitationsService, auth: AuthServic
 
   router.post('/organisations/mine/invitations', requireRole('supplier'), async (req, res) => {
     const input = parseInput(inviteSchema, req.body);
-    res.status(201).json(await invitations.invite(input, signedInUser(req)));
+    res.status(201).json(await invitations.invite(input, signedInUser(req), req.ip ?? 'unknown'));
   });
 
   router.get('/organisations/mine/users', requireRole('supplier'), async (req, res) => {

@@ -89,8 +89,15 @@ export class InvitationsService {
     return actor.organisationId;
   }
 
-  /** Invites someone into the actor's organisation; 409 when the email has an account or a live invitation. */
-  async invite(input: InviteInput, actor: PublicUser): Promise<NewInvitation> {
+  /**
+   * Invites someone into the actor's organisation; 409 when the email has an account or a live invitation. With `ip`,
+   * counted against that address and the email, as the answer says whether the email has an account.
+   */
+  invite(input: InviteInput, actor: PublicUser, ip?: string): Promise<NewInvitation> {
+    return ip === undefined ? this.create(input, actor) : this.auth.guardEmailCheck(input.email, ip, () => this.create(input, actor));
+  }
+
+  private async create(input: InviteInput, actor: PublicUser): Promise<NewInvitation> {
     const organisationId = this.organisationOf(actor);
     const organisation = await this.suppliers.getOrganisation(organisationId);
     return this.lock.run(`invite:${input.email}`, async () => {

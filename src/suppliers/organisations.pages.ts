@@ -150,7 +150,7 @@ export function organisationPages(
     requireRole('supplier'),
     formRoute({
       input: inviteSchema,
-      run: (input, { req }) => invitations.invite(input, signedInUser(req)),
+      run: (input, { req }) => invitations.invite(input, signedInUser(req), req.ip ?? 'unknown'),
       done: (invited, { req, res }) => renderColleagues(req, res, 201, { invited }),
       rerender: (problem, { req, res }) =>
         renderColleagues(req, res, problem.status, {

@@ -14,7 +14,7 @@ export function registrationApi(registration: RegistrationService): Router {
 
   router.post('/auth/register', allowAnyone(), async (req, res) => {
     const input = parseInput(register, req.body);
-    const user = await registration.register(input);
+    const user = await registration.register(input, req.ip ?? 'unknown');
     await signInUser(req, user);
     res.status(201).json({ user, csrfToken: csrf.generateToken(req, true) });
   });

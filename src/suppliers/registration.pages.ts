@@ -275,7 +275,7 @@ export function registrationPages(registration: RegistrationService, boroughs: B
       },
       run: async (input, { req }) => {
         if (!input) return null;
-        const user = await registration.register(input);
+        const user = await registration.register(input, req.ip ?? 'unknown');
         delete req.session.registration;
         await signInUser(req, user);
         return input;

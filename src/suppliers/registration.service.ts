@@ -9,7 +9,12 @@ export class RegistrationService {
     private readonly auth: AuthService,
   ) {}
 
-  async register(input: RegisterInput): Promise<PublicUser> {
+  /** Registers an organisation and its first user; with `ip`, counted against that address and the email (see guardEmailCheck). */
+  register(input: RegisterInput, ip?: string): Promise<PublicUser> {
+    return ip === undefined ? this.create(input) : this.auth.guardEmailCheck(input.email, ip, () => this.create(input));
+  }
+
+  private async create(input: RegisterInput): Promise<PublicUser> {
     const { organisation: organisationInput, ...user } = input;
     await this.auth.assertEmailFree(user.email);
     const organisation = await this.suppliers.createOrganisation(organisationInput);
