@@ -20,8 +20,8 @@ interface CookieJar {
   getCookies(access: { domain: string; path: string; secure: boolean; script: boolean }): { toValueString(): string }[];
 }
 
-/** The same signed-in session on another app server (the second of two on one database). */
-export function onServer(client: Client, app: Express): Client {
+/** The same signed-in session on another app server (the second of two on one database): an app, or a server's URL. */
+export function onServer(client: Client, app: Express | string): Client {
   const jar = (client.agent as unknown as { jar: CookieJar }).jar;
   const cookies = jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false });
   const agent = request.agent(app);
