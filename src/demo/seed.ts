@@ -199,8 +199,12 @@ export interface DemoSummary {
 export async function seedDemo(services: Services): Promise<DemoSummary> {
   const { auth, boroughs, registration } = services;
   const logins: DemoLogin[] = [];
+  // Another seed-demo, or someone registering the same address, may get there first: that account stands.
   const ensure = async (email: string, create: () => Promise<unknown>) => {
-    if (!(await auth.findByEmail(email))) await create();
+    if (await auth.findByEmail(email)) return;
+    await create().catch(async (err: unknown) => {
+      if (!(await auth.findByEmail(email))) throw err;
+    });
   };
   for (const slug of DEMO_BOROUGHS) {
     const email = `officer@${slug}.example.org`;
