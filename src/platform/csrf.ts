@@ -8,6 +8,8 @@ export const csrf = csrfSync({
     if (typeof header === 'string') return header;
     const body = req.body as Record<string, unknown> | undefined;
     if (body && typeof body._csrf === 'string') return body._csrf;
+    // A file upload form's body is read only after the checks, so its token comes in the address; nothing else may.
+    if (!req.is('multipart/form-data')) return undefined;
     const query = req.query?._csrf;
     return typeof query === 'string' ? query : undefined;
   },

@@ -71,6 +71,16 @@ describe('session and sign-in', () => {
     expect(res.body.user).toBeNull();
   });
 
+  test('a token in the address is taken only from a file upload form, never from JSON or an ordinary form', async () => {
+    const officer = await createOfficer(t.auth);
+    const client = await apiClient(t.app);
+    const path = `/api/v1/auth/login?_csrf=${encodeURIComponent(client.csrfToken)}`;
+    const json = await client.agent.post(path).send({ email: officer.email, password: STRONG_PASSWORD });
+    expect(json.status).toBe(403);
+    const form = await client.agent.post(path).type('form').send({ email: officer.email, password: STRONG_PASSWORD });
+    expect(form.status).toBe(403);
+  });
+
   test('login without a CSRF token, or with a wrong one, is refused with 403', async () => {
     const officer = await createOfficer(t.auth);
     const client = await apiClient(t.app);
