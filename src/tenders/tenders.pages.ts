@@ -149,12 +149,14 @@ export function tendersPages(
     }),
   );
 
-  router.get('/tenders/:id', allowAnyone(), async (req, res) => {
+  /** The exercise page; `ask` re-shows the question form with what was typed and its problem. */
+  async function renderExercise(req: Request, res: Response, status = 200, ask?: { value: string; error: string }) {
     const tender = await tenders.get(String(req.params.id), req.user);
     const own = isOwnBoroughOfficer(req.user, tender.borough.id);
     const questions = await clarifications.list(tender.id, req.user);
     const now = tenders.now();
-    res.render('tenders/views/show.njk', {
+    const errors = ask ? { question: ask.error } : undefined;
+    res.status(status).render('tenders/views/show.njk', {
       tender: { ...tender, history: tender.history.map((h) => ({ ...h, label: historyLabel(h.field) })) },
       documentGroups: documentGroups(tender.documents),
       own,
@@ -167,9 +169,14 @@ export function tendersPages(
       glossary: GLOSSARY,
       readability: own ? fleschReadingEase(tender.summary) : null,
       threshold: PLAIN_ENGLISH_THRESHOLD,
+      askValue: ask?.value,
+      errors,
+      errorList: errors ? errorSummary(errors) : undefined,
       ...(await extras(tender, req.user)),
     });
-  });
+  }
+
+  router.get('/tenders/:id', allowAnyone(), (req, res) => renderExercise(req, res));
 
   router.get('/tenders/:id/edit', requireRole('officer'), async (req, res) => {
     const tender = tenders.toApi(await tenders.findOwn(String(req.params.id), signedInUser(req)), req.user);
@@ -295,10 +302,13 @@ export function tendersPages(
         flash(req, 'Your question has been sent. The council will publish the answer to everyone, without saying who asked.');
         res.redirect(303, `/tenders/${String(req.params.id)}#questions`);
       },
-      // The question box is on the exercise page, so the problem goes back there as a message.
+      // The question box is on the exercise page: it is shown again with the problem and what was typed.
       rerender: (problem, { req, res }) => {
-        flash(req, problem.fields.question ?? problem.message);
-        res.redirect(303, `/tenders/${String(req.params.id)}#ask`);
+        const typed = (req.body as FormBody).question;
+        return renderExercise(req, res, problem.status, {
+          value: typeof typed === 'string' ? typed : '',
+          error: problem.fields.question ?? problem.message,
+        });
       },
     }),
   );

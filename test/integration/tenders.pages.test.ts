@@ -199,9 +199,16 @@ describe('questions through the pages, and the dashboard', () => {
     await send(await apiClient(t.app), 'post', '/api/v1/auth/register', reg).expect(201);
     const supplier = await signInForm(reg.email as string);
 
-    const empty = await submit(supplier, `/tenders/${id}`, `/tenders/${id}/questions`, { question: '' });
-    expect(empty.status).toBe(303);
-    expect((await supplier.get(`/tenders/${id}`)).text).toContain('Enter your question');
+    // A problem is an error, never a success banner: an error summary and a field error, on the same page.
+    const empty = await submit(supplier, `/tenders/${id}`, `/tenders/${id}/questions`, { question: '   ' });
+    expect(empty.status).toBe(422);
+    expect(empty.text).toContain('govuk-error-summary');
+    expect(empty.text).toMatch(/<a href="#question">Enter your question<\/a>/);
+    expect(empty.text).toContain('govuk-error-message');
+    expect(empty.text).not.toContain('govuk-notification-banner--success');
+    const tooLong = await submit(supplier, `/tenders/${id}`, `/tenders/${id}/questions`, { question: 'Is there parking? '.repeat(200) });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.text).toContain('Is there parking? Is there parking?');
 
     const xss = '<script>alert("q")</script> Will staff <b>transfer</b>?';
     const asked = await submit(supplier, `/tenders/${id}`, `/tenders/${id}/questions`, { question: xss });
