@@ -8,7 +8,7 @@ import { contentDisposition, defaultUploadLimits, formatBytes, receiveUpload, up
 import { errorSummary } from '../platform/validation';
 import type { Tender, TendersService } from '../tenders';
 import { checkAnswers, londonTime, receiptText, RECEIPT_EXPLANATION, RECEIPT_METHOD, sectionProgress } from './answer.summary';
-import { answerFieldId, answersFromForm, fieldName, formValues } from './answers.form';
+import { answerFieldId, answersFromForm, fieldName, formValues, noneWithOthers } from './answers.form';
 import { isAnswered, visibleQuestions } from './answer-rules';
 import type { AnsweringContext, QuestionnairesService, QuestionnaireView, ResponseView } from './questionnaires.service';
 import type { Answers, Question, QuestionnaireDefinition } from './types';
@@ -183,7 +183,11 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
     requireRole('supplier'),
     formRoute({
       load: openSection,
-      input: ({ ctx }) => ctx.posted,
+      input: ({ req, ctx }) => {
+        const conflicts = noneWithOthers(ctx.section.questions, req.body as FormBody);
+        if (Object.keys(conflicts).length) throw new ValidationError(conflicts, 'Some answers need changing');
+        return ctx.posted;
+      },
       // Blank answers are sent as null, which clears them; required ones are only insisted on when sending.
       run: (posted, { req, ctx }) =>
         questionnaires.saveDraft(ctx.tender.id, posted as Answers, signedInUser(req), { merge: true, context: ctx.context }),

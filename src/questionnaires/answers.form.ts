@@ -12,6 +12,22 @@ export const NONE_OF_THESE = '__none__';
 const text = textField;
 
 /**
+ * "None of these" ticked together with options, which only a browser without JavaScript can send: an error for the
+ * question (keyed `answers.<key>`), never a silent choice between them.
+ */
+export function noneWithOthers(questions: Question[], body: FormBody): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const q of questions) {
+    if (q.type !== 'multi') continue;
+    const list = asList(body[fieldName(q.key)]);
+    if (list.includes(NONE_OF_THESE) && list.length > 1) {
+      problems[`answers.${q.key}`] = 'Select the options that apply, or select "None of these", not both';
+    }
+  }
+  return problems;
+}
+
+/**
  * Reads the answers to the given questions from a submitted form (urlencoded), in the API's shapes.
  * A question left blank is `null` (cleared); a value that cannot be read is passed on as text, so the
  * answer check reports it against its field.

@@ -6,7 +6,7 @@ import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { errorSummary, fieldErrors } from '../platform/validation';
 import { SECTOR_LABELS, type InterestsService, type Sector } from '../suppliers';
 import type { Tender, TendersService } from '../tenders';
-import { answerFieldId, answersFromForm } from './answers.form';
+import { answerFieldId, answersFromForm, noneWithOthers } from './answers.form';
 import { conditionInWords } from './builder.form';
 import { allQuestions, answerCheck, visibleQuestions } from './answer-rules';
 import { answerText } from './answer.summary';
@@ -157,12 +157,14 @@ export function responsesPages(
       note: typeof body.note === 'string' ? body.note : '',
       answers,
     });
-    if (parsed.success) return { ...parsed.data, answers };
-    const errors: FieldErrors = { ...fieldErrors(parsed.error) };
+    const conflicts = noneWithOthers(ctx.questions, body);
+    if (parsed.success && !Object.keys(conflicts).length) return { ...parsed.data, answers };
+    const errors: FieldErrors = parsed.success ? {} : { ...fieldErrors(parsed.error) };
     for (const q of ctx.questions) {
       const problem = answers[q.key] === undefined ? null : answerCheck(q, answers[q.key]);
       if (problem) errors[answerFieldId(`answers.${q.key}`)] = problem;
     }
+    for (const [path, message] of Object.entries(conflicts)) errors[answerFieldId(path)] = message;
     throw new ValidationError(errors);
   }
 

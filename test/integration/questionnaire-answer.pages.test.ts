@@ -132,6 +132,19 @@ test('a section is saved, resumed, and a question its answer brings up is shown 
   expect((await pages.get(`/tenders/${id}/response`)).text).toContain('You have answered 3 of 8 questions.');
 });
 
+test('"None of these" ticked with barriers (possible without JavaScript) is an error, and nothing ticked is lost', async () => {
+  const id = await exercise();
+  const { pages, organisationId } = await supplier(id, 'Peckham Readers');
+  const both = await saveSection(pages, id, 2, { 'a-barriers': ['contract_size', '__none__'], 'a-length': 'long' });
+  expect(both.status).toBe(422);
+  expect(both.text).toContain('govuk-error-summary');
+  expect(both.text).toContain('Select the options that apply, or select &quot;None of these&quot;, not both');
+  // Both ticks are shown again, for the person to choose.
+  expect(both.text).toMatch(/value="contract_size"[^>]*checked/);
+  expect(both.text).toMatch(/value="__none__"[^>]*checked/);
+  expect(await storedResponse(id, organisationId)).toBeNull();
+});
+
 test('bad values come back with a 422, links to their fields and what was typed; the saved draft is unchanged', async () => {
   const id = await exercise();
   const { pages, organisationId } = await supplier(id, 'Brixton Book Club');
