@@ -47,6 +47,8 @@ export function answerCheck(question: Question, value: unknown): string | null {
     case 'scale':
       return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 5 ? null : 'Enter a number between 1 and 5';
     case 'number': {
+      // Typed text that is not a number ("about 3") is told how to write one.
+      if (typeof value === 'string' && value.trim() !== '') return 'Enter a number using digits only, like 3 or 250000';
       if (typeof value !== 'number' || !Number.isFinite(value)) return 'Enter a number';
       const { min, max } = question;
       if ((min !== null && value < min) || (max !== null && value > max)) {

@@ -1,4 +1,4 @@
-import { answerText, dateInWords, londonTime, receiptText, sectionOfQuestion, sectionProgress } from './answer.summary';
+import { answerText, checkAnswers, dateInWords, londonTime, receiptText, sectionOfQuestion, sectionProgress } from './answer.summary';
 import { q } from '../../test/helpers/questions';
 import type { QuestionnaireDefinition } from './types';
 
@@ -82,4 +82,36 @@ test('the text receipt names the exercise, the organisation, both times, the cod
   expect(text).toContain('canonical JSON');
   expect(text).toContain(`1. 2027-06-01T08:00:00.000Z (1 June 2027 at 09:00)  SHA-256 ${'cd'.repeat(32)}`);
   expect(text.endsWith('\n')).toBe(true);
+});
+
+describe('the error summary of the check page', () => {
+  const definition: QuestionnaireDefinition = {
+    sections: [
+      { title: 'One', description: '', questions: [q('name', 'text', { label: 'Your name', required: true })] },
+      {
+        title: 'Two',
+        description: '',
+        questions: [q('staff', 'number', { label: 'How many staff?' }), q('cv', 'file', { label: 'Your CV', required: true })],
+      },
+    ],
+  };
+
+  test('lists problems in the order of the questions, each naming its question and saying what to do', () => {
+    const problems = {
+      'answers.staff': 'Enter a number using digits only, like 3 or 250000',
+      'answers.cv': 'Upload a file for this question',
+      'answers.name': 'Answer this question',
+    };
+    const { errorList } = checkAnswers(definition, {}, [], '/tenders/t/response', problems);
+    expect(errorList!.map((e) => e.text)).toEqual([
+      'Answer “Your name”',
+      'For “How many staff?”, enter a number using digits only, like 3 or 250000',
+      'Upload a file for “Your CV”',
+    ]);
+    expect(errorList!.map((e) => e.href)).toEqual([
+      '/tenders/t/response/sections/1#a-name',
+      '/tenders/t/response/sections/2#a-staff',
+      '/tenders/t/response/sections/2#a-cv',
+    ]);
+  });
 });

@@ -114,18 +114,32 @@ export function checkAnswers(
         href: `${base}/sections/${i + 1}#${fieldName(q.key)}`,
       })),
   }));
-  const labels = new Map(definition.sections.flatMap((s) => s.questions.map((q) => [q.key, q.label] as const)));
+  const questions = definition.sections.flatMap((s) => s.questions);
+  const labels = new Map(questions.map((q) => [q.key, q.label] as const));
+  const place = new Map(questions.map((q, i) => [q.key, i] as const));
+  const keyOf = (path: string) => (path.startsWith('answers.') ? path.slice('answers.'.length) : path);
+  // In the order of the questions on the pages, each naming its question.
   const errorList = problems
-    ? Object.entries(problems).map(([path, message]) => {
-        const key = path.startsWith('answers.') ? path.slice('answers.'.length) : path;
-        const n = sectionOf.get(key);
-        return {
-          text: labels.has(key) ? `${labels.get(key)}: ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message,
-          href: n ? `${base}/sections/${n}#${fieldName(key)}` : '#send',
-        };
-      })
+    ? Object.entries(problems)
+        .sort(([a], [b]) => (place.get(keyOf(a)) ?? Infinity) - (place.get(keyOf(b)) ?? Infinity))
+        .map(([path, message]) => {
+          const key = keyOf(path);
+          const n = sectionOf.get(key);
+          return {
+            text: labels.has(key) ? namedProblem(labels.get(key)!, message) : message,
+            href: n ? `${base}/sections/${n}#${fieldName(key)}` : '#send',
+          };
+        })
     : undefined;
   return { sections, missingCount: Object.keys(missing).length, errorList };
+}
+
+/** A problem with one answer, said with its question: "Answer “What makes it harder to bid?”". */
+function namedProblem(label: string, message: string): string {
+  const question = `“${label.trim()}”`;
+  if (message === 'Answer this question') return `Answer ${question}`;
+  if (message === 'Upload a file for this question') return `Upload a file for ${question}`;
+  return `For ${question}, ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
 }
 
 /** A time as the pages show it: London wall-clock time, "10 January 2027 at 09:00". */

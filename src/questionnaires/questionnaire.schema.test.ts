@@ -624,7 +624,9 @@ describe('answerCheck', () => {
   test('number: a finite number within the bounds', () => {
     expect(answerCheck(number, -3.25)).toBeNull();
     expect(answerCheck(number, 1e9)).toBeNull();
-    for (const bad of ['5', NaN, Infinity, -Infinity, null, true]) expect(answerCheck(number, bad)).toBe('Enter a number');
+    for (const bad of [NaN, Infinity, -Infinity, null, true]) expect(answerCheck(number, bad)).toBe('Enter a number');
+    for (const typed of ['5', 'about 3', '£250k'])
+      expect(answerCheck(number, typed)).toBe('Enter a number using digits only, like 3 or 250000');
     const between = { ...number, min: 0, max: 10_000 };
     expect(answerCheck(between, 0)).toBeNull();
     expect(answerCheck(between, 10_000)).toBeNull();

@@ -263,7 +263,8 @@ test('check, send, receipt and the text receipt; a second send of the same form 
   expect(missing.status).toBe(422);
   expect(missing.text).toContain('There is a problem');
   expect(missing.text).toContain(`href="/tenders/${id}/response/sections/2#a-barriers"`);
-  expect(missing.text).toContain('What makes it hard to bid?: answer this question');
+  expect(missing.text).toContain('Answer “What makes it hard to bid?”');
+  expect(missing.text).not.toContain(': answer this question');
   const draft = await storedResponse(id, organisationId);
   expect(draft?.status).toBe('draft');
   expect(draft?.answers.pensions).toBe('Admitted body');
