@@ -7,7 +7,16 @@ import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { contentDisposition, defaultUploadLimits, formatBytes, receiveUpload, uploadTypes } from '../platform/upload';
 import { errorSummary } from '../platform/validation';
 import type { Tender, TendersService } from '../tenders';
-import { checkAnswers, londonTime, receiptText, RECEIPT_EXPLANATION, RECEIPT_METHOD, sectionProgress } from './answer.summary';
+import {
+  checkAnswers,
+  londonTime,
+  receiptText,
+  RECEIPT_EXPLANATION,
+  RECEIPT_METHOD,
+  sectionProgress,
+  sentAnswersText,
+  shortReference,
+} from './answer.summary';
 import { answerFieldId, answersFromForm, fieldName, formValues, noneWithOthers } from './answers.form';
 import { isAnswered, visibleQuestions } from './answer-rules';
 import type { AnsweringContext, QuestionnairesService, QuestionnaireView, ResponseView } from './questionnaires.service';
@@ -309,9 +318,27 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
       receipt: ctx.response.receipt,
       revisions: [...ctx.response.revisions].reverse().map((r, i, all) => ({ ...r, number: all.length - i })),
       open: ctx.open,
+      reference: shortReference(ctx.response.receipt.sha256),
       explanation: RECEIPT_EXPLANATION,
       method: RECEIPT_METHOD,
     });
+  });
+
+  router.get('/tenders/:id/response/answers.txt', requireRole('supplier'), async (req, res) => {
+    const ctx = await load(req, res);
+    if (!ctx) return;
+    const sent = await questionnaires.sentAnswers(ctx.tender.id, signedInUser(req));
+    if (!sent || !ctx.response?.receipt) throw new NotFoundError('Your organisation has not sent its answers yet');
+    const heading = {
+      exercise: ctx.tender.title,
+      reference: ctx.tender.reference,
+      organisation: ctx.response.organisation.name,
+      receipt: ctx.response.receipt,
+    };
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Content-Disposition', contentDisposition(`answers-${ctx.tender.reference}.txt`));
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.send(sentAnswersText(heading, sent.definition, sent.answers, sent.fileNames));
   });
 
   router.get('/tenders/:id/response/receipt.txt', requireRole('supplier'), async (req, res) => {

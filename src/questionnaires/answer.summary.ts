@@ -166,6 +166,39 @@ export interface ReceiptTextInput {
 }
 
 /** The plain-text receipt a supplier downloads and keeps. */
+/**
+ * The receipt's short reference: the first 8 characters of its code in two groups ("4F2A-9C1B"), easy to read out
+ * and to quote. The full SHA-256 stays the proof.
+ */
+export function shortReference(sha256: string): string {
+  const head = sha256.slice(0, 8).toUpperCase();
+  return `${head.slice(0, 4)}-${head.slice(4)}`;
+}
+
+/** A copy of the answers sent, as text: each section's questions with the answers given ("Not answered" for the rest). */
+export function sentAnswersText(
+  heading: { exercise: string; reference: string; organisation: string; receipt: Receipt },
+  definition: QuestionnaireDefinition,
+  answers: Answers,
+  fileNames: ReadonlyMap<string, string>,
+): string {
+  const lines = [
+    'Your answers as sent',
+    `Exercise: ${heading.exercise} (${heading.reference})`,
+    `Organisation: ${heading.organisation}`,
+    `Received: ${londonTime(heading.receipt.receivedAt)} (UK time)`,
+    `Receipt reference: ${shortReference(heading.receipt.sha256)}`,
+  ];
+  const shown = new Set(visibleQuestions(definition, answers).map((q) => q.key));
+  for (const section of definition.sections) {
+    lines.push('', section.title, '='.repeat(Math.min(section.title.length, 80)));
+    for (const q of section.questions.filter((x) => shown.has(x.key))) {
+      lines.push('', q.label, answerText(q, Object.hasOwn(answers, q.key) ? answers[q.key] : undefined, fileNames) ?? 'Not answered');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export function receiptText({ exercise, organisationName, receipt, revisions }: ReceiptTextInput): string {
   const lines = [
     'Receipt for questionnaire answers',
@@ -176,6 +209,7 @@ export function receiptText({ exercise, organisationName, receipt, revisions }: 
     `Council: ${exercise.borough}`,
     `Organisation: ${organisationName}`,
     '',
+    `Receipt reference: ${shortReference(receipt.sha256)}`,
     `Received at (UTC): ${receipt.receivedAt}`,
     `Received at (London time): ${londonTime(receipt.receivedAt)}`,
     `SHA-256: ${receipt.sha256}`,

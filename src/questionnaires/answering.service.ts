@@ -247,6 +247,20 @@ export class AnsweringService {
     return responseView(this.store, r as ResponseRecord, definition, 'draft');
   }
 
+  /** What the organisation last sent (not its draft), with the questions and its files' names; null before it has sent anything. */
+  async sentAnswers(
+    tenderId: string,
+    actor: PublicUser,
+  ): Promise<{ definition: QuestionnaireDefinition; answers: Answers; fileNames: Map<string, string> } | null> {
+    const { tender, organisation } = await this.context(tenderId, actor, 'read');
+    const r = await this.store.responses.findOne({ tender: tender._id, organisation }, { revisions: 1 }).lean();
+    const last = r?.revisions?.at(-1);
+    if (!last) return null;
+    const definition = await this.store.definitionFor(tender._id);
+    const files = await this.store.responseFiles.find({ tender: tender._id, organisation }, { filename: 1 }).lean();
+    return { definition, answers: (last.answers ?? {}) as Answers, fileNames: new Map(files.map((f) => [f._id.toString(), f.filename])) };
+  }
+
   /** A file the organisation uploaded for its own answers. */
   async ownFile(tenderId: string, fileId: string, actor: PublicUser): Promise<{ key: string; meta: StoredFileMeta }> {
     const { tender, organisation } = await this.context(tenderId, actor, 'read');

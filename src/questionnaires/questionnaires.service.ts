@@ -103,6 +103,10 @@ export class QuestionnairesService {
     return this.answering.ownResponse(tenderId, actor);
   }
 
+  sentAnswers(tenderId: string, actor: PublicUser) {
+    return this.answering.sentAnswers(tenderId, actor);
+  }
+
   ownFile(tenderId: string, fileId: string, actor: PublicUser): Promise<{ key: string; meta: StoredFileMeta }> {
     return this.answering.ownFile(tenderId, fileId, actor);
   }

@@ -69,7 +69,8 @@ describeInBrowser('answering a questionnaire in a real browser (Chromium)', () =
     expect(answers).toContain('Insurance costs');
     await clickAndWait(page, '**/response/receipt', 'Send answers');
     expect(await page.locator('.govuk-panel__title').innerText()).toBe('Answers sent');
-    const sha256 = await page.locator('#receipt-sha256').innerText();
+    expect(await page.locator('#receipt-reference').innerText()).toMatch(/^[0-9A-F]{4}-[0-9A-F]{4}$/);
+    const sha256 = await page.locator('#receipt-sha256').textContent();
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
     await page.screenshot({ path: '/tmp/e2e-questionnaire-js.png', fullPage: true });
     expect(problems.list).toEqual([]);

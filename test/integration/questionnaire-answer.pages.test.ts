@@ -302,8 +302,18 @@ test('check, send, receipt and the text receipt; a second send of the same form 
   expect(receipt.text).toContain('Answers sent');
   expect(receipt.text).toContain('govuk-panel');
   expect(receipt.text).toContain('Received 12 January 2027 at 15:30');
+  // The receipt leads with a short reference; the full code is under "Technical details".
+  const reference = `${sha256.slice(0, 4)}-${sha256.slice(4, 8)}`.toUpperCase();
+  expect(/id="receipt-reference">([^<]+)</.exec(receipt.text)?.[1]).toBe(reference);
+  expect(receipt.text.indexOf('receipt-reference')).toBeLessThan(receipt.text.indexOf('Technical details'));
+  expect(receipt.text.indexOf('Technical details')).toBeLessThan(receipt.text.indexOf('id="receipt-sha256"'));
   expect(/id="receipt-sha256">([0-9a-f]{64})</.exec(receipt.text)?.[1]).toBe(sha256);
   expect(receipt.text).toContain('The receipt code is a fingerprint of exactly what you sent');
+  expect(receipt.text).toContain(`href="/tenders/${id}/response/answers.txt"`);
+  const copy = await pages.get(`/tenders/${id}/response/answers.txt`).expect(200);
+  expect(copy.headers['content-disposition']).toMatch(/^attachment; filename="answers-CAM-LIB-2027-\d{3}\.txt"/);
+  expect(copy.text).toContain(`Receipt reference: ${reference}`);
+  expect(copy.text).toContain('Your experience');
   expect(receipt.text).toContain('1 (latest)');
   expect(receipt.text).toContain(`href="/tenders/${id}/response/receipt.txt"`);
 
@@ -316,6 +326,7 @@ test('check, send, receipt and the text receipt; a second send of the same form 
   expect(txt.text).toContain('Received at (UTC): 2027-01-12T15:30:00.000Z');
   expect(txt.text).toContain('Received at (London time): 12 January 2027 at 15:30');
   expect(txt.text).toContain(`SHA-256: ${sha256}`);
+  expect(txt.text).toContain(`Receipt reference: ${reference}`);
   expect(txt.text).toContain('How it was computed:');
 
   const start = await pages.get(`/tenders/${id}/response`).expect(200);
