@@ -82,8 +82,8 @@ export async function seedSharedFindings({ auth, tenders, interests, questionnai
       },
       officer,
     );
-    await tenders.publish(tender.id, officer);
     await questionnaires.setQuestionnaire(tender.id, structuredClone(LIBRARY_SMT_V1), 'library-smt-v1', officer);
+    await tenders.publish(tender.id, officer);
     const lotIds = tender.lots.slice(-1).map((l) => l.id);
     for (const [i, org] of everyone.entries()) {
       const user = await auth.findByEmail(org.email);

@@ -15,7 +15,7 @@ export const DEMO_PASSWORD = 'library demo 2026';
 const DAY = 24 * 60 * 60 * 1000;
 
 /** Adds the demo exercises that are not there yet (matched by borough and title). Returns how many it added. */
-async function seedExercises({ auth, tenders, clarifications }: Services): Promise<number> {
+async function seedExercises({ auth, tenders, clarifications, questionnaires }: Services): Promise<number> {
   let added = 0;
   const start = tenders.now().getTime();
   for (const demo of DEMO_EXERCISES) {
@@ -46,6 +46,8 @@ async function seedExercises({ auth, tenders, clarifications }: Services): Promi
     );
     added += 1;
     if (!demo.publish) continue;
+    // The questions come before publication: a sealed exercise's questions are fixed once it is published.
+    await questionnaires.setQuestionnaire(created.id, structuredClone(LIBRARY_SMT_V1), 'library-smt-v1', officer);
     await tenders.publish(created.id, officer);
     if (demo.question) {
       const asker = await auth.findByEmail(demo.question.asker);
