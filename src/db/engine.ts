@@ -152,10 +152,10 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** The command line of a running process, or undefined when there is none (or it cannot be read). */
+/** The command line of a running process, or undefined when there is none (an exited process has an empty one). */
 function commandLine(pid: number): string | undefined {
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() || undefined;
   } catch {
     return undefined;
   }
@@ -173,7 +173,7 @@ export async function stopOrphanedEngine(dir: string, sqliteDir: string): Promis
     return undefined;
   }
   const cmd = Number.isInteger(pid) && pid > 0 ? commandLine(pid) : undefined;
-  if (!cmd || !cmd.includes(ferretdbBinary) || !cmd.includes(`--sqlite-url=file:${sqliteDir}/`)) {
+  if (!cmd || !cmd.includes('ferretdb') || !cmd.includes(`--sqlite-url=file:${sqliteDir}/`)) {
     fs.rmSync(enginePidPath(dir), { force: true });
     return undefined;
   }
@@ -191,7 +191,8 @@ export async function stopOrphanedEngine(dir: string, sqliteDir: string): Promis
   while (commandLine(pid) !== undefined && Date.now() < deadline) await sleep(50);
   if (commandLine(pid) !== undefined) {
     signal('SIGKILL');
-    while (commandLine(pid) !== undefined) await sleep(50);
+    const killDeadline = Date.now() + 5_000;
+    while (commandLine(pid) !== undefined && Date.now() < killDeadline) await sleep(50);
   }
   fs.rmSync(enginePidPath(dir), { force: true });
   return pid;
@@ -205,9 +206,16 @@ async function startFerretdb(opts: StartOptions): Promise<EmbeddedEngine> {
   fs.mkdirSync(sqliteDir, { recursive: true });
   await stopOrphanedEngine(opts.dir, sqliteDir);
   const port = opts.port ?? (await getFreePort());
-  const child = spawn(ferretdbBinary, [`--listen-addr=127.0.0.1:${port}`, `--sqlite-url=file:${sqliteDir}/`, '--log-level=error'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    ferretdbBinary,
+    [`--listen-addr=127.0.0.1:${port}`, `--sqlite-url=file:${sqliteDir}/`, '--log-level=error', '--exit-with-stdin'],
+    {
+      // The engine stops when this process's end of its stdin closes, even if this process is killed with SIGKILL.
+      stdio: ['pipe', 'ignore', 'pipe'],
+      // Its own process group: Ctrl+C in a terminal reaches the portal, which drains its requests and then stops it.
+      detached: true,
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
