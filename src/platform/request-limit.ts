@@ -19,7 +19,9 @@ const UNAVAILABLE = new ServiceUnavailableError();
  * an upload on a slow line) keeps going, and a response that has started (a streamed workbook) is never cut.
  */
 export function requestTimeLimit(opts: RequestLimitOptions): RequestHandler {
-  const pingMs = Math.min(1_000, Math.floor(opts.limitMs / 2));
+  const pingMs = Math.min(1_000, Math.floor(opts.limitMs / 4));
+  // The first check ends its ping a little before the limit, so the answer goes out within it.
+  const firstCheckMs = opts.limitMs - pingMs - Math.min(750, Math.floor(opts.limitMs / 4));
   let pending: Promise<boolean> | undefined;
   // One ping at a time, shared by every waiting request, so a hung database is not flooded with them.
   const isDatabaseUp = () => {
@@ -50,8 +52,7 @@ export function requestTimeLimit(opts: RequestLimitOptions): RequestHandler {
       res.on('error', () => undefined);
       await answerUnavailable(req, res, end);
     };
-    // The first check ends its ping a little before the limit, so the answer goes out within it.
-    timer = setTimeout(() => void check(), Math.max(0, opts.limitMs - pingMs - 750));
+    timer = setTimeout(() => void check(), firstCheckMs);
     next();
   };
 }
