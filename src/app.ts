@@ -8,6 +8,7 @@ import { csrf, pageLocals } from './platform/csrf';
 import { errorHandler, notFound } from './platform/error-handler';
 import { healthRouter } from './platform/health';
 import { requestLogger } from './platform/logger';
+import { requestTimeLimit, stopIfAnswered } from './platform/request-limit';
 import { notificationsPanel } from './platform/notifications';
 import { panelPages } from './platform/panels';
 import { cspNonce, noStore, noStoreWhenSignedIn, securityHeaders } from './platform/security';
@@ -25,6 +26,8 @@ export interface AppDeps extends Services {
   config: Config;
   logger: Logger;
   conn: Connection;
+  /** True once the server is shutting down: the health check then says 503 so load balancers move away. */
+  isShuttingDown?: () => boolean;
 }
 
 export const JSON_BODY_LIMIT = '100kb';
@@ -48,7 +51,14 @@ export function createApp(deps: AppDeps): Express {
 
   // 2. Things that need no session.
   app.use(govukAssets());
-  app.use(healthRouter(() => ping(conn)));
+  const isShuttingDown = deps.isShuttingDown ?? (() => false);
+  app.use(healthRouter(() => ping(conn), isShuttingDown));
+  app.use((_req, res, next) => {
+    // While draining, each answer closes its connection so clients reconnect to a server that stays.
+    if (isShuttingDown()) res.setHeader('Connection', 'close');
+    next();
+  });
+  app.use(requestTimeLimit({ limitMs: config.requestTimeoutMs, isDatabaseUp: (ms) => ping(conn, ms), logger }));
 
   // 3. Bodies, sessions, the signed-in user, CSRF.
   app.use('/api', noStore);
@@ -64,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   const passport = createPassport(auth);
   app.use(passport.initialize());
   app.use(passport.session());
+  app.use(stopIfAnswered);
   app.use(enforceSessionLimits({ absoluteMinutes: SESSION_ABSOLUTE_MINUTES }));
   app.use(noStoreWhenSignedIn);
   app.use(csrf.csrfSynchronisedProtection);

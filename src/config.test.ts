@@ -31,6 +31,8 @@ describe('parseConfig defaults', () => {
       require2fa: false,
       logLevel: 'info',
       trustProxy: 0,
+      requestTimeoutMs: 5000,
+      shutdownDrainMs: 3000,
       searchPath: '',
       homeDir: undefined,
     });
@@ -117,6 +119,8 @@ describe('parseConfig rejects bad values, naming the variable', () => {
     ['NODE_ENV', 'staging', /must be development, test or production/],
     ['LOG_LEVEL', 'loud', /pino log level/],
     ['TRUST_PROXY', '11', /10 or fewer/],
+    ['REQUEST_TIMEOUT_MS', '500', /at least 1000/],
+    ['SHUTDOWN_DRAIN_MS', '-1', /0 or more/],
   ])('%s=%s', (name, value, message) => {
     const err = configError({ [name]: value });
     expect(err.name).toBe('ConfigError');

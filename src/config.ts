@@ -59,6 +59,18 @@ const configSchema = z
       .min(0, 'must be 0 or more')
       .max(10, 'must be 10 or fewer')
       .default(0),
+    REQUEST_TIMEOUT_MS: z.coerce
+      .number({ message: 'must be a number of milliseconds' })
+      .int('must be a whole number')
+      .min(1000, 'must be at least 1000')
+      .max(600_000, 'must be at most 600000')
+      .default(5000),
+    SHUTDOWN_DRAIN_MS: z.coerce
+      .number({ message: 'must be a number of milliseconds' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more')
+      .max(120_000, 'must be at most 120000')
+      .default(3000),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino log level' })
       .default('info'),
@@ -87,6 +99,10 @@ export interface Config {
   mailFrom: string;
   require2fa: boolean;
   logLevel: RawConfig['LOG_LEVEL'];
+  /** How long a request waits on a database that does not answer before it is answered 503. */
+  requestTimeoutMs: number;
+  /** How long, after SIGTERM or SIGINT, the server keeps answering (health check 503) before it closes. */
+  shutdownDrainMs: number;
   /** How many reverse proxies (load balancers) sit in front, for client addresses and secure cookies. */
   trustProxy: number;
   /** The executable search path, used to look for a mongod binary. */
@@ -127,6 +143,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     mailFrom: c.MAIL_FROM,
     require2fa: c.REQUIRE_2FA,
     logLevel: c.LOG_LEVEL,
+    requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
+    shutdownDrainMs: c.SHUTDOWN_DRAIN_MS,
     trustProxy: c.TRUST_PROXY,
     searchPath: env.PATH ?? '',
     homeDir: env.HOME,

@@ -28,10 +28,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config, { mode: 'own', log: (message) => logger.info(message) });
+  const database = await openDatabase(config, { mode: 'own', log: (message, level = 'info') => logger[level](message) });
   logger.info(`Database: ${database.source}`);
   const services = await createServices(database.conn, { storage: config, findings: { threshold: config.sdcThreshold } });
-  const app = createApp({ config, logger, conn: database.conn, ...services });
+  let stopping = false;
+  const app = createApp({ config, logger, conn: database.conn, ...services, isShuttingDown: () => stopping });
 
   const server = app.listen(config.port, () => {
     const address = server.address();
@@ -59,11 +60,14 @@ async function main(): Promise<void> {
     : undefined;
   mailer?.unref();
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
+    // From here the health check says 503, so a load balancer stops sending requests; those already on their way are
+    // still answered during the drain, and only then does the listener close.
     stopping = true;
-    logger.info(`${signal}: finishing requests in progress, then stopping`);
+    logger.info(`${signal}: answering requests for ${config.shutdownDrainMs} ms more, then stopping`);
+    await new Promise((r) => setTimeout(r, config.shutdownDrainMs));
+    logger.info('closing the listener; finishing requests in progress');
     clearInterval(sweeper);
     if (mailer) clearInterval(mailer);
     const forced = setTimeout(() => {

@@ -16,6 +16,10 @@ export interface ConnectOptions {
 /** Long enough for a replica set to elect a new primary (typically under 12 s), for an external MongoDB. */
 export const EXTERNAL_SERVER_SELECTION_MS = 15_000;
 
+export const CONNECT_TIMEOUT_MS = 5_000;
+export const SOCKET_TIMEOUT_MS = 60_000;
+export const WAIT_QUEUE_TIMEOUT_MS = 10_000;
+
 /** Opens a mongoose connection that fails fast rather than buffering while the database is down. */
 export async function connect(opts: ConnectOptions): Promise<Connection> {
   const conn = mongoose.createConnection(opts.uri, {
@@ -24,6 +28,13 @@ export async function connect(opts: ConnectOptions): Promise<Connection> {
     autoIndex: true,
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 2_000,
     heartbeatFrequencyMS: 2_000,
+    // A server that stops answering (hung, not closed) misses a heartbeat within this time; its pool is then
+    // cleared and operations waiting on it fail (503) instead of waiting for the operating system's TCP timeout.
+    connectTimeoutMS: CONNECT_TIMEOUT_MS,
+    // A backstop for one reply; long enough for the slowest legitimate batch of a large workbook on the embedded engine.
+    socketTimeoutMS: SOCKET_TIMEOUT_MS,
+    // An operation waits this long for a free connection when all are busy (or hung).
+    waitQueueTimeoutMS: WAIT_QUEUE_TIMEOUT_MS,
     maxPoolSize: 20,
     // A write is acknowledged only once a majority of a replica set has it, so an election cannot undo it.
     writeConcern: { w: 'majority' },

@@ -112,6 +112,10 @@ export interface EmbeddedEngine {
   kind: EngineKind;
   uri: string;
   port: number;
+  /** The engine's process id, when it runs as a child of this process. */
+  pid: number | undefined;
+  /** Calls `listener` with a description if the engine exits without being asked to stop. */
+  onUnexpectedExit(listener: (description: string) => void): void;
   /** Stops the engine and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -139,45 +143,133 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
+/** The file in an engine's data folder naming the engine process that serves it. */
+export function enginePidPath(dir: string): string {
+  return path.join(dir, 'ferretdb.pid');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The command line of a running process, or undefined when there is none (an exited process has an empty one). */
+function commandLine(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stops an engine left running on this data folder by a process that died without stopping it (kill -9), so two
+ * engines never share the folder. The pid is trusted only while that process is still a FerretDB on this folder.
+ */
+export async function stopOrphanedEngine(dir: string, sqliteDir: string): Promise<number | undefined> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(enginePidPath(dir), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  const cmd = Number.isInteger(pid) && pid > 0 ? commandLine(pid) : undefined;
+  if (!cmd || !cmd.includes('ferretdb') || !cmd.includes(`--sqlite-url=file:${sqliteDir}/`)) {
+    fs.rmSync(enginePidPath(dir), { force: true });
+    return undefined;
+  }
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  // A stopped (SIGSTOP) engine would never act on SIGTERM.
+  signal('SIGCONT');
+  signal('SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (commandLine(pid) !== undefined && Date.now() < deadline) await sleep(50);
+  if (commandLine(pid) !== undefined) {
+    signal('SIGKILL');
+    const killDeadline = Date.now() + 5_000;
+    while (commandLine(pid) !== undefined && Date.now() < killDeadline) await sleep(50);
+  }
+  fs.rmSync(enginePidPath(dir), { force: true });
+  return pid;
+}
+
 async function startFerretdb(opts: StartOptions): Promise<EmbeddedEngine> {
   if (!isExecutable(ferretdbBinary)) {
     throw new EngineUnavailableError(`FerretDB is not built at ${ferretdbBinary}. ${howToFix}`);
   }
-  const port = opts.port ?? (await getFreePort());
   const sqliteDir = path.join(opts.dir, 'ferretdb');
   fs.mkdirSync(sqliteDir, { recursive: true });
-  const child = spawn(ferretdbBinary, [`--listen-addr=127.0.0.1:${port}`, `--sqlite-url=file:${sqliteDir}/`, '--log-level=error'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  await stopOrphanedEngine(opts.dir, sqliteDir);
+  const port = opts.port ?? (await getFreePort());
+  const child = spawn(
+    ferretdbBinary,
+    [`--listen-addr=127.0.0.1:${port}`, `--sqlite-url=file:${sqliteDir}/`, '--log-level=error', '--exit-with-stdin'],
+    {
+      // The engine stops when this process's end of its stdin closes, even if this process is killed with SIGKILL.
+      stdio: ['pipe', 'ignore', 'pipe'],
+      // Its own process group: Ctrl+C in a terminal reaches the portal, which drains its requests and then stops it.
+      detached: true,
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
+  if (child.pid !== undefined) fs.writeFileSync(enginePidPath(opts.dir), String(child.pid));
+  let stopped: Promise<void> | undefined;
+  const exitListeners: ((description: string) => void)[] = [];
+  child.once('exit', (code, signal) => {
+    if (stopped) return;
+    const how = signal ? `was ended by ${signal}` : `exited with code ${code}`;
+    const description = `FerretDB (pid ${child.pid}) ${how}${stderr.trim() ? `: ${stderr.trim().slice(-500)}` : ''}`;
+    for (const listener of exitListeners) listener(description);
+  });
   const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
   while (!(await canConnect(port))) {
     if (child.exitCode !== null || child.signalCode !== null) {
+      removeEnginePid(opts.dir, child.pid);
       throw new EngineUnavailableError(`FerretDB exited while starting: ${stderr.trim() || `code ${child.exitCode}`}`);
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
+      removeEnginePid(opts.dir, child.pid);
       throw new EngineUnavailableError(`FerretDB did not start listening on port ${port}: ${stderr.trim()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  let stopped: Promise<void> | undefined;
   return {
     kind: 'ferretdb',
     port,
+    pid: child.pid,
     uri: `mongodb://127.0.0.1:${port}/`,
+    onUnexpectedExit(listener) {
+      exitListeners.push(listener);
+    },
     stop() {
       stopped ??= (async () => {
+        // A stopped (SIGSTOP) engine would never act on SIGTERM.
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         await waitForExit(child, 10_000);
+        removeEnginePid(opts.dir, child.pid);
         if (opts.ephemeral) fs.rmSync(opts.dir, { recursive: true, force: true });
       })();
       return stopped;
     },
   };
+}
+
+function removeEnginePid(dir: string, pid: number | undefined): void {
+  try {
+    if (fs.readFileSync(enginePidPath(dir), 'utf8').trim() === String(pid)) fs.rmSync(enginePidPath(dir), { force: true });
+  } catch {
+    // no pid file
+  }
 }
 
 async function startMongod(opts: StartOptions): Promise<EmbeddedEngine> {
@@ -199,6 +291,9 @@ async function startMongod(opts: StartOptions): Promise<EmbeddedEngine> {
     kind: 'mongod',
     port: Number(new URL(uri).port),
     uri,
+    pid: server.instanceInfo?.instance.mongodProcess?.pid,
+    // mongodb-memory-server watches its own mongod; the portal supervises only FerretDB.
+    onUnexpectedExit() {},
     stop() {
       stopped ??= (async () => {
         await server.stop({ doCleanup: false, force: false });

@@ -59,6 +59,11 @@ const pageTitles: Record<number, string> = {
 export function errorHandler(logger: Logger, classify: ErrorClassifiers): ErrorRequestHandler {
   return (err, req, res, next) => {
     const appError = toAppError(err, classify);
+    // Already answered (the request time limit gave up on it): a late failure has nobody left to tell.
+    if (res.writableEnded) {
+      logger.warn({ err, url: req.originalUrl.split('?')[0] }, 'request failed after it was answered');
+      return;
+    }
     if (appError.status >= 500) {
       logger.error({ err, url: req.originalUrl.split('?')[0] }, 'request failed');
     }
@@ -66,7 +71,11 @@ export function errorHandler(logger: Logger, classify: ErrorClassifiers): ErrorR
       next(err);
       return;
     }
-    if (appError.status === 429 && 'retryAfterSeconds' in appError && typeof appError.retryAfterSeconds === 'number') {
+    if (
+      (appError.status === 429 || appError.status === 503) &&
+      'retryAfterSeconds' in appError &&
+      typeof appError.retryAfterSeconds === 'number'
+    ) {
       res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     }
     res.status(appError.status);

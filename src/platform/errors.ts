@@ -71,8 +71,14 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
+/** Seconds a client is told to wait before trying again after a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
 export class ServiceUnavailableError extends AppError {
-  constructor(message = 'The service is not available at the moment. Try again shortly') {
+  constructor(
+    message = 'The service is not available at the moment. Try again shortly',
+    readonly retryAfterSeconds = RETRY_AFTER_SECONDS,
+  ) {
     super(503, 'unavailable', message);
   }
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import session from 'express-session';
+import session, { type SessionData, type Store } from 'express-session';
 import MongoStore from 'connect-mongo';
 import type { Connection } from 'mongoose';
+import { ServiceUnavailableError } from './errors';
 
 declare module 'express-session' {
   interface SessionData {
@@ -39,7 +40,7 @@ export function sessions(opts: SessionOptions): RequestHandler {
     name: SESSION_COOKIE,
     // Without a configured secret (development and tests only) each process makes its own.
     secret: opts.secret ?? randomBytes(32).toString('hex'),
-    store,
+    store: dependableStore(store),
     resave: false,
     saveUninitialized: false,
     rolling: true,
@@ -47,6 +48,34 @@ export function sessions(opts: SessionOptions): RequestHandler {
     unset: 'keep',
     cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secure, maxAge: opts.idleMinutes * 60_000 },
   });
+}
+
+type Callback = (err?: unknown) => void;
+
+/**
+ * The session store as the portal needs it through a database blip. A session that cannot be read is a 503
+ * (express-session then neither makes a new session nor deletes the old one, so nobody is signed out or refused
+ * for a missing CSRF token); a failed write is a 503 too. A touch only moves the idle expiry on, so its failure
+ * (the database is away, or the session was just swept or ended by sign-out elsewhere) never fails a request.
+ */
+export function dependableStore(store: Store): Store {
+  const unavailable = (err: unknown) => Object.assign(new ServiceUnavailableError(), { cause: err });
+  const wrapped = Object.create(store) as Store;
+  wrapped.get = (sid: string, callback: (err: unknown, session?: SessionData | null) => void) => {
+    store.get(sid, (err, sess) => (err ? callback(unavailable(err)) : callback(null, sess)));
+  };
+  wrapped.set = (sid: string, sess: SessionData, callback?: Callback) => {
+    store.set(sid, sess, (err?: unknown) => callback?.(err ? unavailable(err) : undefined));
+  };
+  wrapped.destroy = (sid: string, callback?: Callback) => {
+    store.destroy(sid, (err?: unknown) => callback?.(err ? unavailable(err) : undefined));
+  };
+  wrapped.touch = (sid: string, sess: SessionData, callback?: () => void) => {
+    const touch = store.touch?.bind(store);
+    if (!touch) return callback?.();
+    touch(sid, sess, () => callback?.());
+  };
+  return wrapped;
 }
 
 /**
@@ -58,7 +87,12 @@ export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   res.redirect = ((...args: unknown[]) => {
     if (!req.session) return redirect(...args);
-    req.session.save((err) => (err ? next(err) : redirect(...args)));
+    req.session.save((err) => {
+      // The request time limit may have answered already while the save waited on the database.
+      if (res.headersSent) return;
+      if (err) next(err);
+      else redirect(...args);
+    });
   }) as typeof res.redirect;
   next();
 };

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -30,6 +31,7 @@ func run() int {
 	listenAddr := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
 	sqliteURL := flag.String("sqlite-url", "file:data/", "SQLite directory URL, ending with a slash")
 	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
+	exitWithStdin := flag.Bool("exit-with-stdin", false, "stop when standard input closes (the process that started it has gone)")
 	flag.Parse()
 
 	var level slog.Level
@@ -41,6 +43,14 @@ func run() int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if *exitWithStdin {
+		// The parent holds the other end of the pipe; when it dies, even by SIGKILL, the pipe closes and the
+		// engine stops cleanly instead of staying on as an orphan holding the data folder.
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
 
 	// A folder only this user can enter (MkdirTemp makes it 0700), so nobody else can reach the socket and skip the proxy.
 	tempRoot := os.TempDir()
