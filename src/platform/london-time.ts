@@ -41,3 +41,28 @@ export function fromLondon(t: LondonDateTime): Date | null {
   }
   return new Date(asUtc - 3_600_000);
 }
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** A London clock time the GOV.UK way: "9:22pm", "9pm", "midday", "midnight". */
+export function clockTime(hour: number, minute: number): string {
+  if (minute === 0 && hour === 0) return 'midnight';
+  if (minute === 0 && hour === 12) return 'midday';
+  const h = hour % 12 === 0 ? 12 : hour % 12;
+  return `${h}${minute ? `:${String(minute).padStart(2, '0')}` : ''}${hour < 12 ? 'am' : 'pm'}`;
+}
+
+/** A time on a page: London time, and saying so ("5 January 2027, 9:22pm (UK time)"). */
+export function ukTime(date: Date): string {
+  const t = toLondon(date);
+  return `${t.day} ${MONTHS[t.month - 1]} ${t.year}, ${clockTime(t.hour, t.minute)} (UK time)`;
+}
+
+/** Whole days from `now` until `then`, counted by London calendar dates (0 on the day itself; negative once past). */
+export function daysUntil(then: Date, now: Date): number {
+  const day = (d: Date) => {
+    const t = toLondon(d);
+    return Date.UTC(t.year, t.month - 1, t.day) / 86_400_000;
+  };
+  return day(then) - day(now);
+}

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
+import { ukTime } from './london-time';
 import nunjucks from 'nunjucks';
 import { projectRoot } from '../config';
 import { formatBytes } from './upload';
@@ -23,9 +24,7 @@ export function setUpViews(app: Express, opts: { development: boolean }): nunjuc
   env.addGlobal('serviceName', 'Library Market Engagement Portal');
   env.addFilter('date', (value: unknown) => {
     const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
-    return date && !Number.isNaN(date.getTime())
-      ? date.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' })
-      : '';
+    return date && !Number.isNaN(date.getTime()) ? ukTime(date) : '';
   });
   env.addFilter('fileSize', (value: unknown) => (typeof value === 'number' ? formatBytes(value) : ''));
   env.addFilter('pounds', (value: unknown) =>

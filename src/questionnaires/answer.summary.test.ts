@@ -64,8 +64,8 @@ test('answers read as people say them', () => {
 });
 
 test('times are London wall-clock times, in summer and winter', () => {
-  expect(londonTime('2027-01-12T15:30:00.000Z')).toBe('12 January 2027 at 15:30');
-  expect(londonTime('2027-07-12T15:30:00.000Z')).toBe('12 July 2027 at 16:30');
+  expect(londonTime('2027-01-12T15:30:00.000Z')).toBe('12 January 2027, 3:30pm (UK time)');
+  expect(londonTime('2027-07-12T15:30:00.000Z')).toBe('12 July 2027, 4:30pm (UK time)');
 });
 
 test('the text receipt names the exercise, the organisation, both times, the code and how it was made', () => {
@@ -77,10 +77,10 @@ test('the text receipt names the exercise, the organisation, both times, the cod
     revisions: [{ receivedAt: '2027-06-01T08:00:00.000Z', sha256: 'cd'.repeat(32) }, receipt],
   });
   expect(text).toContain('Exercise: Libraries\nReference: CAM-LIB-2027-001\nCouncil: Camden\nOrganisation: Friends\n');
-  expect(text).toContain('Received at (UTC): 2027-07-01T08:00:00.000Z\nReceived at (London time): 1 July 2027 at 09:00\n');
+  expect(text).toContain('Received at (UTC): 2027-07-01T08:00:00.000Z\nReceived at (UK time): 1 July 2027, 9am (UK time)\n');
   expect(text).toContain(`SHA-256: ${'ab'.repeat(32)}\n`);
   expect(text).toContain('canonical JSON');
-  expect(text).toContain(`1. 2027-06-01T08:00:00.000Z (1 June 2027 at 09:00)  SHA-256 ${'cd'.repeat(32)}`);
+  expect(text).toContain(`1. 2027-06-01T08:00:00.000Z (1 June 2027, 9am (UK time))  SHA-256 ${'cd'.repeat(32)}`);
   expect(text.endsWith('\n')).toBe(true);
 });
 

@@ -1,4 +1,5 @@
 import type { FieldErrors } from '../platform/errors';
+import { ukTime } from '../platform/london-time';
 import { isAnswered, missingRequired, visibleQuestions } from './answer-rules';
 import { fieldName } from './answers.form';
 import type { Receipt } from './response.presenter';
@@ -142,9 +143,9 @@ function namedProblem(label: string, message: string): string {
   return `For ${question}, ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
 }
 
-/** A time as the pages show it: London wall-clock time, "10 January 2027 at 09:00". */
+/** A time as the pages show it: London time, and saying so ("10 January 2027, 9am (UK time)"). */
 export function londonTime(iso: string): string {
-  return new Date(iso).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' });
+  return ukTime(new Date(iso));
 }
 
 export const RECEIPT_EXPLANATION =
@@ -211,7 +212,7 @@ export function receiptText({ exercise, organisationName, receipt, revisions }: 
     '',
     `Receipt reference: ${shortReference(receipt.sha256)}`,
     `Received at (UTC): ${receipt.receivedAt}`,
-    `Received at (London time): ${londonTime(receipt.receivedAt)}`,
+    `Received at (UK time): ${londonTime(receipt.receivedAt)}`,
     `SHA-256: ${receipt.sha256}`,
     '',
     'What the code is for:',

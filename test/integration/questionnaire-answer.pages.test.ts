@@ -64,7 +64,7 @@ test('the start page explains the questionnaire, its effort, deadline and sealin
   const view = await t.questionnaires.getQuestionnaire(id, undefined);
   expect(start.text).toContain(`It takes about ${view.estimatedMinutes} minutes.`);
   expect(start.text).toContain('There are 2 sections and 10 questions, though some questions only appear after certain answers.');
-  expect(start.text).toContain('until the deadline: <strong>1 March 2027 at 12:00</strong>');
+  expect(start.text).toContain('until the deadline: <strong>1 March 2027, midday (UK time)</strong>');
   expect(start.text).toContain('nobody at the council can read any organisation’s answers until the deadline has passed');
   // 8 questions are shown before any answer: the 2 conditional ones are not.
   expect(start.text).toContain('You have answered 0 of 8 questions.');
@@ -95,7 +95,7 @@ test('a section is saved, resumed, and a question its answer brings up is shown 
   expect(later.status).toBe(303);
   expect(later.headers.location).toBe(`/tenders/${id}/response`);
   const start = await pages.get(`/tenders/${id}/response`).expect(200);
-  expect(start.text).toContain('Your answers are saved. You can come back and change them until 1 March 2027 at 12:00.');
+  expect(start.text).toContain('Your answers are saved. You can come back and change them until 1 March 2027, midday (UK time).');
   expect(start.text).toContain('In progress');
   expect(start.text).toContain('You have answered 2 of 8 questions.');
   expect((await storedResponse(id, organisationId))?.answers).toEqual({ experience: 'We run two community libraries.', likelihood: 4 });
@@ -301,7 +301,7 @@ test('check, send, receipt and the text receipt; a second send of the same form 
   const receipt = await pages.get(`/tenders/${id}/response/receipt`).expect(200);
   expect(receipt.text).toContain('Answers sent');
   expect(receipt.text).toContain('govuk-panel');
-  expect(receipt.text).toContain('Received 12 January 2027 at 15:30');
+  expect(receipt.text).toContain('Received 12 January 2027, 3:30pm (UK time)');
   // The receipt leads with a short reference; the full code is under "Technical details".
   const reference = `${sha256.slice(0, 4)}-${sha256.slice(4, 8)}`.toUpperCase();
   expect(/id="receipt-reference">([^<]+)</.exec(receipt.text)?.[1]).toBe(reference);
@@ -324,7 +324,7 @@ test('check, send, receipt and the text receipt; a second send of the same form 
   expect(txt.text).toMatch(/Reference: CAM-LIB-2027-\d{3}/);
   expect(txt.text).toContain('Organisation: Friends of Camden Libraries');
   expect(txt.text).toContain('Received at (UTC): 2027-01-12T15:30:00.000Z');
-  expect(txt.text).toContain('Received at (London time): 12 January 2027 at 15:30');
+  expect(txt.text).toContain('Received at (UK time): 12 January 2027, 3:30pm (UK time)');
   expect(txt.text).toContain(`SHA-256: ${sha256}`);
   expect(txt.text).toContain(`Receipt reference: ${reference}`);
   expect(txt.text).toContain('How it was computed:');

@@ -76,7 +76,7 @@ test('sealed: the list, one response and its file are each refused (403) with th
   for (const path of reads) {
     const res = await camden.get(path);
     expect([path, res.status]).toEqual([path, 403]);
-    expect(res.text).toContain('Answers are sealed until 1 March 2027 at 12:00. Nobody can read them before then');
+    expect(res.text).toContain('Answers are sealed until 1 March 2027, midday (UK time). Nobody can read them before then');
     expect(res.text).not.toContain('Sealed Readers');
     expect(res.text).not.toContain('community libraries');
     expect(res.headers['content-disposition']).toBeUndefined();
@@ -114,13 +114,13 @@ test('a submitted response shows every shown question’s answer as text, its re
   expect(list.text).toContain('1 submitted. 0 started but not submitted');
   expect(list.text).toContain(`href="/tenders/${id}/responses/${responseId}">Kentish Town Friends</a>`);
   expect(list.text).toContain('Voluntary and community sector');
-  expect(list.text).toMatch(/Submitted<\/strong>\s*<span class="govuk-body-s">10 January 2027 at 09:00/);
+  expect(list.text).toMatch(/Submitted<\/strong>\s*<span class="govuk-body-s">10 January 2027, 9am \(UK time\)/);
   expect(list.text).not.toContain('Recorded by an officer');
 
   const page = await camden.get(`/tenders/${id}/responses/${responseId}`).expect(200);
   expect(page.text).toContain('Response from Kentish Town Friends');
   expect(page.text).toContain(receipt.sha256);
-  expect(page.text).toContain('10 January 2027 at 09:00');
+  expect(page.text).toContain('10 January 2027, 9am (UK time)');
   expect(page.text).not.toContain('Recorded by an officer');
   const answer = (key: string) => new RegExp(`id="answer-${key}">[\\s\\S]*?<dd[^>]*>([\\s\\S]*?)</dd>`).exec(page.text)?.[1]?.trim();
   expect(answer('experience')).toBe('We run two community libraries.');
@@ -230,7 +230,7 @@ test('an officer records a phone response: errors per field, then saved and mark
   const page = await camden.get(saved.headers.location as string).expect(200);
   expect(page.text).toContain('The response from Phone Answers Group is recorded.');
   expect(page.text).toContain('Recorded by an officer');
-  expect(page.text).toContain('Olive Officer recorded them on 10 January 2027 at 09:00. How they were given: by phone.');
+  expect(page.text).toContain('Olive Officer recorded them on 10 January 2027, 9am (UK time). How they were given: by phone.');
   expect(page.text).toContain('Note: Call with the chair, 12 January');
   expect(page.text).toMatch(/id="answer-experience">[\s\S]*?Told us by phone/);
   expect(page.text).toMatch(/id="answer-barriers">[\s\S]*?Contract size/);

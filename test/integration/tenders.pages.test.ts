@@ -81,7 +81,7 @@ describe('an officer runs an exercise through the pages, without JavaScript', ()
     expect(page.text).toContain('Draft saved. Its reference is CAM-LIB-2027-');
     expect(page.text).toContain('Mobile library for the east of the borough');
     expect(page.text).toContain('£120,000 a year');
-    expect(page.text).toContain('15 February 2027 at 17:00');
+    expect(page.text).toContain('15 February 2027, 5pm (UK time)');
     expect(page.text).toContain('Reading ease of the summary');
     // The message is shown once.
     expect((await agent.get(url)).text).not.toContain('Draft saved');
