@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Boroughs } from '../platform/boroughs';
 import { allowAnyone, requireRole, type PublicUser, signedInUser } from '../platform/roles';
 import { ValidationError, type FieldErrors } from '../platform/errors';
+import { daysUntil } from '../platform/london-time';
 import { formRoute, isUploadProblem, isValidationProblem } from '../platform/form-route';
 import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
 import { answerSchema, askSchema } from './clarifications.schemas';
@@ -76,6 +77,18 @@ type Action = keyof typeof ACTIONS;
 /** More for the exercise page from other features (a supplier's own interest, an officer's counts). */
 export type ExercisePageExtras = (tender: Tender, user: PublicUser | undefined) => Promise<Record<string, unknown>>;
 
+/** How soon interest closes, as a tag on the list and the exercise page: null unless published. */
+export function closingTag(t: Pick<Tender, 'status' | 'eoiDeadline'>, now: Date): { text: string; colour: string } | null {
+  if (t.status !== 'published') return null;
+  const deadline = new Date(t.eoiDeadline);
+  if (deadline < now) return { text: 'Closed for interest', colour: 'grey' };
+  const days = daysUntil(deadline, now);
+  if (days === 0) return { text: 'Closes today', colour: 'red' };
+  if (days === 1) return { text: 'Closes tomorrow', colour: 'orange' };
+  if (days <= 7) return { text: `Closing soon: ${days} days left`, colour: 'orange' };
+  return { text: `Closes in ${days} days`, colour: 'turquoise' };
+}
+
 export function tendersPages(
   tenders: TendersService,
   clarifications: ClarificationsService,
@@ -120,8 +133,9 @@ export function tendersPages(
     const parsed = listTendersQuery.safeParse(req.query);
     const query = parsed.success ? parsed.data : {};
     const items = await tenders.list(query, req.user);
+    const now = tenders.now();
     res.render('tenders/views/list.njk', {
-      items,
+      items: items.map((t) => ({ ...t, closing: closingTag(t, now) })),
       query,
       queryErrors: parsed.success ? undefined : fieldErrors(parsed.error),
       statusLabels: STATUS_LABELS,
@@ -166,6 +180,7 @@ export function tendersPages(
       canAsk: req.user?.role === 'supplier' && tender.status === 'published' && now <= new Date(tender.clarificationDeadline),
       eoiOpen: tender.status === 'published' && now <= new Date(tender.eoiDeadline),
       statusLabel: STATUS_LABELS[tender.status],
+      closing: closingTag(tender, now),
       glossary: GLOSSARY,
       readability: own ? fleschReadingEase(tender.summary) : null,
       threshold: PLAIN_ENGLISH_THRESHOLD,

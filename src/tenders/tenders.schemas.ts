@@ -141,6 +141,7 @@ export const listTendersQuery = z.object({
   borough: z.string().trim().max(60).optional(),
   status: z.enum(TENDER_LIST_STATUSES, { message: 'Status must be published, closed, cancelled or draft' }).optional(),
   q: z.string().trim().max(200, 'Search must be 200 characters or fewer').optional(),
+  sort: z.enum(['newest', 'closing'], { message: 'Sort by newest or closing' }).optional(),
 });
 
 export type ListTendersQuery = z.infer<typeof listTendersQuery>;

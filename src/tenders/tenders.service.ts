@@ -42,6 +42,19 @@ export interface TendersServiceOptions {
 
 export type { NewDocument } from './tender-documents.service';
 
+/**
+ * Exercises still taking interest first, soonest expression-of-interest deadline first; then those still taking
+ * questionnaires, soonest deadline first; then the rest, newest first.
+ */
+function byClosing(items: Tender[], now: Date): Tender[] {
+  const next = (t: Tender): number => {
+    if (t.status !== 'published') return Infinity;
+    for (const deadline of [t.eoiDeadline, t.questionnaireDeadline]) if (new Date(deadline) >= now) return Date.parse(deadline);
+    return Infinity;
+  };
+  return items.map((t, i) => ({ t, i, at: next(t) })).sort((a, b) => a.at - b.at || a.i - b.i).map(({ t }) => t);
+}
+
 export class TendersService {
   readonly tenders: TenderModel;
   readonly now: () => Date;
@@ -151,12 +164,17 @@ export class TendersService {
       if (!borough) return [];
       and.push({ borough: new Types.ObjectId(borough.id) });
     }
-    if (query.q) and.push({ title: mongoose.trusted({ $regex: escapeRegex(query.q), $options: 'i' }) });
+    if (query.q) {
+      // Titles, summaries, references and lot titles: what someone looking for a library contract would type.
+      const words = mongoose.trusted({ $regex: escapeRegex(query.q), $options: 'i' });
+      and.push({ $or: [{ title: words }, { summary: words }, { reference: words }, { 'lots.title': words }] });
+    }
     const docs = await this.tenders
       .find(mongoose.trusted(and.length ? { $and: [filter, ...and] } : filter))
       .sort({ publishedAt: -1, createdAt: -1 })
       .limit(500);
-    return docs.map((d) => this.toApi(d, actor));
+    const items = docs.map((d) => this.toApi(d, actor));
+    return query.sort === 'closing' ? byClosing(items, this.now()) : items;
   }
 
   /**

@@ -319,3 +319,37 @@ test('editing an exercise with many lots through the form keeps every lot', asyn
   const after = await api.agent.get(`/api/v1/tenders/${id}`);
   expect(after.body.lots.map((l: { title: string }) => l.title)).toEqual(lots.map((l) => l.title));
 });
+
+describe('finding an opportunity', () => {
+  test('search reads titles, summaries, references and lots; the list sorts by closing date and says how soon each closes', async () => {
+    const officer = await signedInAs(t.app, (await createOfficer(t.auth, 'hackney')).email);
+    const later = await publishedExercise(officer, {
+      tender: { title: 'Mobile library', summary: 'A van that visits estates and care homes.', eoiDeadline: '2027-02-20T12:00:00Z' },
+    });
+    const sooner = await publishedExercise(officer, {
+      tender: {
+        title: 'Branch libraries',
+        summary: 'Three branches.',
+        lots: [{ title: 'Stoke Newington branch', description: '', estimatedAnnualValue: 100_000 }],
+        clarificationDeadline: '2027-01-11T12:00:00Z',
+        eoiDeadline: '2027-01-15T12:00:00Z',
+      },
+    });
+    const reference = (await officer.agent.get(`/api/v1/tenders/${later}`)).body.reference as string;
+    const anyone = supertest.agent(t.app);
+    const found = async (q: string) => (await anyone.get(`/tenders?q=${encodeURIComponent(q)}&borough=hackney`).expect(200)).text;
+    expect(await found('care homes')).toContain(`href="/tenders/${later}"`);
+    expect(await found(reference)).toContain(`href="/tenders/${later}"`);
+    expect(await found('Stoke Newington')).toContain(`href="/tenders/${sooner}"`);
+    expect(await found('Stoke Newington')).not.toContain(`href="/tenders/${later}"`);
+
+    const newest = (await anyone.get('/tenders?borough=hackney').expect(200)).text;
+    expect(newest.indexOf(`/tenders/${sooner}"`)).toBeLessThan(newest.indexOf(`/tenders/${later}"`));
+    const closing = (await anyone.get('/tenders?borough=hackney&sort=closing').expect(200)).text;
+    expect(closing.indexOf(`/tenders/${sooner}"`)).toBeLessThan(closing.indexOf(`/tenders/${later}"`));
+    expect(closing).toContain('Closing soon: 5 days left');
+    expect(closing).toContain('Closes in 41 days');
+    expect((await anyone.get(`/tenders/${sooner}`).expect(200)).text).toContain('Closing soon: 5 days left');
+    expect((await anyone.get('/tenders?sort=random').expect(200)).text).toContain('Sort by newest or closing');
+  });
+});
