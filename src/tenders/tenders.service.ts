@@ -52,7 +52,10 @@ function byClosing(items: Tender[], now: Date): Tender[] {
     for (const deadline of [t.eoiDeadline, t.questionnaireDeadline]) if (new Date(deadline) >= now) return Date.parse(deadline);
     return Infinity;
   };
-  return items.map((t, i) => ({ t, i, at: next(t) })).sort((a, b) => a.at - b.at || a.i - b.i).map(({ t }) => t);
+  return items
+    .map((t, i) => ({ t, i, at: next(t) }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map(({ t }) => t);
 }
 
 export class TendersService {
