@@ -41,6 +41,8 @@ export interface ServiceOptions {
   questionnaires?: QuestionnairesServiceOptions;
   /** The disclosure threshold of the shared findings (SDC_THRESHOLD). */
   findings?: FindingsServiceOptions;
+  /** The portal's public address (BASE_URL), for links in emails; http://localhost:3000 unless given. */
+  baseUrl?: string;
   /** Where uploads are kept; local disk under ./uploads unless given. */
   storage?: Pick<Config, 'uploadStore' | 'uploadDir'>;
 }
@@ -53,7 +55,7 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
   const registration = new RegistrationService(suppliers, auth);
   const files = createFileStore(opts.storage ?? { uploadStore: 'disk', uploadDir: path.resolve('uploads') }, conn);
   const tenders = new TendersService(conn, boroughs, audit, files, opts.tenders);
-  const notifier = new Notifier(conn, opts.tenders?.now);
+  const notifier = new Notifier(conn, opts.tenders?.now, opts.baseUrl);
   const clarifications = new ClarificationsService(
     conn,
     tenders,
