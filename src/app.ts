@@ -7,11 +7,12 @@ import { isDatabaseUnavailable, isDuplicateKey, ping } from './db';
 import { csrf, pageLocals } from './platform/csrf';
 import { errorHandler, notFound } from './platform/error-handler';
 import { healthRouter } from './platform/health';
+import { helpPages } from './platform/help-pages';
 import { requestLogger } from './platform/logger';
 import { notificationsPanel } from './platform/notifications';
 import { panelPages } from './platform/panels';
 import { cspNonce, noStore, noStoreWhenSignedIn, securityHeaders } from './platform/security';
-import { saveSessionBeforeRedirect, sessions } from './platform/session';
+import { SESSION_COOKIE, saveSessionBeforeRedirect, sessions } from './platform/session';
 import { govukAssets, setUpViews } from './platform/views';
 import type { Services } from './services';
 import { answerPages, builderPages, questionnairesApi, responsesPages, supplierInterestsPanel } from './questionnaires';
@@ -39,7 +40,11 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.trustProxy);
   app.set('env', config.env);
 
-  setUpViews(app, { development: config.env === 'development' });
+  setUpViews(app, {
+    development: config.env === 'development',
+    serviceOwner: config.serviceOwner,
+    contactEmail: config.contactEmail,
+  });
 
   // 1. Request log and security headers on every response.
   app.use(requestLogger(logger));
@@ -93,6 +98,14 @@ export function createApp(deps: AppDeps): Express {
         youSaidWeDidPanel(deps.interests, deps.reports),
         notificationsPanel(deps.notifier),
       ],
+    }),
+  );
+  app.use(
+    helpPages({
+      sessionCookie: SESSION_COOKIE,
+      idleMinutes: SESSION_IDLE_MINUTES,
+      absoluteMinutes: SESSION_ABSOLUTE_MINUTES,
+      isDatabaseUp: () => ping(conn),
     }),
   );
   app.use(authPages(passport));
