@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { accountPanel, authApi, authPages, createPassport, enforceSessionLimits } from './auth';
+import { accountPanel, authApi, authPages, createPassport, enforceSessionLimits, passwordResetPages } from './auth';
 import type { Config } from './config';
 import { isDatabaseUnavailable, isDuplicateKey, ping } from './db';
 import { csrf, pageLocals } from './platform/csrf';
@@ -109,6 +109,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(authPages(passport));
+  app.use(passwordResetPages(deps.passwordResets));
   app.use(registrationPages(deps.registration, deps.boroughs));
   app.use(
     tendersPages(deps.tenders, deps.clarifications, deps.boroughs, async (tender, user) => ({

@@ -128,6 +128,12 @@ export class AuthService {
     return user && !user.disabledAt ? this.toPublicUser(user) : null;
   }
 
+  /** The account an email belongs to, unless it is disabled. */
+  async findActiveByEmail(email: string): Promise<PublicUser | null> {
+    const user = await this.users.findOne({ email: email.toLowerCase(), disabledAt: null }).lean();
+    return user ? this.toPublicUser(user) : null;
+  }
+
   async findByEmail(email: string): Promise<PublicUser | null> {
     const user = await this.users.findOne({ email: email.toLowerCase() }).lean();
     return user ? this.toPublicUser(user) : null;
@@ -147,6 +153,22 @@ export class AuthService {
   async disableUser(id: string): Promise<void> {
     const result = await this.users.updateOne({ _id: id }, { $set: { disabledAt: new Date() } });
     if (result.matchedCount === 0) throw new NotFoundError('There is no user with this id');
+    await this.endSessions(id);
+  }
+
+  /**
+   * Gives an account a new password (already checked by the caller) and ends every session it has, wherever it
+   * signed in; sign-in failures counted against the account are forgotten.
+   */
+  async setPassword(id: string, password: string): Promise<void> {
+    const user = await this.users.findOneAndUpdate({ _id: id }, { $set: { passwordHash: await hashPassword(password) } }).lean();
+    if (!user) throw new NotFoundError('There is no user with this id');
+    await this.endSessions(id);
+    await this.throttle.forgetAccount(user.email);
+  }
+
+  /** Deletes the account's sessions from the store: passport keeps the user's id in each one. */
+  private async endSessions(id: string): Promise<void> {
     await this.conn.collection(SESSION_COLLECTION).deleteMany({ 'session.passport.user': id });
   }
 
