@@ -122,10 +122,15 @@ export class AuthService {
     return this.toPublicUser(user);
   }
 
-  /** The signed-in user for a session, or null when the account is gone or disabled. */
-  async findActiveUser(id: string): Promise<PublicUser | null> {
+  /**
+   * The signed-in user for a session, or null when the account is gone or disabled, or when the session was
+   * signed in (`signedInAt`, epoch ms) before the password was last reset.
+   */
+  async findActiveUser(id: string, signedInAt?: number): Promise<PublicUser | null> {
     const user = await this.users.findById(id).lean();
-    return user && !user.disabledAt ? this.toPublicUser(user) : null;
+    if (!user || user.disabledAt) return null;
+    if (signedInAt !== undefined && user.passwordChangedAt && signedInAt < user.passwordChangedAt.getTime()) return null;
+    return this.toPublicUser(user);
   }
 
   /** The account an email belongs to, unless it is disabled. */
@@ -161,7 +166,9 @@ export class AuthService {
    * signed in; sign-in failures counted against the account are forgotten.
    */
   async setPassword(id: string, password: string): Promise<void> {
-    const user = await this.users.findOneAndUpdate({ _id: id }, { $set: { passwordHash: await hashPassword(password) } }).lean();
+    // The server's own clock, as a session's signedInAt is; a session that outlives the delete below is refused by it.
+    const changes = { passwordHash: await hashPassword(password), passwordChangedAt: new Date() };
+    const user = await this.users.findOneAndUpdate({ _id: id }, { $set: changes }).lean();
     if (!user) throw new NotFoundError('There is no user with this id');
     await this.endSessions(id);
     await this.throttle.forgetAccount(user.email);

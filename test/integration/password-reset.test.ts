@@ -136,6 +136,21 @@ test('a signed-in person who resets their own password is signed out too', async
   expect(await t.conn.collection('sessions').countDocuments({ 'session.passport.user': officer.id })).toBe(0);
 });
 
+test('a session written back to the store after the reset (a request still in flight) is not accepted either', async () => {
+  const officer = await createOfficer(t.auth, 'camden');
+  const elsewhere = await signedInAs(t.app, officer.email);
+  const sessions = t.conn.collection<{ _id: string }>('sessions');
+  const before = await sessions.find({ 'session.passport.user': officer.id }).toArray();
+  expect(before).toHaveLength(1);
+  await askForLink(officer.email);
+  expect((await fillIn(supertest.agent(t.app), pathOf(await emailedLink(officer.email)), { password: NEW_PASSWORD })).status).toBe(303);
+  await sessions.insertMany(before);
+  expect((await elsewhere.agent.get('/api/v1/auth/session').expect(200)).body.user).toBeNull();
+  expect((await elsewhere.agent.get('/dashboard')).status).toBe(303);
+  // Signing in afresh with the new password works as before.
+  expect((await signInWith(officer.email, NEW_PASSWORD)).status).toBe(200);
+});
+
 test('two uses of one link at once: only one sets the password', async () => {
   const officer = await createOfficer(t.auth, 'camden');
   await askForLink(officer.email);
