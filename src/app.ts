@@ -1,18 +1,19 @@
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { accountPanel, authApi, authPages, createPassport, enforceSessionLimits } from './auth';
+import { accountPanel, authApi, authPages, createPassport, enforceSessionLimits, passwordResetPages } from './auth';
 import type { Config } from './config';
 import { isDatabaseUnavailable, isDuplicateKey, ping } from './db';
 import { csrf, pageLocals } from './platform/csrf';
 import { errorHandler, notFound } from './platform/error-handler';
 import { healthRouter } from './platform/health';
+import { helpPages } from './platform/help-pages';
 import { requestLogger } from './platform/logger';
 import { requestTimeLimit, stopIfAnswered } from './platform/request-limit';
 import { notificationsPanel } from './platform/notifications';
 import { panelPages } from './platform/panels';
 import { cspNonce, noStore, noStoreWhenSignedIn, securityHeaders } from './platform/security';
-import { saveSessionBeforeRedirect, sessions } from './platform/session';
+import { SESSION_COOKIE, saveSessionBeforeRedirect, sessions } from './platform/session';
 import { govukAssets, setUpViews } from './platform/views';
 import type { Services } from './services';
 import { answerPages, builderPages, questionnairesApi, responsesPages, supplierInterestsPanel } from './questionnaires';
@@ -42,7 +43,11 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.trustProxy);
   app.set('env', config.env);
 
-  setUpViews(app, { development: config.env === 'development' });
+  setUpViews(app, {
+    development: config.env === 'development',
+    serviceOwner: config.serviceOwner,
+    contactEmail: config.contactEmail,
+  });
 
   // 1. Request log and security headers on every response.
   app.use(requestLogger(logger));
@@ -106,7 +111,16 @@ export function createApp(deps: AppDeps): Express {
       ],
     }),
   );
+  app.use(
+    helpPages({
+      sessionCookie: SESSION_COOKIE,
+      idleMinutes: SESSION_IDLE_MINUTES,
+      absoluteMinutes: SESSION_ABSOLUTE_MINUTES,
+      isDatabaseUp: () => ping(conn),
+    }),
+  );
   app.use(authPages(passport));
+  app.use(passwordResetPages(deps.passwordResets));
   app.use(registrationPages(deps.registration, deps.boroughs));
   app.use(
     tendersPages(deps.tenders, deps.clarifications, deps.boroughs, async (tender, user) => ({

@@ -27,7 +27,7 @@ async function withServices<T>(run: (services: Services) => Promise<T>): Promise
   const config = loadConfig();
   const database = await openDatabase(config, { mode: 'share' });
   try {
-    return await run(await createServices(database.conn, { storage: config }));
+    return await run(await createServices(database.conn, { storage: config, baseUrl: config.baseUrl }));
   } finally {
     await database.close();
   }

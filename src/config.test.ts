@@ -99,6 +99,20 @@ describe('parseConfig defaults', () => {
       'Camden Libraries <libraries@camden.example.org>',
     );
   });
+
+  test('the public address defaults to localhost on the port, and loses a trailing slash', () => {
+    expect(parseConfig({}).baseUrl).toBe('http://localhost:3000');
+    expect(parseConfig({ PORT: '8080' }).baseUrl).toBe('http://localhost:8080');
+    expect(parseConfig({ BASE_URL: 'https://libraries.example.org/' }).baseUrl).toBe('https://libraries.example.org');
+  });
+
+  test('the owner and contact email have defaults and can be set', () => {
+    expect(parseConfig({})).toMatchObject({ serviceOwner: 'London Library Change Programme', contactEmail: 'library-portal@example.org' });
+    expect(parseConfig({ SERVICE_OWNER: 'Camden Council', CONTACT_EMAIL: 'libraries@camden.example.org' })).toMatchObject({
+      serviceOwner: 'Camden Council',
+      contactEmail: 'libraries@camden.example.org',
+    });
+  });
 });
 
 describe('parseConfig rejects bad values, naming the variable', () => {
@@ -116,6 +130,10 @@ describe('parseConfig rejects bad values, naming the variable', () => {
     ['MONGODB_URI', 'not a url', /mongodb:\/\/ or mongodb\+srv:\/\//],
     ['SMTP_URL', 'ftp://x', /smtp:\/\/ or smtps:\/\//],
     ['MAIL_FROM', 'not an address', /must be an email address/],
+    ['BASE_URL', 'ftp://x', /http:\/\/ or https:\/\//],
+    ['BASE_URL', 'example.org', /http:\/\/ or https:\/\//],
+    ['CONTACT_EMAIL', 'nobody', /must be an email address/],
+    ['SERVICE_OWNER', 'x'.repeat(101), /100 characters or fewer/],
     ['NODE_ENV', 'staging', /must be development, test or production/],
     ['LOG_LEVEL', 'loud', /pino log level/],
     ['TRUST_PROXY', '11', /10 or fewer/],

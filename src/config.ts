@@ -52,6 +52,18 @@ const configSchema = z
       .trim()
       .regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/, { message: 'must be an email address, optionally with a name: Name <address>' })
       .default('Library Market Engagement Portal <no-reply@localhost>'),
+    BASE_URL: optionalUrl(['http:', 'https:'], 'http:// or https://'),
+    SERVICE_OWNER: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(100, 'must be 100 characters or fewer')
+      .default('London Library Change Programme'),
+    CONTACT_EMAIL: z
+      .string()
+      .trim()
+      .pipe(z.email({ message: 'must be an email address' }))
+      .default('library-portal@example.org'),
     REQUIRE_2FA: booleanString.default(false),
     TRUST_PROXY: z.coerce
       .number({ message: 'must be the number of proxies in front of the portal' })
@@ -97,6 +109,12 @@ export interface Config {
   sdcThreshold: number;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** The portal's public address with no trailing slash, for absolute links in emails. */
+  baseUrl: string;
+  /** The organisation that runs the portal, named in its header and on its help pages. */
+  serviceOwner: string;
+  /** Where people write for help, shown on the contact, privacy and accessibility pages. */
+  contactEmail: string;
   require2fa: boolean;
   logLevel: RawConfig['LOG_LEVEL'];
   /** How long a request waits on a database that does not answer before it is answered 503. */
@@ -141,6 +159,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sdcThreshold: c.SDC_THRESHOLD,
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,
+    baseUrl: (c.BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    serviceOwner: c.SERVICE_OWNER,
+    contactEmail: c.CONTACT_EMAIL,
     require2fa: c.REQUIRE_2FA,
     logLevel: c.LOG_LEVEL,
     requestTimeoutMs: c.REQUEST_TIMEOUT_MS,

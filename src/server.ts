@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, { mode: 'own', log: (message, level = 'info') => logger[level](message) });
   logger.info(`Database: ${database.source}`);
-  const services = await createServices(database.conn, { storage: config, findings: { threshold: config.sdcThreshold } });
+  const services = await createServices(database.conn, {
+    storage: config,
+    findings: { threshold: config.sdcThreshold },
+    baseUrl: config.baseUrl,
+  });
   let stopping = false;
   const app = createApp({ config, logger, conn: database.conn, ...services, isShuttingDown: () => stopping });
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Connection } from 'mongoose';
 import type { Config } from './config';
 import { createFileStore, type FileStore } from './platform/file-store';
-import { AuthService, type AuthServiceOptions } from './auth';
+import { AuthService, PasswordResetService, type AuthServiceOptions, type PasswordResetServiceOptions } from './auth';
 import { AuditLog } from './platform/audit';
 import { Boroughs } from './platform/boroughs';
 import { InterestsService, RegistrationService, SuppliersService } from './suppliers';
@@ -17,6 +17,7 @@ export interface Services {
   audit: AuditLog;
   boroughs: Boroughs;
   auth: AuthService;
+  passwordResets: PasswordResetService;
   suppliers: SuppliersService;
   registration: RegistrationService;
   tenders: TendersService;
@@ -34,6 +35,8 @@ export interface Services {
 /** Builds every feature's service on one connection, and makes sure reference data is in place. */
 export interface ServiceOptions {
   auth?: AuthServiceOptions;
+  /** A clock for reset links' hour and the request counts, and other limits, for tests. */
+  passwordResets?: PasswordResetServiceOptions;
   tenders?: TendersServiceOptions;
   /** A clock for invitation expiry, for tests. */
   invitations?: InvitationsServiceOptions;
@@ -41,6 +44,8 @@ export interface ServiceOptions {
   questionnaires?: QuestionnairesServiceOptions;
   /** The disclosure threshold of the shared findings (SDC_THRESHOLD). */
   findings?: FindingsServiceOptions;
+  /** The portal's public address (BASE_URL), for links in emails; http://localhost:3000 unless given. */
+  baseUrl?: string;
   /** Where uploads are kept; local disk under ./uploads unless given. */
   storage?: Pick<Config, 'uploadStore' | 'uploadDir'>;
 }
@@ -53,7 +58,8 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
   const registration = new RegistrationService(suppliers, auth);
   const files = createFileStore(opts.storage ?? { uploadStore: 'disk', uploadDir: path.resolve('uploads') }, conn);
   const tenders = new TendersService(conn, boroughs, audit, files, opts.tenders);
-  const notifier = new Notifier(conn, opts.tenders?.now);
+  const notifier = new Notifier(conn, opts.tenders?.now, opts.baseUrl);
+  const passwordResets = new PasswordResetService(conn, auth, notifier, opts.passwordResets);
   const clarifications = new ClarificationsService(
     conn,
     tenders,
@@ -74,6 +80,7 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
     audit,
     boroughs,
     auth,
+    passwordResets,
     suppliers,
     registration,
     tenders,

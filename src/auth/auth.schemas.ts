@@ -60,3 +60,13 @@ export const createUserSchema = z
   });
 
 export type CreateUserInput = z.infer<typeof createUserSchema>;
+
+/** The email a forgotten-password link is asked for. */
+export const passwordResetRequestSchema = z.object({ email });
+
+export type PasswordResetRequestInput = z.infer<typeof passwordResetRequestSchema>;
+
+/** A new password chosen through a reset link; its rules are checked against the account's email by the service. */
+export const newPasswordSchema = z.object({
+  password: newPassword.max(MAX_PASSWORD_LENGTH, `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer`),
+});

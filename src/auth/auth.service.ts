@@ -122,10 +122,21 @@ export class AuthService {
     return this.toPublicUser(user);
   }
 
-  /** The signed-in user for a session, or null when the account is gone or disabled. */
-  async findActiveUser(id: string): Promise<PublicUser | null> {
+  /**
+   * The signed-in user for a session, or null when the account is gone or disabled, or when the session was
+   * signed in (`signedInAt`, epoch ms) before the password was last reset.
+   */
+  async findActiveUser(id: string, signedInAt?: number): Promise<PublicUser | null> {
     const user = await this.users.findById(id).lean();
-    return user && !user.disabledAt ? this.toPublicUser(user) : null;
+    if (!user || user.disabledAt) return null;
+    if (signedInAt !== undefined && user.passwordChangedAt && signedInAt < user.passwordChangedAt.getTime()) return null;
+    return this.toPublicUser(user);
+  }
+
+  /** The account an email belongs to, unless it is disabled. */
+  async findActiveByEmail(email: string): Promise<PublicUser | null> {
+    const user = await this.users.findOne({ email: email.toLowerCase(), disabledAt: null }).lean();
+    return user ? this.toPublicUser(user) : null;
   }
 
   async findByEmail(email: string): Promise<PublicUser | null> {
@@ -147,6 +158,24 @@ export class AuthService {
   async disableUser(id: string): Promise<void> {
     const result = await this.users.updateOne({ _id: id }, { $set: { disabledAt: new Date() } });
     if (result.matchedCount === 0) throw new NotFoundError('There is no user with this id');
+    await this.endSessions(id);
+  }
+
+  /**
+   * Gives an account a new password (already checked by the caller) and ends every session it has, wherever it
+   * signed in; sign-in failures counted against the account are forgotten.
+   */
+  async setPassword(id: string, password: string): Promise<void> {
+    // The server's own clock, as a session's signedInAt is; a session that outlives the delete below is refused by it.
+    const changes = { passwordHash: await hashPassword(password), passwordChangedAt: new Date() };
+    const user = await this.users.findOneAndUpdate({ _id: id }, { $set: changes }).lean();
+    if (!user) throw new NotFoundError('There is no user with this id');
+    await this.endSessions(id);
+    await this.throttle.forgetAccount(user.email);
+  }
+
+  /** Deletes the account's sessions from the store: passport keeps the user's id in each one. */
+  private async endSessions(id: string): Promise<void> {
     await this.conn.collection(SESSION_COLLECTION).deleteMany({ 'session.passport.user': id });
   }
 

@@ -1,6 +1,8 @@
 export { AuthService, type AuthServiceOptions } from './auth.service';
 export { authApi } from './auth.api';
 export { authPages } from './auth.pages';
+export { PasswordResetService, type PasswordResetServiceOptions } from './password-reset.service';
+export { passwordResetPages } from './password-reset.pages';
 export { accountPanel } from './auth.panels';
 export { createPassport, enforceSessionLimits, signInUser } from './passport';
 export { checkPassword, createUserSchema, newUserFields, newUserSchema, type CreateUserInput, type NewUserInput } from './auth.schemas';

@@ -27,8 +27,8 @@ export function createPassport(auth: AuthService): PassportInstance {
     ),
   );
   passport.serializeUser((user, done) => done(null, user.id));
-  passport.deserializeUser((id: string, done) => {
-    auth.findActiveUser(id).then((user) => done(null, user ?? false), done);
+  passport.deserializeUser((req: Request, id: string, done: (err: unknown, user?: PublicUser | false) => void) => {
+    auth.findActiveUser(id, req.session?.signedInAt).then((user) => done(null, user ?? false), done);
   });
   return passport;
 }

@@ -84,6 +84,11 @@ export class LoginThrottle {
     await this.attempts.updateOne({ key: this.addressKey(ip), count: mongoose.trusted({ $gt: 0 }) }, { $inc: { count: -1 } });
   }
 
+  /** The account's counted failures are forgotten (its password was just reset by its owner). */
+  async forgetAccount(email: string): Promise<void> {
+    await this.attempts.deleteOne({ key: this.accountKey(email) });
+  }
+
   /** Forgets windows that have ended (run from a timer: TTL indexes are not on every engine). */
   async sweep(): Promise<void> {
     await this.attempts.deleteMany({ windowStart: mongoose.trusted({ $lte: this.cutoff() }) });

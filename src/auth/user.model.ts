@@ -11,6 +11,8 @@ const userSchema = new Schema(
     borough: { type: Schema.Types.ObjectId, ref: 'Borough', default: null },
     organisation: { type: Schema.Types.ObjectId, ref: 'Organisation', default: null },
     disabledAt: { type: Date, default: null },
+    /** When the password was last reset: a session signed in before it is no longer accepted. */
+    passwordChangedAt: { type: Date, default: null },
   },
   { timestamps: true, strict: 'throw' },
 );

@@ -13,9 +13,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return destination ? pino(options, destination) : pino(options);
 }
 
-/** The path of a request as logged: no query string, and no secret that a path carries (an invitation link's token). */
+/** The path of a request as logged: no query string, and no secret that a path carries (an invitation or reset link's token). */
 export function loggedPath(url: string): string {
-  return (url.split('?')[0] ?? '').replace(/^\/invitations\/[^/]+/, '/invitations/[hidden]');
+  return (url.split('?')[0] ?? '')
+    .replace(/^\/invitations\/[^/]+/, '/invitations/[hidden]')
+    .replace(/^\/password-reset\/(?!sent$)[^/]+/, '/password-reset/[hidden]');
 }
 
 /** Logs one line per request with a request id, which is also sent back as X-Request-Id. */

@@ -62,9 +62,16 @@ export class Notifier {
   constructor(
     conn: Connection,
     private readonly now: () => Date = () => new Date(),
+    /** The portal's public address (BASE_URL): an email is read outside the portal, so its links must be whole. */
+    private readonly baseUrl = 'http://localhost:3000',
   ) {
     this.notifications = notificationModel(conn);
     this.outbox = outboxModel(conn);
+  }
+
+  /** A path on the portal as an absolute link for an email; a link that is already absolute is kept. */
+  absoluteUrl(link: string): string {
+    return link.startsWith('/') ? `${this.baseUrl}${link}` : link;
   }
 
   /** Tells every organisation at once: one in-app notification each, one email per address. */
@@ -78,7 +85,7 @@ export class Notifier {
     }
     const addresses = [...new Set(emails.map((e) => e.toLowerCase()))];
     if (addresses.length) {
-      const text = `${message.body}\n\n${message.link}`;
+      const text = `${message.body}\n\n${this.absoluteUrl(message.link)}`;
       await this.outbox.insertMany(addresses.map((to) => ({ to, subject: message.title, text, createdAt: at })));
     }
   }

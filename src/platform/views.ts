@@ -12,7 +12,15 @@ const govukDist = path.join(projectRoot, 'node_modules', 'govuk-frontend', 'dist
  * Server-side templates: each feature keeps its views under src/<feature>/views and names them
  * from src/ ("auth/views/login.njk"); GOV.UK macros come from govuk-frontend.
  */
-export function setUpViews(app: Express, opts: { development: boolean }): nunjucks.Environment {
+export interface ViewOptions {
+  development: boolean;
+  /** The organisation that runs the portal (SERVICE_OWNER), named in every page's header. */
+  serviceOwner: string;
+  /** Where people write for help (CONTACT_EMAIL). */
+  contactEmail: string;
+}
+
+export function setUpViews(app: Express, opts: ViewOptions): nunjucks.Environment {
   const env = nunjucks.configure([path.join(projectRoot, 'src'), govukDist], {
     autoescape: true,
     express: app,
@@ -22,6 +30,8 @@ export function setUpViews(app: Express, opts: { development: boolean }): nunjuc
     throwOnUndefined: false,
   });
   env.addGlobal('serviceName', 'Library Market Engagement Portal');
+  env.addGlobal('serviceOwner', opts.serviceOwner);
+  env.addGlobal('contactEmail', opts.contactEmail);
   env.addFilter('date', (value: unknown) => {
     const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
     return date && !Number.isNaN(date.getTime()) ? ukTime(date) : '';

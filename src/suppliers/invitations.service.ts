@@ -24,6 +24,8 @@ export interface Invitation {
 /** A new invitation, with the link that only the inviter is shown (and the invitee is emailed). */
 export interface NewInvitation extends Invitation {
   link: string;
+  /** The link as a whole address on the portal (BASE_URL), as it is in the email. */
+  url: string;
 }
 
 /** What the invitation page shows before someone accepts. */
@@ -130,17 +132,18 @@ export class InvitationsService {
         expiresAt: new Date(now.getTime() + INVITATION_DAYS * 24 * 60 * 60_000),
       });
       const link = invitationLink(token);
+      const url = this.notifier.absoluteUrl(link);
       await this.notifier.outbox.create({
         to: input.email,
         subject: `${actor.name} has invited you to join ${organisation.name} on the Library Market Engagement Portal`,
         text:
           `Hello ${input.name},\n\n${actor.name} has invited you to join ${organisation.name} on the Library Market Engagement Portal, ` +
           `where London councils look for organisations to help run library services.\n\n` +
-          `To create your account, open this link on the portal within ${INVITATION_DAYS} days:\n\n${link}\n\n` +
+          `To create your account, open this link on the portal within ${INVITATION_DAYS} days:\n\n${url}\n\n` +
           `If you were not expecting this, you can ignore this email.`,
         createdAt: now,
       });
-      return { ...toInvitation(doc as unknown as InvitationDoc), link };
+      return { ...toInvitation(doc as unknown as InvitationDoc), link, url };
     });
   }
 

@@ -137,7 +137,7 @@ export function organisationPages(
       errorList: opts.errors ? errorSummary(opts.errors) : undefined,
       invited: opts.invited,
       // Shown to the inviter only, to pass on by hand when email is not set up.
-      invitedUrl: opts.invited ? `${req.protocol}://${req.get('host') ?? 'localhost'}${opts.invited.link}` : undefined,
+      invitedUrl: opts.invited?.url,
     });
   };
 

@@ -56,7 +56,12 @@ export async function startSecondServer(first: TestApp, opts: ServiceOptions = {
 
 async function appOn(conn: Connection, config: Config, opts: ServiceOptions, owner: boolean): Promise<TestApp> {
   const uploadDir = config.uploadDir;
-  const services = await createServices(conn, { storage: config, findings: { threshold: config.sdcThreshold }, ...opts });
+  const services = await createServices(conn, {
+    storage: config,
+    findings: { threshold: config.sdcThreshold },
+    baseUrl: config.baseUrl,
+    ...opts,
+  });
   // Server errors are collected and shown when the app closes, so an unexpected 500 never passes unseen.
   const serverErrors: string[] = [];
   const logger = createLogger('error', { write: (line: string) => void serverErrors.push(line) });

@@ -260,6 +260,7 @@ describe('inviting colleagues', () => {
       createdAt: '2027-01-10T09:00:00.000Z',
       expiresAt: '2027-01-17T09:00:00.000Z',
       link: expect.stringMatching(/^\/invitations\/[A-Za-z0-9_-]{43}$/),
+      url: `${t.config.baseUrl}${res.body.link}`,
     });
     const token = tokenOf(res.body.link);
 
@@ -271,7 +272,9 @@ describe('inviting colleagues', () => {
     // An email with the link waits in the outbox.
     const mail = await t.notifier.outbox.findOne({ to: email }).lean();
     expect(mail?.subject).toContain('Peckham Readers');
-    expect(mail?.text).toContain(res.body.link);
+    // The link in the email is absolute, built from BASE_URL, since it is opened outside the portal.
+    expect(mail?.text).toContain(`\n${t.config.baseUrl}${res.body.link}\n`);
+    expect(t.config.baseUrl).toBe('http://localhost:3000');
 
     const users = await owner.agent.get('/api/v1/organisations/mine/users').expect(200);
     expect(users.body.items).toEqual([{ id: expect.any(String), name: 'Sam Supplier', email: owner.email }]);
