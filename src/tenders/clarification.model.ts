@@ -17,6 +17,8 @@ const clarificationSchema = new Schema(
     answeredAt: { type: Date, default: null },
     answeredBy: { type: String, default: null },
     publishedAt: { type: Date, default: null },
+    /** Goes up by one with each answer saved: an answer is saved only on the version it was worked out from. */
+    version: { type: Number, default: 0 },
   },
   { versionKey: false },
 );

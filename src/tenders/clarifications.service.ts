@@ -1,4 +1,4 @@
-import { Types, type Connection } from 'mongoose';
+import mongoose, { Types, type Connection } from 'mongoose';
 import type { PublicUser } from '../platform/roles';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import type { Notifier } from '../platform/notifications';
@@ -115,27 +115,42 @@ export class ClarificationsService {
   ): Promise<Clarification> {
     const tender = await this.tenders.findOwn(tenderId, actor);
     if (!Types.ObjectId.isValid(clarificationId)) throw new NotFoundError('Question not found');
-    const doc = await this.clarifications.findOne({ _id: new Types.ObjectId(clarificationId), tender: tender._id });
-    if (!doc) throw new NotFoundError('Question not found');
     if (tender.status === 'cancelled') throw new ConflictError('wrong_status', 'The exercise has been cancelled');
-    const now = this.tenders.now();
-    const wasPublished = doc.status === 'published';
-    const changed = doc.answer !== input.answer;
-    doc.answer = input.answer;
-    doc.answeredAt = now;
-    doc.answeredBy = actor.id;
-    if (input.publish || wasPublished) {
-      doc.status = 'published';
-      doc.publishedAt ??= now;
-    } else {
-      doc.status = 'answered';
+    const id = new Types.ObjectId(clarificationId);
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      const doc = await this.clarifications.findOne({ _id: id, tender: tender._id }).lean();
+      if (!doc) throw new NotFoundError('Question not found');
+      const now = this.tenders.now();
+      const wasPublished = doc.status === 'published';
+      const changed = doc.answer !== input.answer;
+      // A published answer stays published; saving it again only changes its wording.
+      const publish = input.publish || wasPublished;
+      const version = doc.version ?? 0;
+      const saved = await this.clarifications.findOneAndUpdate(
+        { _id: id, version: version === 0 ? mongoose.trusted({ $in: [0, null] }) : version },
+        {
+          $set: {
+            answer: input.answer,
+            answeredAt: now,
+            answeredBy: actor.id,
+            status: publish ? 'published' : 'answered',
+            publishedAt: publish ? (doc.publishedAt ?? now) : doc.publishedAt,
+          },
+          $inc: { version: 1 },
+        },
+        { returnDocument: 'after' },
+      );
+      if (!saved) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+        continue;
+      }
+      // Everyone hears of a newly published answer, and of any change to one already published: once, by whoever saved it.
+      if ((input.publish && !wasPublished) || (wasPublished && changed)) {
+        await this.tellInterestedOrganisations(tenderId, tender.title, tender.reference, wasPublished);
+      }
+      return this.toView(saved, { officer: true, mine: false });
     }
-    await doc.save();
-    // Everyone hears of a newly published answer, and of any change to one already published.
-    if ((input.publish && !wasPublished) || (wasPublished && changed)) {
-      await this.tellInterestedOrganisations(tenderId, tender.title, tender.reference, wasPublished);
-    }
-    return this.toView(doc, { officer: true, mine: false });
+    throw new ConflictError('busy', 'The answer changed while you were saving it. Reload and try again');
   }
 
   private async tellInterestedOrganisations(tenderId: string, title: string, reference: string, updated: boolean): Promise<void> {

@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { signedInAs, startSecondServer, startTestApp, type TestApp } from '../helpers/app';
 import { onServer, send, type Client } from '../helpers/client';
 import { createOfficer, draftExercise, interestedSupplier, publishedExercise, registration } from '../helpers/factories';
@@ -84,5 +85,32 @@ test("profile changes made at once on both servers leave every interest with the
     const org = (await supplier.agent.get('/api/v1/organisations/mine')).body;
     const interest = await one.interests.interests.findOne({ organisation: supplier.organisationId }).lean();
     expect({ sector: interest!.sector, name: interest!.organisationName }).toEqual({ sector: org.sector, name: org.name });
+  }
+});
+
+test('two officers publishing one answer at once on the two servers: published once, everyone told once, never unpublished', async () => {
+  const id = await publishedExercise(camden);
+  const supplier = await interestedSupplier(one.app, id);
+  for (let trial = 0; trial < 12; trial++) {
+    const asked = await send(supplier, 'post', `/api/v1/tenders/${id}/clarifications`, {
+      question: `Is there parking, question ${trial}?`,
+    });
+    expect(asked.status).toBe(201);
+    const cid = asked.body.id as string;
+    const before = await one.notifier.notifications.countDocuments({ organisation: new Types.ObjectId(supplier.organisationId) });
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        send(i % 2 ? camdenOnTwo : camden, 'post', `/api/v1/tenders/${id}/clarifications/${cid}/answer`, {
+          answer: 'Yes, ten spaces.',
+          publish: i % 3 !== 2,
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    const listed = (await supplier.agent.get(`/api/v1/tenders/${id}/clarifications`)).body.items as { id: string; status: string }[];
+    expect(listed.find((c) => c.id === cid)?.status).toBe('published');
+    expect((await one.notifier.notifications.countDocuments({ organisation: new Types.ObjectId(supplier.organisationId) })) - before).toBe(
+      1,
+    );
   }
 });
