@@ -3,7 +3,6 @@ import mongoose, { Types, type Connection } from 'mongoose';
 import { createUserSchema, type AuthService } from '../auth';
 import type { PublicUser } from '../platform/roles';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors';
-import { KeyedLock } from '../platform/keyed-lock';
 import type { Notifier } from '../platform/notifications';
 import { parseInput } from '../platform/validation';
 import { invitationModel, type InvitationModel } from './invitation.model';
@@ -72,8 +71,6 @@ function toInvitation(doc: InvitationDoc): Invitation {
 export class InvitationsService {
   readonly invitations: InvitationModel;
   readonly now: () => Date;
-  // Checks then writes: on one embedded-engine server the lock keeps two of the same from racing.
-  private readonly lock = new KeyedLock();
 
   constructor(
     conn: Connection,
@@ -102,49 +99,53 @@ export class InvitationsService {
   private async create(input: InviteInput, actor: PublicUser): Promise<NewInvitation> {
     const organisationId = this.organisationOf(actor);
     const organisation = await this.suppliers.getOrganisation(organisationId);
-    return this.lock.run(`invite:${input.email}`, async () => {
-      const now = this.now();
-      if (await this.auth.findByEmail(input.email)) {
-        throw new ConflictError('duplicate_email', 'An account with this email address already exists', {
-          email: 'An account with this email address already exists',
-        });
-      }
-      // Only this organisation's own invitations are looked at, so nothing is learnt about others'.
-      const pending = await this.invitations.exists({
-        organisation: new Types.ObjectId(organisationId),
-        email: input.email,
-        acceptedAt: null,
-        expiresAt: mongoose.trusted({ $gt: now }),
+    const now = this.now();
+    if (await this.auth.findByEmail(input.email)) {
+      throw new ConflictError('duplicate_email', 'An account with this email address already exists', {
+        email: 'An account with this email address already exists',
       });
-      if (pending) {
-        throw new ConflictError('invitation_pending', 'This person has already been invited and their link still works', {
-          email: 'This person has already been invited and their link still works',
-        });
-      }
-      const token = randomBytes(32).toString('base64url');
-      const doc = await this.invitations.create({
-        organisation: new Types.ObjectId(organisationId),
-        email: input.email,
-        name: input.name,
-        tokenHash: hashToken(token),
-        invitedBy: new Types.ObjectId(actor.id),
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + INVITATION_DAYS * 24 * 60 * 60_000),
+    }
+    // Only this organisation's own invitations are looked at, so nothing is learnt about others'.
+    const live = {
+      organisation: new Types.ObjectId(organisationId),
+      email: input.email,
+      acceptedAt: null,
+      expiresAt: mongoose.trusted({ $gt: now }),
+    };
+    const pending = () =>
+      new ConflictError('invitation_pending', 'This person has already been invited and their link still works', {
+        email: 'This person has already been invited and their link still works',
       });
-      const link = invitationLink(token);
-      const url = this.notifier.absoluteUrl(link);
-      await this.notifier.outbox.create({
-        to: input.email,
-        subject: `${actor.name} has invited you to join ${organisation.name} on the Library Market Engagement Portal`,
-        text:
-          `Hello ${input.name},\n\n${actor.name} has invited you to join ${organisation.name} on the Library Market Engagement Portal, ` +
-          `where London councils look for organisations to help run library services.\n\n` +
-          `To create your account, open this link on the portal within ${INVITATION_DAYS} days:\n\n${url}\n\n` +
-          `If you were not expecting this, you can ignore this email.`,
-        createdAt: now,
-      });
-      return { ...toInvitation(doc as unknown as InvitationDoc), link, url };
+    if (await this.invitations.exists(live)) throw pending();
+    const token = randomBytes(32).toString('base64url');
+    const doc = await this.invitations.create({
+      organisation: new Types.ObjectId(organisationId),
+      email: input.email,
+      name: input.name,
+      tokenHash: hashToken(token),
+      invitedBy: new Types.ObjectId(actor.id),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + INVITATION_DAYS * 24 * 60 * 60_000),
     });
+    // Two invitations of one person made at once (on any servers) both get here: the first stored stands, the other goes.
+    const [first] = await this.invitations.find(live, { _id: 1 }).sort({ _id: 1 }).limit(1).lean();
+    if (first && !first._id.equals(doc._id)) {
+      await this.invitations.deleteOne({ _id: doc._id });
+      throw pending();
+    }
+    const link = invitationLink(token);
+    const url = this.notifier.absoluteUrl(link);
+    await this.notifier.outbox.create({
+      to: input.email,
+      subject: `${actor.name} has invited you to join ${organisation.name} on the Library Market Engagement Portal`,
+      text:
+        `Hello ${input.name},\n\n${actor.name} has invited you to join ${organisation.name} on the Library Market Engagement Portal, ` +
+        `where London councils look for organisations to help run library services.\n\n` +
+        `To create your account, open this link on the portal within ${INVITATION_DAYS} days:\n\n${url}\n\n` +
+        `If you were not expecting this, you can ignore this email.`,
+      createdAt: now,
+    });
+    return { ...toInvitation(doc as unknown as InvitationDoc), link, url };
   }
 
   /** Invitations of the organisation not yet accepted and not expired, newest first. */
@@ -179,16 +180,15 @@ export class InvitationsService {
       name: input.name,
       organisationId: doc.organisation.toString(),
     });
-    return this.lock.run(`accept:${doc._id.toString()}`, async () => {
-      const claimed = await this.invitations.updateOne({ _id: doc._id, acceptedAt: null }, { $set: { acceptedAt: this.now() } });
-      if (claimed.modifiedCount !== 1) throw new NotFoundError(INVALID_INVITATION);
-      try {
-        return await this.auth.createUser(user);
-      } catch (err) {
-        // No multi-document transactions on every engine: give the invitation back by hand.
-        await this.invitations.updateOne({ _id: doc._id }, { $set: { acceptedAt: null } });
-        throw err;
-      }
-    });
+    // Not yet accepted, in the filter: of two acceptances at once only one claims the invitation.
+    const claimed = await this.invitations.updateOne({ _id: doc._id, acceptedAt: null }, { $set: { acceptedAt: this.now() } });
+    if (claimed.modifiedCount !== 1) throw new NotFoundError(INVALID_INVITATION);
+    try {
+      return await this.auth.createUser(user);
+    } catch (err) {
+      // No multi-document transactions on every engine: give the invitation back by hand.
+      await this.invitations.updateOne({ _id: doc._id }, { $set: { acceptedAt: null } });
+      throw err;
+    }
   }
 }

@@ -114,3 +114,18 @@ test('two officers publishing one answer at once on the two servers: published o
     );
   }
 });
+
+test('one colleague invited five times at once from both servers gets one invitation and one email', async () => {
+  const supplier = await interestedSupplier(one.app, await publishedExercise(camden));
+  const onTwo = onServer(supplier, two.app);
+  const email = `colleague-${Date.now()}@example.org`;
+  const results = await Promise.all(
+    Array.from({ length: 5 }, (_, i) =>
+      send(i % 2 ? onTwo : supplier, 'post', '/api/v1/organisations/mine/invitations', { email, name: 'Cal' }),
+    ),
+  );
+  expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+  expect(results.filter((r) => r.status === 409).every((r) => r.body.error.code === 'invitation_pending')).toBe(true);
+  expect(await one.invitations.invitations.countDocuments({ email })).toBe(1);
+  expect(await one.notifier.outbox.countDocuments({ to: email })).toBe(1);
+});
