@@ -16,7 +16,7 @@ import { cspNonce, noStore, noStoreWhenSignedIn, securityHeaders } from './platf
 import { SESSION_COOKIE, saveSessionBeforeRedirect, sessions } from './platform/session';
 import { govukAssets, setUpViews } from './platform/views';
 import type { Services } from './services';
-import { answerPages, builderPages, questionnairesApi, responsesPages, supplierInterestsPanel } from './questionnaires';
+import { answerPages, builderPages, questionnaireOnExercise, questionnairesApi, responsesPages, supplierInterestsPanel } from './questionnaires';
 import { invitationsApi, organisationPages, organisationPanel, organisationsApi, registerPanel } from './suppliers';
 import { interestOnExercise, interestsApi, interestsPages, registrationApi, registrationPages } from './suppliers';
 import { clarificationsApi, officerExercisesPanel, tendersApi, tendersPages } from './tenders';
@@ -125,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     tendersPages(deps.tenders, deps.clarifications, deps.boroughs, async (tender, user) => ({
       ...(await interestOnExercise(deps.interests, tender, user)),
+      ...(await questionnaireOnExercise(deps.questionnaires, tender, user)),
       ...(await youSaidWeDidOnExercise(deps.reports, tender)),
     })),
   );

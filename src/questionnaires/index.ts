@@ -16,3 +16,4 @@ export { answerPages } from './answer.pages';
 export { builderPages } from './builder.pages';
 export { responsesPages } from './responses.pages';
 export { supplierInterestsPanel } from './questionnaires.panels';
+export { questionnaireOnExercise } from './questionnaires.exercise';

@@ -39,7 +39,7 @@ export class OfficerResponses {
         target: `tender:${tender._id.toString()}`,
         detail: 'sealed until the deadline',
       });
-      throw new ForbiddenError('sealed', `Answers are sealed until the questionnaire deadline. Nobody can read them before then`);
+      throw new ForbiddenError('sealed', `Responses are sealed until the questionnaire deadline. Nobody can read them before then`);
     }
     return tender;
   }

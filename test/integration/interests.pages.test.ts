@@ -1,7 +1,8 @@
 import supertest from 'supertest';
 import { csrfFrom, signInThroughForm } from '../helpers/forms';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { createOfficer, publishedExercise, registeredSupplier } from '../helpers/factories';
+import { createOfficer, publishedExercise, registeredSupplier, sampleQuestionnaire } from '../helpers/factories';
+import { send } from '../helpers/client';
 
 const clock = testClock();
 let t: TestApp;
@@ -147,4 +148,27 @@ test('the partner finder page lists opted-in organisations only to opted-in orga
   expect(refused.status).toBe(403);
   expect(refused.text).not.toContain('Partner One');
   expect(refused.text).toContain('Only organisations that have expressed interest and said others may contact them can see this list.');
+});
+
+test('after expressing interest the next step is a button: start, then continue, the questionnaire; then the receipt', async () => {
+  const officer = await signedInAs(t.app, officerEmail);
+  const id = await publishedExercise(officer, { questionnaire: sampleQuestionnaire({ only: ['experience'] }) });
+  const { pages, agent, csrfToken } = await supplierPages('Highgate Reading Circle');
+  const before = await pages.get(`/tenders/${id}`).expect(200);
+  expect(before.text).not.toContain('id="start-questionnaire"');
+  await send({ agent, csrfToken }, 'post', `/api/v1/tenders/${id}/interests`, {
+    lotIds: ['lot-1'],
+    contactName: 'H',
+    contactEmail: 'h@example.org',
+    heardVia: 'event',
+  }).expect(201);
+  const mine = await pages.get(`/tenders/${id}/interest`).expect(200);
+  expect(mine.text).toMatch(new RegExp(`href="/tenders/${id}/response"[^>]*id="start-questionnaire">Start the questionnaire`));
+  expect((await pages.get(`/tenders/${id}`).expect(200)).text).toMatch(/id="start-questionnaire">Start the questionnaire</);
+  await send({ agent, csrfToken }, 'put', `/api/v1/tenders/${id}/response`, { answers: { experience: 'Some' } }).expect(200);
+  expect((await pages.get(`/tenders/${id}`).expect(200)).text).toMatch(/id="start-questionnaire">Continue the questionnaire</);
+  await send({ agent, csrfToken }, 'post', `/api/v1/tenders/${id}/response/submit`).set('Idempotency-Key', 'next-step-1').expect(201);
+  const sent = (await pages.get(`/tenders/${id}`).expect(200)).text;
+  expect(sent).toContain(`href="/tenders/${id}/response/receipt">See your receipt</a>`);
+  expect(sent).not.toContain('id="start-questionnaire"');
 });

@@ -65,7 +65,7 @@ test('the start page explains the questionnaire, its effort, deadline and sealin
   expect(start.text).toContain(`It takes about ${view.estimatedMinutes} minutes.`);
   expect(start.text).toContain('There are 2 sections and 10 questions, though some questions only appear after certain answers.');
   expect(start.text).toContain('until the deadline: <strong>1 March 2027, midday (UK time)</strong>');
-  expect(start.text).toContain('nobody at the council can read any organisation’s answers until the deadline has passed');
+  expect(start.text).toContain('Responses are sealed until 1 March 2027, midday (UK time): nobody at the council can read any organisation’s answers before then');
   // 8 questions are shown before any answer: the 2 conditional ones are not.
   expect(start.text).toContain('You have answered 0 of 8 questions.');
   expect(start.text.match(/Not started/g)).toHaveLength(2);
@@ -76,7 +76,7 @@ test('the start page explains the questionnaire, its effort, deadline and sealin
   const { pages: other } = await supplier(unsealed, 'Open Readers');
   const page = await other.get(`/tenders/${unsealed}/response`).expect(200);
   expect(page.text).toContain('The council can read your answers once you send them.');
-  expect(page.text).not.toContain('This exercise is sealed');
+  expect(page.text).not.toContain('Responses are sealed');
 });
 
 test('a section is saved, resumed, and a question its answer brings up is shown by the server', async () => {
@@ -431,5 +431,5 @@ test('the dashboard and the interest page link to the questionnaire', async () =
   await saveOk(pages, id, 1, { 'a-experience': 'Started', 'a-tupe': 'no', 'a-likelihood': '3' });
   expect((await pages.get('/dashboard')).text).toContain('In progress');
   const interest = await pages.get(`/tenders/${id}/interest`).expect(200);
-  expect(interest.text).toContain(`<a class="govuk-link" href="/tenders/${id}/response">Answer the questionnaire</a>`);
+  expect(interest.text).toMatch(new RegExp(`href="/tenders/${id}/response"[^>]*id="start-questionnaire">Start the questionnaire`));
 });

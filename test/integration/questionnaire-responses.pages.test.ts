@@ -76,7 +76,7 @@ test('sealed: the list, one response and its file are each refused (403) with th
   for (const path of reads) {
     const res = await camden.get(path);
     expect([path, res.status]).toEqual([path, 403]);
-    expect(res.text).toContain('Answers are sealed until 1 March 2027, midday (UK time). Nobody can read them before then');
+    expect(res.text).toContain('Responses are sealed until 1 March 2027, midday (UK time). Nobody can read them before then');
     expect(res.text).not.toContain('Sealed Readers');
     expect(res.text).not.toContain('community libraries');
     expect(res.headers['content-disposition']).toBeUndefined();

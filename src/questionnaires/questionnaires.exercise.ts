@@ -1,0 +1,15 @@
+import type { PublicUser } from '../platform/roles';
+import type { Tender } from '../tenders';
+import type { QuestionnairesService } from './questionnaires.service';
+
+/** What the exercise page shows a supplier about the questionnaire: the next step, once it has expressed interest. */
+export async function questionnaireOnExercise(
+  questionnaires: QuestionnairesService,
+  tender: Tender,
+  user: PublicUser | undefined,
+): Promise<{ myQuestionnaire?: { status: 'not_started' | 'draft' | 'submitted'; open: boolean } }> {
+  if (user?.role !== 'supplier' || !user.organisationId || tender.status !== 'published') return {};
+  const progress = await questionnaires.progressFor(tender.id, user.organisationId);
+  if (!progress.hasQuestionnaire) return {};
+  return { myQuestionnaire: { status: progress.status, open: questionnaires.now() <= new Date(tender.questionnaireDeadline) } };
+}
