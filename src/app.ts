@@ -16,7 +16,14 @@ import { cspNonce, noStore, noStoreWhenSignedIn, securityHeaders } from './platf
 import { SESSION_COOKIE, saveSessionBeforeRedirect, sessions } from './platform/session';
 import { govukAssets, setUpViews } from './platform/views';
 import type { Services } from './services';
-import { answerPages, builderPages, questionnaireOnExercise, questionnairesApi, responsesPages, supplierInterestsPanel } from './questionnaires';
+import {
+  answerPages,
+  builderPages,
+  questionnaireOnExercise,
+  questionnairesApi,
+  responsesPages,
+  supplierInterestsPanel,
+} from './questionnaires';
 import { invitationsApi, organisationPages, organisationPanel, organisationsApi, registerPanel } from './suppliers';
 import { interestOnExercise, interestsApi, interestsPages, registrationApi, registrationPages } from './suppliers';
 import { clarificationsApi, officerExercisesPanel, tendersApi, tendersPages } from './tenders';

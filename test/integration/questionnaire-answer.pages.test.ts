@@ -65,7 +65,9 @@ test('the start page explains the questionnaire, its effort, deadline and sealin
   expect(start.text).toContain(`It takes about ${view.estimatedMinutes} minutes.`);
   expect(start.text).toContain('There are 2 sections and 10 questions, though some questions only appear after certain answers.');
   expect(start.text).toContain('until the deadline: <strong>1 March 2027, midday (UK time)</strong>');
-  expect(start.text).toContain('Responses are sealed until 1 March 2027, midday (UK time): nobody at the council can read any organisation’s answers before then');
+  expect(start.text).toContain(
+    'Responses are sealed until 1 March 2027, midday (UK time): nobody at the council can read any organisation’s answers before then',
+  );
   // 8 questions are shown before any answer: the 2 conditional ones are not.
   expect(start.text).toContain('You have answered 0 of 8 questions.');
   expect(start.text.match(/Not started/g)).toHaveLength(2);
