@@ -1,4 +1,4 @@
-import type { Answers } from '../questionnaires';
+import type { Answers, QuestionnaireDefinition } from '../questionnaires';
 
 const BARRIERS_BY_SECTOR: Record<string, string[][]> = {
   private: [['payment_terms', 'tupe_pensions'], ['tupe_pensions'], ['premises_assets', 'it_systems']],
@@ -15,9 +15,17 @@ const BARRIERS_BY_SECTOR: Record<string, string[][]> = {
   ],
 };
 
-/** Plausible answers to the library-smt-v1 questionnaire for a demo organisation. */
-export function demoAnswers(sector: string, size: string, i: number): Answers {
+/** The options of the question about parts of the service, as fitted to the exercise's lots. */
+export function lotChoices(definition: QuestionnaireDefinition): string[] {
+  const question = definition.sections.flatMap((s) => s.questions).find((q) => q.key === 'lots_of_interest');
+  return question?.options.map((o) => o.value) ?? [];
+}
+
+/** Plausible answers to the library-smt-v1 questionnaire for a demo organisation: small ones pick the last lot, large ones the whole service. */
+export function demoAnswers(sector: string, size: string, i: number, lots: string[]): Answers {
   const small = size === 'micro' || size === 'small';
+  const whole = lots.includes('whole_service') ? 'whole_service' : lots[0];
+  const part = lots.filter((l) => l !== 'whole_service').at(-1) ?? lots[0];
   const barriers = BARRIERS_BY_SECTOR[sector]?.[i % 3] ?? [];
   return {
     relevant_experience: small
@@ -25,7 +33,7 @@ export function demoAnswers(sector: string, size: string, i: number): Answers {
       : 'We manage library and cultural services for several councils, with trained staff and our own systems.',
     staff_available: { micro: 3, small: 12, medium: 60, large: 250 }[size] ?? 5,
     volunteers: sector === 'voluntary' || sector === 'social_enterprise',
-    lots_of_interest: small ? ['home_library_service'] : ['branch_libraries', 'whole_service'],
+    lots_of_interest: [small ? part : whole].filter((l): l is string => Boolean(l)),
     likelihood_to_bid: small ? 2 + (i % 2) : 4 + (i % 2),
     start_within_12_months: !small,
     preferred_contract_length: small ? '3_to_5_years' : '5_to_10_years',

@@ -1,7 +1,7 @@
 import type { PublicUser } from '../platform/roles';
 import type { Services } from '../services';
 import { LIBRARY_SMT_V1 } from '../questionnaires';
-import { demoAnswers } from './answers';
+import { demoAnswers, lotChoices } from './answers';
 import { DEMO_BOROUGHS, DEMO_EXERCISES } from './exercises';
 import { DEMO_ORGANISATIONS } from './organisations';
 import { DEMO_SUPPLIERS } from './suppliers';
@@ -84,6 +84,7 @@ export async function seedSharedFindings({ auth, tenders, interests, questionnai
     );
     await questionnaires.setQuestionnaire(tender.id, structuredClone(LIBRARY_SMT_V1), 'library-smt-v1', officer);
     await tenders.publish(tender.id, officer);
+    const lots = lotChoices(await questionnaires.getQuestionnaire(tender.id, officer));
     const lotIds = tender.lots.slice(-1).map((l) => l.id);
     for (const [i, org] of everyone.entries()) {
       const user = await auth.findByEmail(org.email);
@@ -92,7 +93,7 @@ export async function seedSharedFindings({ auth, tenders, interests, questionnai
       const interest = await interests.express(tender.id, { lotIds, ...contact, heardVia: org.heardVia, heardViaOther: '' }, user);
       // About two in three submit; the rest only expressed interest.
       if ((i + b) % 3 === 0) continue;
-      await questionnaires.saveDraft(tender.id, demoAnswers(interest.organisation.sector, interest.organisation.size, i), user);
+      await questionnaires.saveDraft(tender.id, demoAnswers(interest.organisation.sector, interest.organisation.size, i, lots), user);
       await questionnaires.submit(tender.id, `demo-earlier-${slug}-${user.organisationId}`, user);
     }
     await tenders.close(tender.id, officer);

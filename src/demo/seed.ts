@@ -6,7 +6,7 @@ import { DEMO_ORGANISATIONS } from './organisations';
 import { DEMO_BOROUGHS, DEMO_EXERCISES } from './exercises';
 import { DEMO_SUPPLIERS } from './suppliers';
 import { LIBRARY_SMT_V1, type Answers } from '../questionnaires';
-import { demoAnswers } from './answers';
+import { demoAnswers, lotChoices } from './answers';
 import { seedHackneyFollowUp, seedSharedFindings } from './follow-up';
 
 /** Everyone in the demo signs in with this password. Demo data is for trying the portal, never for live use. */
@@ -146,6 +146,7 @@ async function seedResponses({ auth, tenders, interests, questionnaires }: Servi
     if (!(await questionnaires.questionnaires.exists({ tender: tender.id }))) {
       await questionnaires.setQuestionnaire(tender.id, structuredClone(LIBRARY_SMT_V1), 'library-smt-v1', exercise.officer);
     }
+    const lots = lotChoices(await questionnaires.getQuestionnaire(tender.id, exercise.officer));
     for (const [i, org] of everyone.entries()) {
       const user = await auth.findByEmail(org.email);
       if (!user?.organisationId) continue;
@@ -167,7 +168,7 @@ async function seedResponses({ auth, tenders, interests, questionnaires }: Servi
               ? 'draft'
               : 'none';
       if (plan === 'none') continue;
-      const answers = demoAnswers(interest.organisation.sector, interest.organisation.size, i);
+      const answers = demoAnswers(interest.organisation.sector, interest.organisation.size, i, lots);
       if (plan === 'draft') {
         const { relevant_experience, lots_of_interest, likelihood_to_bid } = answers;
         await questionnaires.saveDraft(tender.id, { relevant_experience, lots_of_interest, likelihood_to_bid } as Answers, user);

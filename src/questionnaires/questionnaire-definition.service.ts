@@ -6,6 +6,7 @@ import { isOwnBoroughOfficer, type Actor, type TenderRead } from '../tenders';
 import type { QuestionnaireStore } from './questionnaire.store';
 import { questionnaireView, type QuestionnaireView } from './response.presenter';
 import type { QuestionnaireDefinition } from './types';
+import { fitTemplateToLots } from './template';
 
 /** An exercise's questions: set by the borough's officers, read by anyone who can see the exercise. */
 export class QuestionnaireDefinitions {
@@ -47,7 +48,16 @@ export class QuestionnaireDefinitions {
       // Not locked, in the filter: a submission locks the questions on this document first, so the two never cross.
       const saved = await this.store.questionnaires.findOneAndUpdate(
         { tender: tender._id, locked: mongoose.trusted({ $ne: true }) },
-        { $set: { borough: tender.borough, template, definition, updatedBy: actor.id, updatedAt: this.store.now() }, $inc: { version: 1 } },
+        {
+          $set: {
+            borough: tender.borough,
+            template,
+            definition: template ? fitTemplateToLots(definition, tender.lots) : definition,
+            updatedBy: actor.id,
+            updatedAt: this.store.now(),
+          },
+          $inc: { version: 1 },
+        },
         { upsert: true, returnDocument: 'after' },
       );
       return questionnaireView(saved!, false);

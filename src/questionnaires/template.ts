@@ -302,3 +302,25 @@ export const TEMPLATES = {
 
 export type TemplateName = keyof typeof TEMPLATES;
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as [TemplateName, ...TemplateName[]];
+
+/** The template's question about which parts of the service an organisation would run. */
+export const LOTS_QUESTION_KEY = 'lots_of_interest';
+
+/**
+ * The template fitted to an exercise: its question about parts of the service offers the exercise's own lots (and
+ * the whole service, when there is more than one). An exercise without lots keeps the template's general options.
+ */
+export function fitTemplateToLots(
+  definition: QuestionnaireDefinition,
+  lots: readonly { lotId: string; title: string }[],
+): QuestionnaireDefinition {
+  if (!lots.length) return definition;
+  const options = lots.map((l) => ({ value: l.lotId.replace(/[^a-z0-9_]/g, '_'), label: l.title }));
+  if (lots.length > 1) options.push({ value: 'whole_service', label: 'The whole service' });
+  return {
+    sections: definition.sections.map((section) => ({
+      ...section,
+      questions: section.questions.map((q) => (q.key === LOTS_QUESTION_KEY ? { ...q, options } : q)),
+    })),
+  };
+}

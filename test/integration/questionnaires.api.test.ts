@@ -38,6 +38,24 @@ const complete = { experience: 'We run two community libraries.', tupe: false, l
 const exercise = (tender: Record<string, unknown> = {}) => publishedExercise(camden, { tender, questionnaire });
 
 describe('the builder', () => {
+  test("the template's question about parts of the service offers the exercise's own lots", async () => {
+    const lots = [
+      { title: 'Three branch libraries', description: '', estimatedAnnualValue: 450_000 },
+      { title: 'Home library service', description: '', estimatedAnnualValue: 60_000 },
+    ];
+    const draftId = await draftExercise(camden, { lots });
+    const res = await send(camden, 'put', `/api/v1/tenders/${draftId}/questionnaire`, { template: 'library-smt-v1' });
+    expect(res.status).toBe(200);
+    const question = res.body.sections
+      .flatMap((s: { questions: { key: string }[] }) => s.questions)
+      .find((q: { key: string }) => q.key === 'lots_of_interest');
+    expect(question.options).toEqual([
+      { value: 'lot_1', label: 'Three branch libraries' },
+      { value: 'lot_2', label: 'Home library service' },
+      { value: 'whole_service', label: 'The whole service' },
+    ]);
+  });
+
   test('the library-smt-v1 template gives about 20 questions with barrier codes, core questions and an estimate', async () => {
     const draftId = await draftExercise(camden);
     const res = await send(camden, 'put', `/api/v1/tenders/${draftId}/questionnaire`, { template: 'library-smt-v1' });
