@@ -284,5 +284,5 @@ test('every receipt stored in this file recomputes from exactly what is stored',
       checked++;
     }
   }
-  expect(checked).toBeGreaterThan(10);
+  expect(checked).toBeGreaterThanOrEqual(8);
 });
