@@ -55,22 +55,27 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
   const boroughs = new Boroughs(conn);
   const auth = new AuthService(conn, boroughs, opts.auth);
   const suppliers = new SuppliersService(conn);
-  const registration = new RegistrationService(suppliers, auth);
   const files = createFileStore(opts.storage ?? { uploadStore: 'disk', uploadDir: path.resolve('uploads') }, conn);
   const tenders = new TendersService(conn, boroughs, audit, files, opts.tenders);
   const notifier = new Notifier(conn, opts.tenders?.now, opts.baseUrl);
+  const organisationEmails = (ids: string[]) => auth.activeEmailsOfOrganisations(ids);
+  const registration = new RegistrationService(suppliers, auth, notifier);
   const passwordResets = new PasswordResetService(conn, auth, notifier, opts.passwordResets);
-  const clarifications = new ClarificationsService(
-    conn,
-    tenders,
-    (ids) => auth.activeEmailsOfOrganisations(ids),
-    notifier,
-    (ids) => suppliers.namesByIds(ids),
-  );
-  const interests = new InterestsService(conn, tenders, suppliers, audit);
+  const clarifications = new ClarificationsService(conn, tenders, organisationEmails, notifier, (ids) => suppliers.namesByIds(ids));
+  const interests = new InterestsService(conn, tenders, suppliers, audit, notifier, organisationEmails);
   clarifications.addInterestSource((tenderId) => interests.interestedOrganisations(tenderId));
   const invitations = new InvitationsService(conn, auth, suppliers, notifier, opts.invitations);
-  const questionnaires = new QuestionnairesService(conn, tenders, interests, suppliers, files, audit, opts.questionnaires);
+  const questionnaires = new QuestionnairesService(
+    conn,
+    tenders,
+    interests,
+    suppliers,
+    files,
+    audit,
+    notifier,
+    organisationEmails,
+    opts.questionnaires,
+  );
   const reports = new ReportsService(conn, tenders, interests, questionnaires, auth, notifier, audit);
   const workbooks = new WorkbookService(interests, questionnaires, reports, audit);
   const findings = new FindingsService(tenders, interests, questionnaires, audit, opts.findings);

@@ -3,13 +3,23 @@ import type { PassportInstance } from './passport';
 import { TooManyRequestsError, UnauthenticatedError, ValidationError, type FieldErrors } from '../platform/errors';
 import { formRoute } from '../platform/form-route';
 import { allowAnyone } from '../platform/roles';
+import { localPath } from '../platform/local-path';
 import { errorSummary } from '../platform/validation';
 import { loginSchema } from './auth.schemas';
 import { signIn, signOut } from './passport';
 
 /** Only same-site paths are followed after sign-in, never another host. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/dashboard';
+  return localPath(next) ?? '/dashboard';
+}
+
+/** Why the sign-in page was shown, from the page the person was going to; nothing when they came to sign in. */
+export function signInReason(next: string | undefined): string | undefined {
+  if (!next) return undefined;
+  const path = next.split(/[?#]/)[0]!;
+  if (/^\/tenders\/[^/]+\/interest$/.test(path)) return 'Sign in to express interest in this exercise';
+  if (/^\/tenders\/[^/]+\/response(\/.*)?$/.test(path)) return 'Sign in to answer the questionnaire';
+  return 'Sign in to continue';
 }
 
 type FormBody = Record<string, unknown>;
@@ -18,9 +28,13 @@ export function authPages(passport: PassportInstance): Router {
   const router = Router();
 
   const renderLogin = (res: Response, status: number, values: FormBody, errors?: FieldErrors) => {
+    // Only a local path is carried on, into the form and the registration link alike.
+    const next = localPath(values.next);
     res.status(status).render('auth/views/login.njk', {
       values: { email: values.email },
-      next: typeof values.next === 'string' ? values.next : '',
+      next: next ?? '',
+      reason: signInReason(next),
+      registerLink: next ? `/register?next=${encodeURIComponent(next)}` : '/register',
       errors,
       errorList: errors ? errorSummary(errors) : undefined,
     });

@@ -55,6 +55,15 @@ export interface NewNotification {
   link: string;
 }
 
+/** An email that confirms something the person's organisation did; it always ends by saying why it was sent. */
+export interface ConfirmationEmail {
+  subject: string;
+  /** Plain-English paragraphs, links in them already absolute (see absoluteUrl). */
+  paragraphs: string[];
+  /** One line: why this address got the email. */
+  why: string;
+}
+
 export class Notifier {
   readonly notifications: NotificationModel;
   readonly outbox: OutboxModel;
@@ -88,6 +97,15 @@ export class Notifier {
       const text = `${message.body}\n\n${this.absoluteUrl(message.link)}`;
       await this.outbox.insertMany(addresses.map((to) => ({ to, subject: message.title, text, createdAt: at })));
     }
+  }
+
+  /** Emails a confirmation to each address once; nothing is shown in the app, the page the person is on already says it. */
+  async email(addresses: string[], message: ConfirmationEmail): Promise<void> {
+    const to = [...new Set(addresses.map((e) => e.toLowerCase()))];
+    if (!to.length) return;
+    const text = [...message.paragraphs, message.why].join('\n\n');
+    const createdAt = this.now();
+    await this.outbox.insertMany(to.map((address) => ({ to: address, subject: message.subject, text, createdAt })));
   }
 
   async listFor(organisationId: string, limit = 20): Promise<NotificationView[]> {

@@ -7,6 +7,7 @@ import type { Interest } from '../suppliers';
 import type { Tender, TenderRead } from '../tenders';
 import { knownOnly, missingRequired } from './answer-rules';
 import { returnFileSlot, takeFileSlot, UploadsInProgress } from './file-slots';
+import { londonTime, shortReference } from './answer.summary';
 import { atVersion, closedBefore, retried, saveDraftAnswers, withdrawSubmission } from './response.writes';
 import { responseSha256 } from './canonical';
 import { definitionOf, type ResponseRecord } from './questionnaire.model';
@@ -180,7 +181,7 @@ export class AnsweringService {
       throw new BadRequestError('idempotency_key', 'Send an Idempotency-Key header: up to 200 visible characters, new for each submission');
     }
     const store = this.store;
-    const { tender, organisation } = await this.answering(tenderId, actor, given);
+    const { tender, organisation, interest } = await this.answering(tenderId, actor, given);
     const key = { tender: tender._id, organisation };
     const outcome = await retried(async () => {
       const found = await store.responses.findOne(key).lean();
@@ -235,7 +236,24 @@ export class AnsweringService {
       await withdrawSubmission(store, key, idempotencyKey);
       throw new ConflictError('not_open', 'This exercise is not taking questionnaire answers');
     }
+    // Only a new submission is confirmed: a repeated Idempotency-Key returned above, before this.
+    await this.confirm(tender, organisation.toString(), interest?.organisation.name ?? 'your organisation', outcome.receipt, actor);
     return { receipt: outcome.receipt, created: true };
+  }
+
+  /** Emails the organisation's users the receipt: when, the short reference, and the full SHA-256 as the proof. */
+  private async confirm(tender: TenderRead, organisationId: string, organisationName: string, receipt: Receipt, actor: PublicUser) {
+    const receiptUrl = this.store.notifier.absoluteUrl(`/tenders/${tender._id.toString()}/response/receipt`);
+    await this.store.notifier.email(await this.store.organisationEmails([organisationId]), {
+      subject: `Your answers are received: ${tender.title}`,
+      paragraphs: [
+        `${actor.name} sent ${organisationName}’s answers to the questionnaire for ${tender.title} (${tender.reference}).`,
+        `Received: ${londonTime(receipt.receivedAt)}\nReceipt reference: ${shortReference(receipt.sha256)}`,
+        `See and keep your receipt:\n${receiptUrl}`,
+        `Technical details\nSHA-256: ${receipt.sha256}\nThis code is a fingerprint of exactly what you sent. The council can work it out again from the answers it holds to show that they match.`,
+      ],
+      why: `You are getting this email because you are a user of ${organisationName} on the Library Market Engagement Portal, and your organisation sent answers to this questionnaire.`,
+    });
   }
 
   /** The organisation's own response (its draft answers, receipts and progress); 404 when it has none. */

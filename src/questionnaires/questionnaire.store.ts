@@ -2,6 +2,7 @@ import { Types, type Connection } from 'mongoose';
 import type { AuditLog } from '../platform/audit';
 import { ConflictError, NotFoundError, type FieldErrors } from '../platform/errors';
 import type { FileStore } from '../platform/file-store';
+import type { Notifier } from '../platform/notifications';
 import type { InterestsService, SuppliersService } from '../suppliers';
 import type { TendersService } from '../tenders';
 import { allQuestions, answerCheck, isAnswered, visibleQuestions } from './answer-rules';
@@ -25,6 +26,9 @@ export interface QuestionnaireNeighbours {
   suppliers: SuppliersService;
   files: FileStore;
   audit: AuditLog;
+  notifier: Notifier;
+  /** The email addresses of organisations' active users (auth knows them). */
+  organisationEmails: (organisationIds: string[]) => Promise<string[]>;
 }
 
 /**
@@ -41,6 +45,8 @@ export class QuestionnaireStore {
   readonly suppliers: SuppliersService;
   readonly files: FileStore;
   readonly audit: AuditLog;
+  readonly notifier: Notifier;
+  readonly organisationEmails: (organisationIds: string[]) => Promise<string[]>;
 
   constructor(
     conn: Connection,
@@ -51,7 +57,15 @@ export class QuestionnaireStore {
     this.responses = responseModel(conn);
     this.responseFiles = responseFileModel(conn);
     this.fileSlots = responseFileSlotModel(conn);
-    ({ tenders: this.tenders, interests: this.interests, suppliers: this.suppliers, files: this.files, audit: this.audit } = neighbours);
+    ({
+      tenders: this.tenders,
+      interests: this.interests,
+      suppliers: this.suppliers,
+      files: this.files,
+      audit: this.audit,
+      notifier: this.notifier,
+      organisationEmails: this.organisationEmails,
+    } = neighbours);
   }
 
   async definitionFor(tenderId: Types.ObjectId): Promise<QuestionnaireDefinition> {

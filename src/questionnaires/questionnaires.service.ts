@@ -6,6 +6,7 @@ import type { ReceivedUpload } from '../platform/upload';
 import type { InterestsService, SuppliersService } from '../suppliers';
 import type { Actor, TendersService } from '../tenders';
 import { AnsweringService, type AnsweringContext, type AnsweringPage } from './answering.service';
+import type { Notifier } from '../platform/notifications';
 import type { QuestionnaireModel, ResponseFileModel, ResponseModel } from './questionnaire.model';
 import { QuestionnaireDefinitions } from './questionnaire-definition.service';
 import { QuestionnaireStore } from './questionnaire.store';
@@ -45,9 +46,15 @@ export class QuestionnairesService {
     suppliers: SuppliersService,
     files: FileStore,
     audit: AuditLog,
+    notifier: Notifier,
+    organisationEmails: (organisationIds: string[]) => Promise<string[]>,
     opts: QuestionnairesServiceOptions = {},
   ) {
-    const store = new QuestionnaireStore(conn, { tenders, interests, suppliers, files, audit }, opts.now ?? (() => new Date()));
+    const store = new QuestionnaireStore(
+      conn,
+      { tenders, interests, suppliers, files, audit, notifier, organisationEmails },
+      opts.now ?? (() => new Date()),
+    );
     this.definitions = new QuestionnaireDefinitions(store);
     this.answering = new AnsweringService(store);
     this.officers = new OfficerResponses(store);

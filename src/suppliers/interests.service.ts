@@ -2,6 +2,8 @@ import mongoose, { Types, type Connection } from 'mongoose';
 import type { PublicUser } from '../platform/roles';
 import { isDuplicateKey } from '../db/connection';
 import type { AuditLog } from '../platform/audit';
+import { ukTime } from '../platform/london-time';
+import type { Notifier } from '../platform/notifications';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
 import type { Actor, TenderRead, TendersService } from '../tenders';
 import { interestModel, type InterestModel, type InterestRecord, type InterestStatus } from './interest.model';
@@ -94,6 +96,9 @@ export class InterestsService {
     private readonly tenders: TendersService,
     private readonly suppliers: SuppliersService,
     private readonly audit: AuditLog,
+    private readonly notifier: Notifier,
+    /** The email addresses of organisations' active users (auth knows them). */
+    private readonly organisationEmails: (organisationIds: string[]) => Promise<string[]>,
   ) {
     this.interests = interestModel(conn);
     // Interests carry the organisation's sector, size and name for counting and reports; they follow profile changes.
@@ -185,7 +190,24 @@ export class InterestsService {
     // A profile change that landed between reading the organisation and storing the interest did not reach it.
     const latest = await this.suppliers.copyFor(organisation.toString());
     if (latest.revision !== org.revision) await this.follow(latest);
+    await this.confirm(tender, organisation.toString(), latest.name, actor);
     return this.toView(doc, latest.name);
+  }
+
+  /** Tells the organisation's users their interest is recorded, with the way to the exercise and its questionnaire. */
+  private async confirm(tender: TenderRead, organisationId: string, organisationName: string, actor: PublicUser): Promise<void> {
+    const id = tender._id.toString();
+    const council = this.tenders.toApi(tender, actor).borough.name;
+    const url = (path: string) => this.notifier.absoluteUrl(path);
+    await this.notifier.email(await this.organisationEmails([organisationId]), {
+      subject: `Your interest is recorded: ${tender.title}`,
+      paragraphs: [
+        `${actor.name} has told ${council || 'the council'} that ${organisationName} is interested in ${tender.title} (${tender.reference}).`,
+        `See the exercise, its documents and the answers to questions:\n${url(`/tenders/${id}`)}`,
+        `Answer the questionnaire by ${ukTime(tender.questionnaireDeadline)}. If the council has not published it yet, it will be at the same address:\n${url(`/tenders/${id}/response`)}`,
+      ],
+      why: `You are getting this email because you are a user of ${organisationName} on the Library Market Engagement Portal, and your organisation expressed interest in this exercise.`,
+    });
   }
 
   private duplicate(): ConflictError {

@@ -6,6 +6,7 @@ import { formRoute } from '../platform/form-route';
 import { errorSummary, fieldErrors } from '../platform/validation';
 import { signInUser } from '../auth';
 import { boroughSlugs, type Boroughs } from '../platform/boroughs';
+import { localPath } from '../platform/local-path';
 import { allowAnyone } from '../platform/roles';
 import {
   describeOrganisation,
@@ -157,10 +158,20 @@ export function registrationPages(registration: RegistrationService, boroughs: B
   const boroughName = (slug: string) => boroughs.findBySlug(slug)?.name ?? slug;
 
   // Someone already signed in has an account: registering again would make a second one by mistake.
-  router.use(BASE, (req, res, next) => (req.user ? res.redirect(303, '/dashboard') : next()));
+  router.use(BASE, (req, res, next) => (req.user ? res.redirect(303, localPath(req.query.next) ?? '/dashboard') : next()));
 
-  router.get(BASE, allowAnyone(), (_req, res) => {
-    res.render('suppliers/views/register/start.njk', { firstStep: pathOf(steps[0]!) });
+  router.get(BASE, allowAnyone(), (req, res) => {
+    // A new link to the start replaces the page to return to; anything but a local path is dropped.
+    if (req.query.next !== undefined) {
+      const { next: _dropped, ...answers } = answersOf(req);
+      const next = localPath(req.query.next);
+      req.session.registration = next ? { ...answers, next } : answers;
+    }
+    const next = answersOf(req).next;
+    res.render('suppliers/views/register/start.njk', {
+      firstStep: pathOf(steps[0]!),
+      signInLink: next ? `/login?next=${encodeURIComponent(next)}` : '/login',
+    });
   });
 
   const renderStep = (req: Request, res: Response, index: number, status: number, values: FormBody, errors?: FieldErrors) => {
@@ -290,7 +301,7 @@ export function registrationPages(registration: RegistrationService, boroughs: B
               ? ` Please check your sector: ${warnings.join(' ')} Councils will see this. You can change your answers on your organisation’s profile.`
               : ''),
         );
-        res.redirect(303, '/dashboard');
+        res.redirect(303, localPath(answers.next) ?? '/dashboard');
       },
       rerender: (problem, { req, res }) => renderDetails(res, problem.status, req.body as FormBody, problem.fields),
       rerenderOn: (err) => err instanceof ValidationError || (err.status === 409 && err.fields !== undefined),

@@ -10,6 +10,8 @@ export interface RegistrationAnswers {
   areas?: string[];
   /** Set once the check-your-answers page has been seen: changes then return to it. */
   checked?: boolean;
+  /** The portal page the person was heading to when asked to register, a local path only: they land there after. */
+  next?: string;
 }
 
 declare module 'express-session' {
