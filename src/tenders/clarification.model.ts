@@ -11,6 +11,8 @@ const clarificationSchema = new Schema(
     organisation: { type: Schema.Types.ObjectId, required: true },
     askedBy: { type: String, required: true },
     question: { type: String, required: true },
+    /** The question as published, when the officer changed its wording (to take out who asked, say); null: as asked. */
+    publishedQuestion: { type: String, default: null },
     answer: { type: String, default: '' },
     status: { type: String, enum: CLARIFICATION_STATUSES, default: 'open' },
     askedAt: { type: Date, required: true },

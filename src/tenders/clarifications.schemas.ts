@@ -17,4 +17,11 @@ export const answerSchema = z.object({
     .min(1, 'Enter the answer')
     .max(10_000, 'The answer must be 10,000 characters or fewer'),
   publish: z.boolean({ message: 'Publish must be true or false' }).default(true),
+  /** The question's wording as it will be published; left out, it is published as asked. */
+  question: z
+    .string({ message: 'Enter the question as it will be published' })
+    .trim()
+    .min(1, 'Enter the question as it will be published')
+    .max(2_000, 'The question must be 2,000 characters or fewer')
+    .optional(),
 });

@@ -8,7 +8,10 @@ import { isOwnBoroughOfficer, type Actor, type TendersService } from './tenders.
 
 export interface Clarification {
   id: string;
+  /** The question as everyone sees it: as published, when the officer changed its wording. */
   question: string;
+  /** Officers only: the question exactly as it was asked. */
+  askedQuestion?: string;
   answer: string | null;
   status: ClarificationStatus;
   askedAt: string;
@@ -50,13 +53,15 @@ export class ClarificationsService {
   private toView(c: ClarificationRecord, opts: { officer: boolean; mine: boolean; names?: Map<string, string> }): Clarification {
     const view: Clarification = {
       id: c._id.toString(),
-      question: c.question,
+      // Until published, only the council and the asker see the question, as asked; then everyone sees the wording published.
+      question: c.status === 'published' || opts.officer ? (c.publishedQuestion ?? c.question) : c.question,
       answer: c.status === 'published' || opts.officer ? c.answer || null : null,
       status: c.status,
       askedAt: c.askedAt.toISOString(),
       answeredAt: c.answeredAt ? c.answeredAt.toISOString() : null,
       publishedAt: c.publishedAt ? c.publishedAt.toISOString() : null,
     };
+    if (opts.officer) view.askedQuestion = c.question;
     if (opts.officer)
       view.askedBy = { organisationId: c.organisation.toString(), organisationName: opts.names?.get(c.organisation.toString()) ?? '' };
     if (opts.mine) view.mine = true;
@@ -99,7 +104,7 @@ export class ClarificationsService {
       .lean();
     return docs.map((c) => ({
       id: c._id.toString(),
-      question: c.question,
+      question: c.publishedQuestion ?? c.question,
       answer: c.answer,
       askedAt: c.askedAt.toISOString(),
       answeredAt: (c.publishedAt ?? c.answeredAt ?? c.askedAt).toISOString(),
@@ -110,7 +115,7 @@ export class ClarificationsService {
   async answer(
     tenderId: string,
     clarificationId: string,
-    input: { answer: string; publish: boolean },
+    input: { answer: string; publish: boolean; question?: string | undefined },
     actor: PublicUser,
   ): Promise<Clarification> {
     const tender = await this.tenders.findOwn(tenderId, actor);
@@ -122,7 +127,9 @@ export class ClarificationsService {
       if (!doc) throw new NotFoundError('Question not found');
       const now = this.tenders.now();
       const wasPublished = doc.status === 'published';
-      const changed = doc.answer !== input.answer;
+      const wording =
+        input.question === undefined ? (doc.publishedQuestion ?? null) : input.question === doc.question ? null : input.question;
+      const changed = doc.answer !== input.answer || wording !== (doc.publishedQuestion ?? null);
       // A published answer stays published; saving it again only changes its wording.
       const publish = input.publish || wasPublished;
       const version = doc.version ?? 0;
@@ -131,6 +138,7 @@ export class ClarificationsService {
         {
           $set: {
             answer: input.answer,
+            publishedQuestion: wording,
             answeredAt: now,
             answeredBy: actor.id,
             status: publish ? 'published' : 'answered',

@@ -339,7 +339,7 @@ export function tendersPages(
     formRoute({
       input: ({ req }) => {
         const body = req.body as FormBody;
-        return parseInput(answerSchema, { answer: body.answer, publish: body.publish === 'yes' });
+        return parseInput(answerSchema, { answer: body.answer, publish: body.publish === 'yes', question: body.question });
       },
       run: async (input, { req }) => {
         await clarifications.answer(String(req.params.id), String(req.params.cid), input, signedInUser(req));
@@ -352,13 +352,17 @@ export function tendersPages(
       rerender: async (problem, { req, res }) => {
         const id = String(req.params.id);
         const tender = tenders.toApi(await tenders.findOwn(id, signedInUser(req)), req.user);
-        const errors = { [`answer-${String(req.params.cid)}`]: problem.fields.answer ?? problem.message };
+        const cid = String(req.params.cid);
+        const errors: FieldErrors = {};
+        if (problem.fields.question) errors[`wording-${cid}`] = problem.fields.question;
+        if (problem.fields.answer || !problem.fields.question) errors[`answer-${cid}`] = problem.fields.answer ?? problem.message;
         res.status(problem.status).render('tenders/views/questions.njk', {
           tender,
           questions: await clarifications.list(id, req.user),
           errors,
           errorList: errorSummary(errors),
-          values: { [String(req.params.cid)]: (req.body as FormBody).answer },
+          values: { [cid]: (req.body as FormBody).answer },
+          questionValues: { [cid]: (req.body as FormBody).question },
         });
       },
       rerenderOn: isValidationProblem,

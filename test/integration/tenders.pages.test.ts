@@ -353,3 +353,50 @@ describe('finding an opportunity', () => {
     expect((await anyone.get('/tenders?sort=random').expect(200)).text).toContain('Sort by newest or closing');
   });
 });
+
+test('the officer can publish a question in other words, each answer box names its question, and a changed answer shows as updated', async () => {
+  const officerUser = await createOfficer(t.auth, 'camden');
+  const officer = await signedInAs(t.app, officerUser.email);
+  const id = await publishedExercise(officer);
+  const reg = registration();
+  await send(await apiClient(t.app), 'post', '/api/v1/auth/register', reg).expect(201);
+  const asker = await signedInAs(t.app, reg.email as string);
+  const asked = await send(asker, 'post', `/api/v1/tenders/${id}/clarifications`, {
+    question: 'We are Friends of Kentish Town: can we bid?',
+  }).expect(201);
+  const cid = asked.body.id as string;
+
+  const pages = await signInForm(officerUser.email);
+  const list = await pages.get(`/tenders/${id}/questions`).expect(200);
+  expect(list.text).toContain('Question 1 as it will be published');
+  expect(list.text).toContain('Your answer to question 1');
+  const blank = await submit(pages, `/tenders/${id}/questions`, `/tenders/${id}/questions/${cid}/answer`, {
+    question: ' ',
+    answer: 'Yes.',
+    publish: 'yes',
+  });
+  expect(blank.status).toBe(422);
+  expect(blank.text).toContain('href="#wording-');
+  const ok = await submit(pages, `/tenders/${id}/questions`, `/tenders/${id}/questions/${cid}/answer`, {
+    question: 'Can a local charity bid?',
+    answer: 'Yes.',
+    publish: 'yes',
+  });
+  expect(ok.status).toBe(303);
+  const everyone = (await supertest(t.app).get(`/tenders/${id}`).expect(200)).text;
+  expect(everyone).toContain('Can a local charity bid?');
+  expect(everyone).not.toContain('Kentish Town');
+  expect(everyone).not.toContain('>Updated<');
+  const officerView = (await officer.agent.get(`/api/v1/tenders/${id}/clarifications`)).body.items[0];
+  expect(officerView.askedQuestion).toBe('We are Friends of Kentish Town: can we bid?');
+
+  clock.set('2027-01-11T09:00:00.000Z');
+  await submit(pages, `/tenders/${id}/questions`, `/tenders/${id}/questions/${cid}/answer`, {
+    question: 'Can a local charity bid?',
+    answer: 'Yes, on its own or with partners.',
+    publish: 'yes',
+  });
+  expect((await supertest(t.app).get(`/tenders/${id}`).expect(200)).text).toMatch(
+    /Updated\s*<\/strong>\s*11 January 2027, 9am \(UK time\)/,
+  );
+});
