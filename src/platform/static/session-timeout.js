@@ -38,7 +38,7 @@ if (holder && typeof HTMLDialogElement === 'function') {
     const left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
     // Screen readers hear the message when the dialog opens; it is then updated only every 15 seconds.
     if (left % 15 === 0 || !message.textContent) {
-      message.textContent = `We will sign you out in ${minutesAndSeconds(left)} because you have not done anything. Answers you have not saved will be kept if you press Save after that, but it is quicker to stay signed in.`;
+      message.textContent = `We will sign you out in ${minutesAndSeconds(left)} because you have not done anything for a while. Press Stay signed in to carry on.`;
     }
   };
 
