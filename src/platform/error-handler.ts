@@ -123,15 +123,16 @@ function expiredForm(req: Request): Record<string, string> {
   const back = formPage(req);
   if (!req.user) {
     return {
-      title: 'You were signed out',
+      title: 'What you sent was not saved',
       message:
-        'You were signed out because you did nothing for a while, so what you sent was not saved. Sign in again, then enter it again.',
+        'The security token on the form is missing or out of date. This happens when you were signed out because you did nothing for a while. Sign in again, then send it again.',
       signInHref: `/login?next=${encodeURIComponent(back)}`,
     };
   }
   return {
-    title: 'This page was out of date',
-    message: 'The page was open from before you last signed in, so what you sent was not saved. Go back to the page, then try again.',
+    title: 'What you sent was not saved',
+    message:
+      'The security token on the form is out of date. This happens when the page was open from before you last signed in. Go back to the page, then send it again.',
     retryHref: back,
   };
 }

@@ -95,7 +95,7 @@ test('someone else signing in on the same browser does not get the kept answers;
   await expireSessions(a.email);
   const crossSite = await a.pages.post(path).set('Sec-Fetch-Site', 'cross-site').type('form').send(form);
   expect(crossSite.status).toBe(403);
-  expect(crossSite.text).toContain('You were signed out');
+  expect(crossSite.text).toContain('This happens when you were signed out because you did nothing for a while.');
   expect(crossSite.text).toContain('href="/login?next=');
 
   await a.pages.post(path).type('form').send(form).expect(401);
@@ -112,7 +112,8 @@ test('any out-of-date form says what happened and how to go on', async () => {
   const page = await a.pages.get('/organisation').expect(200);
   const stale = await a.pages.post('/logout').type('form').send({ _csrf: 'not-the-token' });
   expect(stale.status).toBe(403);
-  expect(stale.text).toContain('This page was out of date');
+  expect(stale.text).toContain('What you sent was not saved');
+  expect(stale.text).toContain('the page was open from before you last signed in');
   expect(stale.text).toContain('Go back to the page');
   expect(page.status).toBe(200);
 });
