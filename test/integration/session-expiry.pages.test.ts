@@ -106,6 +106,30 @@ test('someone else signing in on the same browser does not get the kept answers;
   expect(await storedAnswers(id, a.organisationId)).toEqual({});
 });
 
+test('a section with a file question, sent after the session ended, keeps its typed answers (not its file)', async () => {
+  const id = await exercise();
+  const a = await supplier(id, 'Camden Town Readers');
+  const path = `/tenders/${id}/response/sections/2`;
+  const page = await a.pages.get(path).expect(200);
+  const action = /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
+
+  await expireSessions(a.email);
+  const late = await a.pages
+    .post(action)
+    .field('_owner', hidden(page.text, '_owner'))
+    .field('a-barriers', 'other')
+    .field('a-barriers', 'timescales')
+    .field('a-other_barrier', 'Not enough notice')
+    .field('action', 'upload:statement')
+    .attach('file-statement', samplePdf(), 'capability.pdf');
+  expect(late.status).toBe(401);
+  expect(late.text).toContain('Sign in again and we will save the answers you just sent.');
+
+  await signInOn(a.pages, a.email, path);
+  await a.pages.get(path).expect(303);
+  expect(await storedAnswers(id, a.organisationId)).toEqual({ barriers: ['other', 'timescales'], other_barrier: 'Not enough notice' });
+});
+
 test('any out-of-date form says what happened and how to go on', async () => {
   const id = await exercise();
   const a = await supplier(id, 'Highgate Literary Circle');
