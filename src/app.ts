@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -7,6 +8,7 @@ import { isDatabaseUnavailable, isDuplicateKey, ping } from './db';
 import { csrf, pageLocals } from './platform/csrf';
 import { errorHandler, notFound } from './platform/error-handler';
 import { healthRouter } from './platform/health';
+import { keptPosts } from './platform/kept-post';
 import { helpPages } from './platform/help-pages';
 import { requestLogger } from './platform/logger';
 import { requestTimeLimit, stopIfAnswered } from './platform/request-limit';
@@ -39,7 +41,6 @@ export interface AppDeps extends Services {
 }
 
 export const JSON_BODY_LIMIT = '100kb';
-export const SESSION_IDLE_MINUTES = 30;
 export const SESSION_ABSOLUTE_MINUTES = 8 * 60;
 
 /** Builds the portal: middleware in a fixed order, then the feature routers, then 404 and errors. */
@@ -81,7 +82,10 @@ export function createApp(deps: AppDeps): Express {
     req.body ??= {};
     next();
   });
-  app.use(sessions({ conn, secret: config.sessionSecret, secure: config.isProduction, idleMinutes: SESSION_IDLE_MINUTES }));
+  // Without a configured secret (development and tests only) each process makes its own.
+  const secret = config.sessionSecret ?? randomBytes(32).toString('hex');
+  const idleMinutes = config.sessionIdleMinutes;
+  app.use(sessions({ conn, secret, secure: config.isProduction, idleMinutes }));
   app.use(saveSessionBeforeRedirect);
   const passport = createPassport(auth);
   app.use(passport.initialize());
@@ -89,8 +93,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(stopIfAnswered);
   app.use(enforceSessionLimits({ absoluteMinutes: SESSION_ABSOLUTE_MINUTES }));
   app.use(noStoreWhenSignedIn);
+  // A section of answers sent after its session ended is kept for its sender, not refused for its old token.
+  const kept = keptPosts({ secret, idleMinutes, keepable: (path) => /^\/tenders\/[^/]+\/response\/sections\/\d+$/.test(path) });
+  app.use(kept.keepAfterExpiry);
   app.use(csrf.csrfSynchronisedProtection);
   app.use(pageLocals);
+  app.use(kept.locals);
+  app.use((req, res, next) => {
+    res.locals.currentPath = req.method === 'GET' ? req.originalUrl : '/dashboard';
+    // Signed-in pages warn before the session ends (static/session-timeout.js) and say how long it lasts.
+    res.locals.session = { idleMinutes, warningSeconds: config.sessionWarningSeconds };
+    next();
+  });
 
   // 4. Features.
   app.use('/api/v1', authApi(auth, passport));
@@ -121,12 +135,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     helpPages({
       sessionCookie: SESSION_COOKIE,
-      idleMinutes: SESSION_IDLE_MINUTES,
+      idleMinutes,
       absoluteMinutes: SESSION_ABSOLUTE_MINUTES,
       isDatabaseUp: () => ping(conn),
     }),
   );
-  app.use(authPages(passport));
+  app.use(authPages(passport, kept));
   app.use(passwordResetPages(deps.passwordResets));
   app.use(registrationPages(deps.registration, deps.boroughs));
   app.use(
@@ -140,7 +154,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(interestsPages(deps.interests, deps.tenders));
   app.use(builderPages(deps.questionnaires, deps.tenders));
   app.use(responsesPages(deps.questionnaires, deps.tenders, deps.interests, deps.files));
-  app.use(answerPages(deps.questionnaires, deps.tenders, deps.files));
+  app.use(answerPages(deps.questionnaires, deps.tenders, deps.files, kept));
   // Before the analysis pages: it gives them the London baseline.
   app.use(findingsPages(deps.findings));
   app.use(reportsPages(deps.reports, deps.tenders));

@@ -83,6 +83,18 @@ const configSchema = z
       .min(0, 'must be 0 or more')
       .max(120_000, 'must be at most 120000')
       .default(3000),
+    SESSION_IDLE_MINUTES: z.coerce
+      .number({ message: 'must be a number of minutes' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(24 * 60, 'must be at most 1440')
+      .default(30),
+    SESSION_WARNING_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .int('must be a whole number')
+      .min(10, 'must be at least 10')
+      .max(3600, 'must be at most 3600')
+      .default(300),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino log level' })
       .default('info'),
@@ -121,6 +133,10 @@ export interface Config {
   requestTimeoutMs: number;
   /** How long, after SIGTERM or SIGINT, the server keeps answering (health check 503) before it closes. */
   shutdownDrainMs: number;
+  /** Minutes without a request after which a session ends. */
+  sessionIdleMinutes: number;
+  /** How long before that end a signed-in page warns, with a way to stay signed in. */
+  sessionWarningSeconds: number;
   /** How many reverse proxies (load balancers) sit in front, for client addresses and secure cookies. */
   trustProxy: number;
   /** The executable search path, used to look for a mongod binary. */
@@ -166,6 +182,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: c.LOG_LEVEL,
     requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
     shutdownDrainMs: c.SHUTDOWN_DRAIN_MS,
+    sessionIdleMinutes: c.SESSION_IDLE_MINUTES,
+    sessionWarningSeconds: Math.min(c.SESSION_WARNING_SECONDS, c.SESSION_IDLE_MINUTES * 60 - 5),
     trustProxy: c.TRUST_PROXY,
     searchPath: env.PATH ?? '',
     homeDir: env.HOME,

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { PassportInstance } from './passport';
 import { TooManyRequestsError, UnauthenticatedError, ValidationError, type FieldErrors } from '../platform/errors';
 import { formRoute } from '../platform/form-route';
+import type { KeptPosts } from '../platform/kept-post';
 import { allowAnyone } from '../platform/roles';
 import { localPath } from '../platform/local-path';
 import { errorSummary } from '../platform/validation';
@@ -24,7 +25,7 @@ export function signInReason(next: string | undefined): string | undefined {
 
 type FormBody = Record<string, unknown>;
 
-export function authPages(passport: PassportInstance): Router {
+export function authPages(passport: PassportInstance, kept?: Pick<KeptPosts, 'take' | 'carry'>): Router {
   const router = Router();
 
   const renderLogin = (res: Response, status: number, values: FormBody, errors?: FieldErrors) => {
@@ -54,7 +55,10 @@ export function authPages(passport: PassportInstance): Router {
       input: loginSchema,
       run: async (credentials, { req }) => {
         req.body = credentials;
-        await signIn(passport, req);
+        // Signing in starts a new session: a form kept from the ended one moves over only for the person who sent it.
+        const keptPost = kept?.take(req);
+        const user = await signIn(passport, req);
+        kept?.carry(req, keptPost, user.id);
       },
       done: (_signedIn, { res, ctx }) => res.redirect(303, safeNext(ctx.form.next)),
       rerender: (problem, { res, ctx }) =>

@@ -89,12 +89,51 @@ export function errorHandler(logger: Logger, classify: ErrorClassifiers): ErrorR
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
-    const title = pageTitles[appError.status] ?? 'Sorry, there is a problem with the service';
-    res.render('platform/views/error.njk', { status: appError.status, title, message: appError.message }, (renderErr, html) => {
+    let title = pageTitles[appError.status] ?? 'Sorry, there is a problem with the service';
+    const page: Record<string, unknown> = { status: appError.status, message: appError.message };
+    if (appError.code === 'invalid_csrf_token') {
+      const expired = expiredForm(req);
+      title = expired.title ?? title;
+      Object.assign(page, expired);
+    }
+    res.render('platform/views/error.njk', { ...page, title }, (renderErr, html) => {
       // A broken error page must not fall through to a default page that could show internals.
       if (renderErr) logger.error({ err: renderErr }, 'error page failed to render');
       res.type('html').send(renderErr ? `<h1>${title}</h1>` : html);
     });
+  };
+}
+
+/** The page to go back to: the form's own page when the browser said where it was (same site only). */
+function formPage(req: Request): string {
+  const referer = req.headers.referer;
+  if (typeof referer === 'string') {
+    try {
+      const url = new URL(referer);
+      if (url.host === req.headers.host && /^\/(?![/\\])/.test(url.pathname)) return url.pathname + url.search;
+    } catch {
+      // Not an address: fall back to the page the form was sent to.
+    }
+  }
+  return req.method === 'GET' ? req.originalUrl : '/dashboard';
+}
+
+/** What an out-of-date form says: signed out after a quiet spell, or a page left open too long, and how to go on. */
+function expiredForm(req: Request): Record<string, string> {
+  const back = formPage(req);
+  if (!req.user) {
+    return {
+      title: 'What you sent was not saved',
+      message:
+        'The security token on the form is missing or out of date. This happens when you were signed out because you did nothing for a while. Sign in again, then send it again.',
+      signInHref: `/login?next=${encodeURIComponent(back)}`,
+    };
+  }
+  return {
+    title: 'What you sent was not saved',
+    message:
+      'The security token on the form is out of date. This happens when the page was open from before you last signed in. Go back to the page, then send it again.',
+    retryHref: back,
   };
 }
 

@@ -60,6 +60,27 @@ export interface ReceivedUpload {
  */
 export async function receiveUpload(req: Request, res: Response, opts: UploadOptions = {}): Promise<ReceivedUpload> {
   const fieldName = opts.fieldName ?? defaultUploadLimits.fieldName;
+  const received = await receiveForm(req, res, { ...opts, fileFields: [fieldName] });
+  if (!received) throw new ValidationError({ [fieldName]: 'Select a file to upload' });
+  return checkUpload(received.file, { ...opts, fieldName });
+}
+
+/** A file as it arrived in a form, not yet checked. */
+export interface ArrivedFile {
+  /** The form field it came in. */
+  field: string;
+  file: Express.Multer.File;
+}
+
+/**
+ * Reads a multipart form: its text fields onto req.body and at most one file from one of the named
+ * fields (an empty file field is no file). The file is only held in memory; checkUpload judges it.
+ */
+export async function receiveForm(
+  req: Request,
+  res: Response,
+  opts: UploadOptions & { fileFields: readonly string[] },
+): Promise<ArrivedFile | null> {
   const maxFileBytes = opts.maxFileBytes ?? defaultUploadLimits.maxFileBytes;
   const maxFields = opts.maxFields ?? defaultUploadLimits.maxFields;
   const parse = multer({
@@ -72,19 +93,28 @@ export async function receiveUpload(req: Request, res: Response, opts: UploadOpt
       fields: maxFields,
       fieldSize: opts.maxFieldBytes ?? defaultUploadLimits.maxFieldBytes,
       fieldNameSize: 100,
-      parts: maxFields + 1,
+      parts: maxFields + opts.fileFields.length,
       headerPairs: 100,
     },
-  }).single(fieldName);
+  }).fields(opts.fileFields.map((name) => ({ name, maxCount: 1 })));
+  const fieldName = opts.fileFields[0] ?? defaultUploadLimits.fieldName;
 
   await new Promise<void>((resolve, reject) => {
     parse(req, res, (err?: unknown) =>
       err === undefined || err === null ? resolve() : reject(toUploadError(err, fieldName, maxFileBytes)),
     );
   });
+  const files = (req.files ?? {}) as Record<string, Express.Multer.File[] | undefined>;
+  for (const field of opts.fileFields) {
+    const file = files[field]?.[0];
+    if (file) return { field, file };
+  }
+  return null;
+}
 
-  const file = req.file;
-  if (!file) throw new ValidationError({ [fieldName]: 'Select a file to upload' });
+/** Checks a file that arrived: not empty, an allowed type by its content, no zip bomb. */
+export async function checkUpload(file: Express.Multer.File, opts: UploadOptions = {}): Promise<ReceivedUpload> {
+  const fieldName = opts.fieldName ?? defaultUploadLimits.fieldName;
   if (file.size === 0) throw new ValidationError({ [fieldName]: 'The selected file is empty' });
 
   const ext = await detectUploadType(file.buffer, opts.accept ?? (Object.keys(uploadTypes) as UploadType[]), {

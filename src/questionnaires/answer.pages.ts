@@ -1,10 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { requireRole, signedInUser } from '../platform/roles';
-import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import { AppError, ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import type { KeptPosts } from '../platform/kept-post';
 import { formRoute, isUploadProblem } from '../platform/form-route';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
-import { contentDisposition, defaultUploadLimits, formatBytes, receiveUpload, uploadTypes } from '../platform/upload';
+import {
+  checkUpload,
+  contentDisposition,
+  defaultUploadLimits,
+  formatBytes,
+  receiveForm,
+  receiveUpload,
+  uploadTypes,
+  type ArrivedFile,
+} from '../platform/upload';
 import { errorSummary } from '../platform/validation';
 import type { Tender, TendersService } from '../tenders';
 import {
@@ -52,6 +62,19 @@ function withLimitHint(q: Question): Question {
 const byField = (fields: FieldErrors): FieldErrors =>
   Object.fromEntries(Object.entries(fields).map(([path, message]) => [answerFieldId(path), message]));
 
+/** The file field of a file question on the section form. */
+const uploadField = (key: string) => `file-${key}`;
+/** Many fields: a section's questions, the parts of dates, each ticked box. */
+const SECTION_FORM_FIELDS = 500;
+
+/** A section form as read: its answers, and the file sent with it and for which question, if any. */
+interface SectionPost {
+  posted: Record<string, unknown>;
+  arrived: ArrivedFile | null;
+  /** The file question to upload to: the one whose Upload button was pressed, or whose field holds a file. */
+  fileKey: string | null;
+}
+
 /** The given answers over the stored ones; a cleared answer (null) removes the stored one. */
 function merged(stored: Answers, posted: Record<string, unknown>): Answers {
   const out: Record<string, unknown> = { ...stored, ...posted };
@@ -64,7 +87,12 @@ function merged(stored: Answers, posted: Record<string, unknown>): Answers {
  * with it, questions that depend on an answer on the same page appear and disappear as it changes.
  */
 // The exercises service stays in the signature for the app's wiring; the answering service reads the exercise itself.
-export function answerPages(questionnaires: QuestionnairesService, _tenders: TendersService, files: FileStore): Router {
+export function answerPages(
+  questionnaires: QuestionnairesService,
+  _tenders: TendersService,
+  files: FileStore,
+  kept?: Pick<KeptPosts, 'claim'>,
+): Router {
   const router = Router();
   const base = (id: string) => `/tenders/${id}/response`;
 
@@ -109,7 +137,7 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
     status: number,
     ctx: Answering,
     n: number,
-    opts: { values: FormBody; answers: Answers; errors?: FieldErrors },
+    opts: { values: FormBody; answers: Answers; errors?: FieldErrors; restored?: boolean },
   ) => {
     const section = ctx.definition.sections[n - 1]!;
     const shown = new Set(visibleQuestions(ctx.definition, opts.answers).map((q) => q.key));
@@ -128,6 +156,7 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
       errorList: errors ? errorSummary(errors) : undefined,
       maxFileSize: formatBytes(defaultUploadLimits.maxFileBytes),
       acceptedTypes: ACCEPTED_TYPES,
+      ...(opts.restored ? { flash: 'You are signed in again. Check the answers you sent before you were signed out.' } : {}),
     });
   };
 
@@ -171,8 +200,30 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
     const n = sectionNumber(req, ctx);
     if (!ctx.open) return renderClosed(res, ctx);
     const section = ctx.definition.sections[n - 1]!;
+    const restored = kept?.claim(req, `${base(ctx.tender.id)}/sections/${n}`);
+    if (restored) return saveRestored(req, res, ctx, n, restored);
     renderSection(res, 200, ctx, n, { values: formValues(section.questions, ctx.answers), answers: ctx.answers });
   });
+
+  /** Saves a section sent just before its session ended, once its sender has signed in again, through the same checks as Save. */
+  async function saveRestored(req: Request, res: Response, ctx: Answering, n: number, fields: FormBody) {
+    const section = ctx.definition.sections[n - 1]!;
+    const posted = answersFromForm(section.questions, fields);
+    try {
+      const conflicts = noneWithOthers(section.questions, fields);
+      if (Object.keys(conflicts).length) throw new ValidationError(conflicts, 'Some answers need changing');
+      await questionnaires.saveDraft(ctx.tender.id, posted as Answers, signedInUser(req), { merge: true, context: ctx.context });
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        const answers = merged(ctx.answers, posted);
+        return renderSection(res, 422, ctx, n, { values: fields, answers, errors: byField(err.fields ?? {}), restored: true });
+      }
+      if (err instanceof ConflictError) return renderClosed(res, ctx, err.message);
+      throw err;
+    }
+    req.session.flash = 'You are signed in again and the answers you sent are saved.';
+    res.redirect(303, `${base(ctx.tender.id)}/sections/${n}`);
+  }
 
   /** The section being answered, once the questionnaire is known to be open; null once a page explaining why not has been sent. */
   const openSection = async (req: Request, res: Response) => {
@@ -183,8 +234,7 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
       renderClosed(res, ctx);
       return null;
     }
-    const section = ctx.definition.sections[n - 1]!;
-    return { ...ctx, n, section, posted: answersFromForm(section.questions, req.body as FormBody) };
+    return { ...ctx, n, section: ctx.definition.sections[n - 1]! };
   };
 
   router.post(
@@ -192,23 +242,52 @@ export function answerPages(questionnaires: QuestionnairesService, _tenders: Ten
     requireRole('supplier'),
     formRoute({
       load: openSection,
-      input: ({ req, ctx }) => {
-        const conflicts = noneWithOthers(ctx.section.questions, req.body as FormBody);
+      input: async ({ req, res, ctx }): Promise<SectionPost> => {
+        const fileKeys = ctx.section.questions.filter((q) => q.type === 'file').map((q) => q.key);
+        // A section with a file question is one multipart form, so uploading a file also saves what was typed.
+        const arrived = req.is('multipart/form-data')
+          ? await receiveForm(req, res, { fileFields: fileKeys.map(uploadField), maxFields: SECTION_FORM_FIELDS })
+          : null;
+        const body = req.body as FormBody;
+        const conflicts = noneWithOthers(ctx.section.questions, body);
         if (Object.keys(conflicts).length) throw new ValidationError(conflicts, 'Some answers need changing');
-        return ctx.posted;
+        const action = typeof body.action === 'string' ? body.action : '';
+        const pressed = action.startsWith('upload:') && fileKeys.includes(action.slice(7)) ? action.slice(7) : null;
+        const fileKey = pressed ?? (arrived ? arrived.field.slice(uploadField('').length) : null);
+        return { posted: answersFromForm(ctx.section.questions, body), arrived, fileKey };
       },
       // Blank answers are sent as null, which clears them; required ones are only insisted on when sending.
-      run: (posted, { req, ctx }) =>
-        questionnaires.saveDraft(ctx.tender.id, posted as Answers, signedInUser(req), { merge: true, context: ctx.context }),
-      done: (saved, { req, res, ctx }) => afterSave(req, res, ctx, ctx.n, saved),
-      rerender: (problem, { req, res, ctx }) =>
-        problem.error instanceof ValidationError
-          ? renderSection(res, problem.status, ctx, ctx.n, {
-              values: req.body as FormBody,
-              answers: merged(ctx.answers, ctx.posted),
-              errors: byField(problem.fields),
-            })
-          : renderClosed(res, ctx, problem.message),
+      run: async ({ posted, arrived, fileKey }, { req, ctx }) => {
+        const user = signedInUser(req);
+        const saved = await questionnaires.saveDraft(ctx.tender.id, posted as Answers, user, { merge: true, context: ctx.context });
+        if (!fileKey) return { saved, file: null };
+        // The typed answers are saved above whatever becomes of the file.
+        if (!arrived || arrived.field !== uploadField(fileKey))
+          throw new ValidationError({ [fieldName(fileKey)]: 'Select a file to upload' });
+        const check = () => checkUpload(arrived.file, { fieldName: fieldName(fileKey) });
+        const file = await questionnaires.uploadFile(ctx.tender.id, check, user, ctx.context);
+        const withFile = await questionnaires.saveDraft(ctx.tender.id, { [fileKey]: file.id }, user, { merge: true, context: ctx.context });
+        return { saved: withFile, file: { key: fileKey, filename: file.filename } };
+      },
+      done: ({ saved, file }, { req, res, ctx }) => {
+        if (!file) return afterSave(req, res, ctx, ctx.n, saved);
+        req.session.flash = `${file.filename} is uploaded and saved as your answer. Your other answers in this section are saved too.`;
+        res.redirect(303, `${base(ctx.tender.id)}/sections/${ctx.n}#${fieldName(file.key)}`);
+      },
+      rerender: (problem, { req, res, ctx }) => {
+        if (problem.error instanceof ConflictError) return renderClosed(res, ctx, problem.message);
+        const body = req.body as FormBody;
+        const posted = answersFromForm(ctx.section.questions, body);
+        const action = typeof body.action === 'string' ? body.action : '';
+        const fileKeys = ctx.section.questions.filter((q) => q.type === 'file').map((q) => q.key);
+        const fileKey = fileKeys.find((key) => action === `upload:${key}`) ?? fileKeys[0];
+        const fileProblem = !(problem.error instanceof ValidationError) || Boolean(fileKey && problem.fields[fieldName(fileKey)]);
+        // A problem with the file (its type, its size) is shown on its question; the answers stay as typed.
+        const errors =
+          fileProblem && fileKey ? { [fieldName(fileKey)]: Object.values(problem.fields)[0] ?? problem.message } : byField(problem.fields);
+        renderSection(res, problem.status, ctx, ctx.n, { values: body, answers: merged(ctx.answers, posted), errors });
+      },
+      rerenderOn: (error: AppError) => isUploadProblem(error) || error instanceof ConflictError,
     }),
   );
 
