@@ -308,7 +308,7 @@ export const LOTS_QUESTION_KEY = 'lots_of_interest';
 
 /**
  * The template fitted to an exercise: its question about parts of the service offers the exercise's own lots (and
- * the whole service, when there is more than one). An exercise without lots keeps the template's general options.
+ * the whole service). An exercise without lots keeps the template's general options.
  */
 export function fitTemplateToLots(
   definition: QuestionnaireDefinition,
@@ -316,7 +316,7 @@ export function fitTemplateToLots(
 ): QuestionnaireDefinition {
   if (!lots.length) return definition;
   const options = lots.map((l) => ({ value: l.lotId.replace(/[^a-z0-9_]/g, '_'), label: l.title }));
-  if (lots.length > 1) options.push({ value: 'whole_service', label: 'The whole service' });
+  options.push({ value: 'whole_service', label: 'The whole service' });
   return {
     sections: definition.sections.map((section) => ({
       ...section,

@@ -91,7 +91,8 @@ export function defaultAnswers(sector: Sector): Answers {
     relevant_experience: `We run services like this in the ${sector} sector.`,
     staff_available: 12,
     volunteers: sector === 'voluntary',
-    lots_of_interest: sector === 'private' ? ['whole_service'] : ['branch_libraries', 'home_library_service'],
+    // The template offers the exercise's own lots (lot_1, …) and the whole service.
+    lots_of_interest: sector === 'private' ? ['whole_service'] : ['lot_1'],
     likelihood_to_bid: sector === 'private' ? 5 : sector === 'public' ? 4 : 2,
     start_within_12_months: false,
     preferred_contract_length: sector === 'private' ? '5_to_10_years' : 'up_to_3_years',
