@@ -28,7 +28,7 @@ import {
 } from './questionnaires';
 import { invitationsApi, organisationPages, organisationPanel, organisationsApi, registerPanel } from './suppliers';
 import { interestOnExercise, interestsApi, interestsPages, registrationApi, registrationPages } from './suppliers';
-import { clarificationsApi, officerExercisesPanel, tendersApi, tendersPages } from './tenders';
+import { clarificationPages, clarificationsApi, officerExercisesPanel, tendersApi, tendersPages } from './tenders';
 import { findingsPanel, reportDownloadApi, reportsApi, reportsPages, youSaidWeDidOnExercise, youSaidWeDidPanel } from './reports';
 import { findingsApi, findingsPages } from './reports';
 
@@ -150,6 +150,7 @@ export function createApp(deps: AppDeps): Express {
       ...(await youSaidWeDidOnExercise(deps.reports, tender)),
     })),
   );
+  app.use(clarificationPages(deps.tenders, deps.clarifications));
   app.use(organisationPages(deps.suppliers, deps.invitations, auth, deps.boroughs));
   app.use(interestsPages(deps.interests, deps.tenders));
   app.use(builderPages(deps.questionnaires, deps.tenders));

@@ -5,81 +5,27 @@ import { AppError, ConflictError, NotFoundError, ValidationError, type FieldErro
 import type { KeptPosts } from '../platform/kept-post';
 import { formRoute, isUploadProblem } from '../platform/form-route';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
-import {
-  checkUpload,
-  contentDisposition,
-  defaultUploadLimits,
-  formatBytes,
-  receiveForm,
-  receiveUpload,
-  uploadTypes,
-  type ArrivedFile,
-} from '../platform/upload';
+import { checkUpload, defaultUploadLimits, formatBytes, receiveForm, receiveUpload } from '../platform/upload';
 import { errorSummary } from '../platform/validation';
-import type { Tender, TendersService } from '../tenders';
-import {
-  checkAnswers,
-  londonTime,
-  receiptText,
-  RECEIPT_EXPLANATION,
-  RECEIPT_METHOD,
-  sectionProgress,
-  sentAnswersText,
-  shortReference,
-} from './answer.summary';
-import { answerFieldId, answersFromForm, fieldName, formValues, noneWithOthers } from './answers.form';
+import type { TendersService } from '../tenders';
+import { checkAnswers, londonTime, sectionProgress } from './answer.summary';
+import { answersFromForm, fieldName, formValues, noneWithOthers } from './answers.form';
 import { isAnswered, visibleQuestions } from './answer-rules';
-import type { AnsweringContext, QuestionnairesService, QuestionnaireView, ResponseView } from './questionnaires.service';
-import type { Answers, Question, QuestionnaireDefinition } from './types';
+import type { QuestionnairesService, ResponseView } from './questionnaires.service';
+import type { Answers } from './types';
+import {
+  ACCEPTED_TYPES,
+  byField,
+  merged,
+  SECTION_FORM_FIELDS,
+  uploadField,
+  withLimitHint,
+  type Answering,
+  type SectionPost,
+} from './answering-page';
+import { receiptRoutes } from './answer-receipt.pages';
 
 type FormBody = Record<string, unknown>;
-
-/** Everything an answering page needs: the exercise, its questions and the organisation's own draft. */
-interface Answering {
-  tender: Tender;
-  questionnaire: QuestionnaireView;
-  definition: QuestionnaireDefinition;
-  response: ResponseView | null;
-  answers: Answers;
-  /** Answers can be saved and sent, as the service judges it: the exercise is published and the deadline (server clock) has not passed. */
-  open: boolean;
-  /** Handed back to the service, so saving and sending do not read it all again. */
-  context: AnsweringContext | null;
-}
-
-const ACCEPTED_TYPES = Object.values(uploadTypes)
-  .map((t) => t.label)
-  .join(', ');
-
-/** Short text questions get no character count from the shared macro, so their limit goes in the hint. */
-function withLimitHint(q: Question): Question {
-  if (q.type !== 'text' || !q.maxLength || q.maxLength > 200) return q;
-  const limit = `You can enter up to ${q.maxLength} characters.`;
-  return { ...q, hint: q.hint ? `${q.hint} ${limit}` : limit };
-}
-
-/** Form fields keyed `a-<key>` from the service's `answers.<key>` problems. */
-const byField = (fields: FieldErrors): FieldErrors =>
-  Object.fromEntries(Object.entries(fields).map(([path, message]) => [answerFieldId(path), message]));
-
-/** The file field of a file question on the section form. */
-const uploadField = (key: string) => `file-${key}`;
-/** Many fields: a section's questions, the parts of dates, each ticked box. */
-const SECTION_FORM_FIELDS = 500;
-
-/** A section form as read: its answers, and the file sent with it and for which question, if any. */
-interface SectionPost {
-  posted: Record<string, unknown>;
-  arrived: ArrivedFile | null;
-  /** The file question to upload to: the one whose Upload button was pressed, or whose field holds a file. */
-  fileKey: string | null;
-}
-
-/** The given answers over the stored ones; a cleared answer (null) removes the stored one. */
-function merged(stored: Answers, posted: Record<string, unknown>): Answers {
-  const out: Record<string, unknown> = { ...stored, ...posted };
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => isAnswered(v))) as Answers;
-}
 
 /**
  * The supplier's pages for answering an exercise's questionnaire: a start page with progress, one page
@@ -387,55 +333,7 @@ export function answerPages(
     }),
   );
 
-  router.get('/tenders/:id/response/receipt', requireRole('supplier'), async (req, res) => {
-    const ctx = await load(req, res);
-    if (!ctx) return;
-    if (!ctx.response?.receipt) return res.redirect(303, base(ctx.tender.id));
-    res.render('questionnaires/views/answer-receipt.njk', {
-      tender: ctx.tender,
-      response: ctx.response,
-      receipt: ctx.response.receipt,
-      revisions: [...ctx.response.revisions].reverse().map((r, i, all) => ({ ...r, number: all.length - i })),
-      open: ctx.open,
-      reference: shortReference(ctx.response.receipt.sha256),
-      explanation: RECEIPT_EXPLANATION,
-      method: RECEIPT_METHOD,
-    });
-  });
-
-  router.get('/tenders/:id/response/answers.txt', requireRole('supplier'), async (req, res) => {
-    const ctx = await load(req, res);
-    if (!ctx) return;
-    const sent = await questionnaires.sentAnswers(ctx.tender.id, signedInUser(req));
-    if (!sent || !ctx.response?.receipt) throw new NotFoundError('Your organisation has not sent its answers yet');
-    const heading = {
-      exercise: ctx.tender.title,
-      reference: ctx.tender.reference,
-      organisation: ctx.response.organisation.name,
-      receipt: ctx.response.receipt,
-    };
-    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    res.setHeader('Content-Disposition', contentDisposition(`answers-${ctx.tender.reference}.txt`));
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.send(sentAnswersText(heading, sent.definition, sent.answers, sent.fileNames));
-  });
-
-  router.get('/tenders/:id/response/receipt.txt', requireRole('supplier'), async (req, res) => {
-    const ctx = await load(req, res);
-    if (!ctx) return;
-    const response = ctx.response;
-    if (!response?.receipt) throw new NotFoundError('Your organisation has not sent its answers yet');
-    const text = receiptText({
-      exercise: { title: ctx.tender.title, reference: ctx.tender.reference, borough: ctx.tender.borough.name },
-      organisationName: response.organisation.name,
-      receipt: response.receipt,
-      revisions: response.revisions,
-    });
-    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    res.setHeader('Content-Disposition', contentDisposition(`receipt-${ctx.tender.reference}.txt`));
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.send(text);
-  });
+  receiptRoutes(router, questionnaires, load);
 
   return router;
 }

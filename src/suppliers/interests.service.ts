@@ -10,75 +10,9 @@ import { interestModel, type InterestModel, type InterestRecord, type InterestSt
 import type { ExpressInterestInput, InterestFilters } from './interests.schemas';
 import { SECTORS, THIRD_SECTOR, type OrganisationSize, type Sector } from './sectors';
 import type { OrganisationCopy, SuppliersService } from './suppliers.service';
+import type { Interest, InterestCounts, MyInterest, OfficerInterest, Partner, ReportInterest } from './interests.types';
 
-export interface Interest {
-  id: string;
-  tenderId: string;
-  organisation: { id: string; name: string; sector: Sector; size: string };
-  lotIds: string[];
-  contactName: string;
-  contactEmail: string;
-  consortium: boolean;
-  willingToPartner: boolean;
-  heardVia: string;
-  heardViaOther: string;
-  status: InterestStatus;
-  createdAt: string;
-  withdrawnAt: string | null;
-}
-
-/** What officers see: the interest with the organisation's sector-check warnings. */
-export interface OfficerInterest extends Interest {
-  sectorWarnings: string[];
-}
-
-export interface SectorCount {
-  sector: Sector;
-  interests: number;
-}
-
-export interface InterestCounts {
-  bySector: SectorCount[];
-  thirdSector: number;
-  otherSectors: number;
-  total: number;
-  withdrawn: number;
-}
-
-/** An exercise the organisation is interested in, for its dashboard. */
-export interface MyInterest {
-  interest: Interest;
-  tender: {
-    id: string;
-    title: string;
-    reference: string;
-    status: string;
-    borough: string;
-    eoiDeadline: string;
-    questionnaireDeadline: string;
-  };
-}
-
-/** One interest as reports count it: the organisation's name and sector-check warnings, never contact details. */
-export interface ReportInterest {
-  organisationId: string;
-  organisationName: string;
-  sector: Sector;
-  size: OrganisationSize;
-  status: InterestStatus;
-  lotIds: string[];
-  heardVia: string;
-  sectorWarnings: number;
-}
-
-export interface Partner {
-  organisationId: string;
-  name: string;
-  sector: Sector;
-  lotIds: string[];
-  contactName: string;
-  contactEmail: string;
-}
+export type { Interest, InterestCounts, MyInterest, OfficerInterest, Partner, ReportInterest, SectorCount } from './interests.types';
 
 type ReportInterestDoc = Pick<
   InterestRecord,

@@ -6,7 +6,7 @@ import { ValidationError, type FieldErrors } from '../platform/errors';
 import { daysUntil } from '../platform/london-time';
 import { formRoute, isUploadProblem, isValidationProblem } from '../platform/form-route';
 import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
-import { answerSchema, askSchema } from './clarifications.schemas';
+import { askSchema } from './clarifications.schemas';
 import type { ClarificationsService } from './clarifications.service';
 import { fleschReadingEase, GLOSSARY, PLAIN_ENGLISH_THRESHOLD } from './readability';
 import { STATUS_LABELS } from './statuses';
@@ -325,47 +325,6 @@ export function tendersPages(
           error: problem.fields.question ?? problem.message,
         });
       },
-    }),
-  );
-
-  router.get('/tenders/:id/questions', requireRole('officer'), async (req, res) => {
-    const tender = tenders.toApi(await tenders.findOwn(String(req.params.id), signedInUser(req)), req.user);
-    res.render('tenders/views/questions.njk', { tender, questions: await clarifications.list(tender.id, req.user) });
-  });
-
-  router.post(
-    '/tenders/:id/questions/:cid/answer',
-    requireRole('officer'),
-    formRoute({
-      input: ({ req }) => {
-        const body = req.body as FormBody;
-        return parseInput(answerSchema, { answer: body.answer, publish: body.publish === 'yes', question: body.question });
-      },
-      run: async (input, { req }) => {
-        await clarifications.answer(String(req.params.id), String(req.params.cid), input, signedInUser(req));
-        return input;
-      },
-      done: (input, { req, res }) => {
-        flash(req, input.publish ? 'The answer is published to everyone.' : 'The answer is saved but not published.');
-        res.redirect(303, `/tenders/${String(req.params.id)}/questions`);
-      },
-      rerender: async (problem, { req, res }) => {
-        const id = String(req.params.id);
-        const tender = tenders.toApi(await tenders.findOwn(id, signedInUser(req)), req.user);
-        const cid = String(req.params.cid);
-        const errors: FieldErrors = {};
-        if (problem.fields.question) errors[`wording-${cid}`] = problem.fields.question;
-        if (problem.fields.answer || !problem.fields.question) errors[`answer-${cid}`] = problem.fields.answer ?? problem.message;
-        res.status(problem.status).render('tenders/views/questions.njk', {
-          tender,
-          questions: await clarifications.list(id, req.user),
-          errors,
-          errorList: errorSummary(errors),
-          values: { [cid]: (req.body as FormBody).answer },
-          questionValues: { [cid]: (req.body as FormBody).question },
-        });
-      },
-      rerenderOn: isValidationProblem,
     }),
   );
 
