@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { Types } from 'mongoose';
 import type supertest from 'supertest';
 import { responseSha256 } from '../../src/questionnaires/canonical';
-import { signedInAs, startSecondServer, startTestApp, type TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { startTwoServers, type TwoServers } from '../helpers/servers';
 import { onServer, send, type Client } from '../helpers/client';
 import {
-  createOfficer,
   draftExercise,
   interestedSupplier,
   publishedExercise,
@@ -26,16 +26,13 @@ let two: TestApp;
 let camden: Client;
 let camdenOnTwo: Client;
 
+let servers: TwoServers;
+
 beforeAll(async () => {
-  one = await startTestApp({ config: { SESSION_SECRET: 'two servers share one session secret, as in production' } });
-  two = await startSecondServer(one);
-  camden = await signedInAs(one.app, (await createOfficer(one.auth, 'camden')).email);
-  camdenOnTwo = onServer(camden, two.app);
+  servers = await startTwoServers();
+  ({ one, two, camden, camdenOnTwo } = servers);
 });
-afterAll(async () => {
-  await two.close();
-  await one.close();
-});
+afterAll(() => servers.close());
 
 /** One required question and one optional one. */
 const questionnaire = sampleQuestionnaire({ only: ['experience', 'value'] });

@@ -1,7 +1,8 @@
 import { Types } from 'mongoose';
-import { signedInAs, startSecondServer, startTestApp, type TestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { startTwoServers, type TwoServers } from '../helpers/servers';
 import { onServer, send, type Client } from '../helpers/client';
-import { createOfficer, draftExercise, interestedSupplier, publishedExercise, registration } from '../helpers/factories';
+import { draftExercise, interestedSupplier, publishedExercise, registration } from '../helpers/factories';
 
 /**
  * Two app servers on one database, each with its own connection and nothing shared in memory: what one
@@ -12,16 +13,13 @@ let two: TestApp;
 let camden: Client;
 let camdenOnTwo: Client;
 
+let servers: TwoServers;
+
 beforeAll(async () => {
-  one = await startTestApp({ config: { SESSION_SECRET: 'two servers share one session secret, as in production' } });
-  two = await startSecondServer(one);
-  camden = await signedInAs(one.app, (await createOfficer(one.auth, 'camden')).email);
-  camdenOnTwo = onServer(camden, two.app);
+  servers = await startTwoServers();
+  ({ one, two, camden, camdenOnTwo } = servers);
 });
-afterAll(async () => {
-  await two.close();
-  await one.close();
-});
+afterAll(() => servers.close());
 
 test('the same session works on both servers', async () => {
   const id = await draftExercise(camden);
