@@ -56,3 +56,16 @@ export async function signInThroughForm(app: Express, email: string): Promise<su
     .expect(303);
   return agent;
 }
+
+/**
+ * A questionnaire section's save, made ready to send: the page is read first (for its CSRF token), and the returned
+ * function posts the fields, so that saves from two tabs can be sent at the same moment.
+ */
+export async function readySectionSave(tab: supertest.Agent, exerciseId: string, n: number, fields: Record<string, string>) {
+  const page = await tab.get(`/tenders/${exerciseId}/response/sections/${n}`).expect(200);
+  return () =>
+    tab
+      .post(`/tenders/${exerciseId}/response/sections/${n}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), action: 'continue', ...fields });
+}

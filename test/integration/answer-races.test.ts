@@ -14,7 +14,7 @@ import {
   sampleQuestionnaire,
   type Supplier,
 } from '../helpers/factories';
-import { csrfFrom, signInThroughForm } from '../helpers/forms';
+import { readySectionSave, signInThroughForm } from '../helpers/forms';
 import { samplePdf } from '../helpers/sample-files';
 
 /**
@@ -67,14 +67,7 @@ test('two tabs saving different sections at once on the two servers keep both se
   const supplier = await interestedSupplier(one.app, id);
   const tabOne = await signInThroughForm(one.app, supplier.email);
   const tabTwo = onServer({ agent: tabOne, csrfToken: '' }, two.app).agent;
-  const post = async (tab: supertest.Agent, n: number, fields: Record<string, string>) => {
-    const page = await tab.get(`/tenders/${id}/response/sections/${n}`).expect(200);
-    return () =>
-      tab
-        .post(`/tenders/${id}/response/sections/${n}`)
-        .type('form')
-        .send({ _csrf: csrfFrom(page.text), action: 'continue', ...fields });
-  };
+  const post = (tab: supertest.Agent, n: number, fields: Record<string, string>) => readySectionSave(tab, id, n, fields);
   for (let trial = 0; trial < 5; trial++) {
     const first = await post(tabOne, 1, { 'a-experience': `Experience, take ${trial}`, 'a-likelihood': '4' });
     const second = await post(tabTwo, 2, { 'a-length': 'short', 'a-value': String(1000 * (trial + 1)) });

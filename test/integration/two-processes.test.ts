@@ -10,7 +10,7 @@ import { createServices, type Services } from '../../src/services';
 import { STRONG_PASSWORD, testDatabaseUri } from '../helpers/app';
 import { onServer, send, type Client } from '../helpers/client';
 import { registration, sampleQuestionnaire, tenderBody, uniqueEmail } from '../helpers/factories';
-import { csrfFrom } from '../helpers/forms';
+import { readySectionSave } from '../helpers/forms';
 import { startServerProcess, type ServerProcess } from '../helpers/processes';
 
 /**
@@ -126,14 +126,7 @@ test('two tabs in the two processes saving different sections at once keep both'
   }).expect(201);
   const tabOne = s.agent;
   const tabTwo = onServer(s, two.url).agent;
-  const section = async (tab: supertest.Agent, n: number, fields: Record<string, string>) => {
-    const page = await tab.get(`/tenders/${id}/response/sections/${n}`).expect(200);
-    return () =>
-      tab
-        .post(`/tenders/${id}/response/sections/${n}`)
-        .type('form')
-        .send({ _csrf: csrfFrom(page.text), action: 'continue', ...fields });
-  };
+  const section = (tab: supertest.Agent, n: number, fields: Record<string, string>) => readySectionSave(tab, id, n, fields);
   for (let trial = 0; trial < 5; trial++) {
     const first = await section(tabOne, 1, { 'a-experience': `Take ${trial}`, 'a-likelihood': '3' });
     const second = await section(tabTwo, 2, { 'a-length': 'long', 'a-value': String(trial + 1) });
