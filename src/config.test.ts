@@ -33,6 +33,7 @@ describe('parseConfig defaults', () => {
       trustProxy: 0,
       requestTimeoutMs: 5000,
       shutdownDrainMs: 3000,
+      mailSendSeconds: 30,
       searchPath: '',
       homeDir: undefined,
     });

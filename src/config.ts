@@ -83,6 +83,12 @@ const configSchema = z
       .min(0, 'must be 0 or more')
       .max(120_000, 'must be at most 120000')
       .default(3000),
+    MAIL_SEND_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(3600, 'must be at most 3600')
+      .default(30),
     SESSION_IDLE_MINUTES: z.coerce
       .number({ message: 'must be a number of minutes' })
       .int('must be a whole number')
@@ -133,6 +139,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** How long, after SIGTERM or SIGINT, the server keeps answering (health check 503) before it closes. */
   shutdownDrainMs: number;
+  /** How often waiting emails are sent when SMTP_URL is set. */
+  mailSendSeconds: number;
   /** Minutes without a request after which a session ends. */
   sessionIdleMinutes: number;
   /** How long before that end a signed-in page warns, with a way to stay signed in. */
@@ -182,6 +190,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: c.LOG_LEVEL,
     requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
     shutdownDrainMs: c.SHUTDOWN_DRAIN_MS,
+    mailSendSeconds: c.MAIL_SEND_SECONDS,
     sessionIdleMinutes: c.SESSION_IDLE_MINUTES,
     sessionWarningSeconds: Math.min(c.SESSION_WARNING_SECONDS, c.SESSION_IDLE_MINUTES * 60 - 5),
     trustProxy: c.TRUST_PROXY,

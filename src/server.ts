@@ -54,13 +54,13 @@ async function main(): Promise<void> {
   }, 60_000);
   sweeper.unref();
 
-  // Emails wait in the outbox; with SMTP_URL set they are sent every 30 seconds.
+  // Emails wait in the outbox; with SMTP_URL set they are sent every MAIL_SEND_SECONDS (30 by default).
   const sender = config.smtpUrl ? new OutboxSender(services.notifier.outbox, config.smtpUrl, config.mailFrom, logger) : undefined;
   let sending: Promise<unknown> = Promise.resolve();
   const mailer = sender
     ? setInterval(() => {
         sending = sender.sendPending().catch((err: unknown) => logger.warn({ err }, 'sending emails failed'));
-      }, 30_000)
+      }, config.mailSendSeconds * 1000)
     : undefined;
   mailer?.unref();
 
