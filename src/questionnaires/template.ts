@@ -89,7 +89,7 @@ const aboutYou: Section = {
     question({
       key: 'capability_statement',
       type: 'file',
-      label: 'Upload a capability statement (optional)',
+      label: 'Upload a capability statement',
       hint: 'If you have one, a short document about your organisation and what it has done. You do not need to write one for this questionnaire.',
     }),
   ],

@@ -147,13 +147,18 @@ type RadioItem = { value: string; text: string; hint: { text: string } } | { div
  * Legal forms with the ones usual in the chosen sector first, then consortium and other, then the rest:
  * a form from another sector can still be chosen, and is then explained rather than hidden.
  */
-export function legalFormItems(sector: string | undefined): RadioItem[] {
+/**
+ * The legal forms to offer. Registration asks the sector first, so it offers only that sector's forms (and those of
+ * any sector); the profile page, where the sector can change on the same form, lists the rest after them.
+ */
+export function legalFormItems(sector: string | undefined, only = false): RadioItem[] {
   const item = (key: LegalFormKey) => ({ value: key, text: LEGAL_FORMS[key].label, hint: { text: LEGAL_FORM_HINTS[key] } });
   const formSector = (key: LegalFormKey): string | null => LEGAL_FORMS[key].sector;
   const inSector = LEGAL_FORM_KEYS.filter((key) => sector && formSector(key) === sector);
   const either = LEGAL_FORM_KEYS.filter((key) => formSector(key) === null);
   const elsewhere = LEGAL_FORM_KEYS.filter((key) => !inSector.includes(key) && !either.includes(key));
   if (!inSector.length) return [...elsewhere, ...either].map(item);
+  if (only) return [...inSector, ...either].map(item);
   return [...inSector.map(item), ...either.map(item), { divider: 'or' }, ...elsewhere.map(item)];
 }
 

@@ -185,7 +185,7 @@ export function registrationPages(registration: RegistrationService, boroughs: B
       errors,
       errorList: errors ? errorSummary(errors) : undefined,
       sectors: sectorItems(),
-      legalForms: legalFormItems(answers.sector),
+      legalForms: legalFormItems(answers.sector, true),
       sectorChange: pathOf(steps[1]!),
       sizes: sizeItems(),
       registers: registerItems(),

@@ -108,7 +108,7 @@ describeInBrowser('answering a questionnaire in a real browser (Chromium)', () =
     await clickAndWait(page, '**/response/check', 'Save and continue');
     // A file goes up with the section form, so the answers on the page are saved with it.
     await page.goto(`/tenders/${exerciseId}/response/sections/2`);
-    await page.getByLabel('Choose a file').setInputFiles({ name: 'Our work.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+    await page.getByLabel(/^Choose a file for:/).setInputFiles({ name: 'Our work.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
     await Promise.all([page.waitForURL('**/response/sections/2#a-statement'), page.getByRole('button', { name: /^Upload file/ }).click()]);
     expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Our work.pdf is uploaded and saved as your answer.');
     expect(await page.getByLabel('Contract size').isChecked()).toBe(true);

@@ -21,7 +21,7 @@ describeInBrowser('nothing typed is lost (Chromium)', () => {
       'You will be signed out if you do nothing for 1 minute. Your answers are saved each time you press Save or Upload file.',
     );
     await page.getByLabel('Largest contract (£)').fill('250000');
-    await page.getByLabel('Choose a file').setInputFiles({ name: 'capability.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+    await page.getByLabel(/^Choose a file for:/).setInputFiles({ name: 'capability.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
     await Promise.all([page.waitForURL('**/response/sections/2#a-statement'), page.getByRole('button', { name: /^Upload file/ }).click()]);
     expect(await page.locator('.govuk-notification-banner').innerText()).toContain('capability.pdf is uploaded and saved as your answer.');
     await expect(page.getByLabel('Largest contract (£)').inputValue()).resolves.toBe('250000');
