@@ -2,6 +2,7 @@ import { SESSION_COLLECTION } from '../../src/platform/session';
 import { apiClient, signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
 import { send } from '../helpers/client';
 import { createAdmin, createOfficer, registeredSupplier } from '../helpers/factories';
+import { startTwoServers, type TwoServers } from '../helpers/servers';
 import { codeAt, pastPassword, turnOnTwoFactor } from '../helpers/two-factor';
 
 // On a 30-second step boundary, so "30 seconds before" is exactly the previous step.
@@ -263,5 +264,29 @@ describe('turning it off, and the audit log', () => {
       ['auth.two_factor.recovery_code_used', 'allowed', admin.id],
       ['auth.two_factor.disabled', 'allowed', admin.id],
     ]);
+  });
+});
+
+describe('two app servers on one database', () => {
+  let servers: TwoServers;
+  beforeAll(async () => {
+    servers = await startTwoServers();
+  });
+  afterAll(async () => servers.close());
+
+  test('the same code, or the same recovery code, sent to both servers at once signs in once', async () => {
+    const officer = await createOfficer(servers.one.auth, 'camden');
+    // The real clock here: the code of the next step is still accepted, and is newer than the one that turned it on.
+    const { secret, recoveryCodes } = await turnOnTwoFactor(await signedInAs(servers.one.app, officer.email), new Date());
+    const code = codeAt(secret, new Date(), 30);
+    const [a, b] = await Promise.all([pastPassword(servers.one.app, officer.email), pastPassword(servers.two.app, officer.email)]);
+    const byCode = (await Promise.all([secondStep(a, code), secondStep(b, code)])).map((r) => r.status).sort();
+    expect(byCode).toEqual([200, 401]);
+
+    const [c, d] = await Promise.all([pastPassword(servers.one.app, officer.email), pastPassword(servers.two.app, officer.email)]);
+    const byRecovery = (await Promise.all([secondStep(c, recoveryCodes[0]!), secondStep(d, recoveryCodes[0]!)]))
+      .map((r) => r.status)
+      .sort();
+    expect(byRecovery).toEqual([200, 401]);
   });
 });
