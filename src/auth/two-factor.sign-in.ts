@@ -11,6 +11,8 @@ export interface PendingSignIn {
   userId: string;
   /** When it lapses (ms since the epoch, by the two-factor clock). */
   until: number;
+  /** When the password was checked (the server's clock, as signedInAt): a password reset since then voids it. */
+  passwordAt: number;
   /** REQUIRE_2FA and no two-factor sign-in yet: it must be set up before the sign-in completes. */
   setupRequired: boolean;
   /** Where the sign-in page was going to send the person, and a form kept from an ended session. */
@@ -51,6 +53,7 @@ export async function signInWithPassword(
   req.session.twoFactorPending = {
     userId: user.id,
     until: auth.twoFactor.time().getTime() + minutes * 60_000,
+    passwordAt: Date.now(),
     setupRequired: second === 'setup',
     ...carry,
   };
@@ -65,7 +68,7 @@ export async function pendingSignIn(auth: AuthService, req: Request): Promise<{ 
     delete req.session.twoFactorPending;
     return null;
   }
-  const user = await auth.findActiveUser(pending.userId);
+  const user = await auth.findActiveUser(pending.userId, pending.passwordAt);
   return user ? { pending, user } : null;
 }
 

@@ -213,6 +213,29 @@ describe('signing in with a second factor', () => {
     expect(res.body.error.message).toMatch(/timed out/);
   });
 
+  test('a password reset after the password step voids the pending sign-in', async () => {
+    const officer = await officerWithTwoFactor();
+    const pending = await pastPassword(t.app, officer.email);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await t.auth.setPassword(officer.id, 'a brand new long passphrase');
+    const res = await secondStep(pending, codeAt(officer.secret, clock.now(), 30));
+    expect(res.status).toBe(401);
+    expect((await pending.agent.get('/api/v1/auth/session')).body.user).toBeNull();
+  });
+
+  test('an account stored before two-factor sign-in existed (none of its fields) sets it up and signs in with it', async () => {
+    const officer = await createOfficer(t.auth, 'camden');
+    const fields = { twoFactorPendingSecret: '', twoFactorSecret: '', twoFactorEnabledAt: '', totpLastStep: '', recoveryCodes: '' };
+    await t.conn.collection('users').updateOne({ email: officer.email }, { $unset: fields });
+    const client = await signedInAs(t.app, officer.email);
+    const { secret, recoveryCodes } = await turnOnTwoFactor(client, clock.now());
+    clock.advance(30_000);
+    const pending = await pastPassword(t.app, officer.email);
+    await secondStep(pending, codeAt(secret, clock.now())).expect(200);
+    const again = await pastPassword(t.app, officer.email);
+    await secondStep(again, recoveryCodes[3]!).expect(200);
+  });
+
   test('bad input to the second step is a 422 with a message for the code', async () => {
     const officer = await officerWithTwoFactor();
     const pending = await pastPassword(t.app, officer.email);
