@@ -46,6 +46,26 @@ describe('REQUIRE_2FA=true through the API', () => {
     expect(off.body.error.code).toBe('two_factor_required');
   });
 
+  test('cancelling the set-up ends the pending sign-in', async () => {
+    const officer = await createOfficer(t.auth, 'camden');
+    const agent = supertest.agent(t.app);
+    const login = await agent.get('/login').expect(200);
+    await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFrom(login.text), email: officer.email, password: STRONG_PASSWORD })
+      .expect(303);
+    const page = await agent.get('/account/two-factor').expect(200);
+    await agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(303);
+    const after = await agent.get('/account/two-factor');
+    expect(after.status).toBe(303);
+    expect(after.headers.location).toMatch(/^\/login\?next=/);
+  });
+
   test('a pending set-up lapses after 15 minutes', async () => {
     const admin = await createAdmin(t.auth);
     const pending = await pastPassword(t.app, admin.email);
@@ -77,6 +97,7 @@ describe('REQUIRE_2FA=true through the pages', () => {
 
     const page = await agent.get('/account/two-factor').expect(200);
     expect(page.text).toContain('Your account needs two-factor sign-in. Set it up now to finish signing in.');
+    expect(page.text).toContain('Cancel and sign out');
     const key = /<code>([A-Z2-7 ]+)<\/code>/.exec(page.text)![1]!.replace(/ /g, '');
     const done = await agent
       .post('/account/two-factor')
