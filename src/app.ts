@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { accountPanel, authApi, authPages, createPassport, enforceSessionLimits, passwordResetPages } from './auth';
-import { twoFactorApi, twoFactorPages, twoFactorSignInPages } from './auth';
+import { requireSecondFactor, twoFactorApi, twoFactorPages, twoFactorSignInPages } from './auth';
 import type { Config } from './config';
 import { isDatabaseUnavailable, isDuplicateKey, ping } from './db';
 import { csrf, pageLocals } from './platform/csrf';
@@ -93,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(passport.session());
   app.use(stopIfAnswered);
   app.use(enforceSessionLimits({ absoluteMinutes: SESSION_ABSOLUTE_MINUTES }));
+  app.use(requireSecondFactor(auth));
   app.use(noStoreWhenSignedIn);
   // A section of answers sent after its session ended is kept for its sender, not refused for its old token.
   const kept = keptPosts({ secret, idleMinutes, keepable: (path) => /^\/tenders\/[^/]+\/response\/sections\/\d+$/.test(path) });

@@ -23,6 +23,8 @@ export interface PendingSignIn {
 declare module 'express-session' {
   interface SessionData {
     twoFactorPending?: PendingSignIn;
+    /** When this session passed its second step (ms since the epoch). */
+    secondFactorAt?: number;
   }
 }
 
@@ -81,6 +83,7 @@ export async function completeSignIn(auth: AuthService, req: Request, code: stri
   }
   await auth.twoFactor.useCode(found.user, code, req.ip ?? 'unknown');
   await signInUser(req, found.user);
+  req.session.secondFactorAt = Date.now();
   return found;
 }
 
@@ -88,7 +91,21 @@ export async function completeSignIn(auth: AuthService, req: Request, code: stri
 export async function finishPendingSetup(req: Request, user: PublicUser): Promise<PendingSignIn | undefined> {
   const pending = req.session.twoFactorPending;
   await signInUser(req, user);
+  req.session.secondFactorAt = Date.now();
   return pending;
+}
+
+/**
+ * With REQUIRE_2FA, a session of an officer, programme user or admin that never passed a second step (signed in before
+ * the setting was turned on) is ended: the person signs in again, and sets it up.
+ */
+export function requireSecondFactor(auth: AuthService): RequestHandler {
+  return (req, _res, next) => {
+    const user = req.user;
+    if (!auth.twoFactor.required || !user || !auth.twoFactor.appliesTo(user.role) || req.session.secondFactorAt) return next();
+    req.user = undefined;
+    req.session.regenerate((err) => next(err));
+  };
 }
 
 const accountOf = new WeakMap<Request, PublicUser>();

@@ -1,14 +1,15 @@
 import supertest from 'supertest';
-import { startTestApp, STRONG_PASSWORD, testClock, type TestApp } from '../helpers/app';
-import { send } from '../helpers/client';
+import { signedInAs, startSecondServer, startTestApp, STRONG_PASSWORD, testClock, type TestApp } from '../helpers/app';
+import { onServer, send } from '../helpers/client';
 import { createAdmin, createOfficer, registeredSupplier } from '../helpers/factories';
 import { csrfFrom } from '../helpers/forms';
 import { codeAt, pastPassword } from '../helpers/two-factor';
 
 const clock = testClock('2027-01-10T09:00:00.000Z');
+const SECRET = 'one session secret for the servers of this test file';
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ config: { REQUIRE_2FA: 'true' }, auth: { twoFactor: { now: clock.now } } });
+  t = await startTestApp({ config: { REQUIRE_2FA: 'true', SESSION_SECRET: SECRET }, auth: { twoFactor: { now: clock.now } } });
 });
 afterAll(async () => t.close());
 beforeEach(() => clock.set('2027-01-10T09:00:00.000Z'));
@@ -71,6 +72,22 @@ describe('REQUIRE_2FA=true through the API', () => {
     const pending = await pastPassword(t.app, admin.email);
     clock.advance(15 * 60_000 + 1000);
     expect((await send(pending, 'post', '/api/v1/auth/2fa/setup')).status).toBe(401);
+  });
+
+  test('a session signed in before REQUIRE_2FA was turned on is ended; a supplier’s is not', async () => {
+    // A server of the same portal on the same database, from before the setting was turned on.
+    const before = await startSecondServer({ ...t, config: { ...t.config, require2fa: false } });
+    try {
+      const officer = await signedInAs(before.app, (await createOfficer(t.auth, 'camden')).email);
+      expect((await officer.agent.get('/api/v1/findings')).status).toBe(200);
+      const now = onServer(officer, t.app);
+      expect((await now.agent.get('/api/v1/findings')).status).toBe(401);
+      expect((await now.agent.get('/api/v1/auth/session')).body.user).toBeNull();
+      const supplier = await registeredSupplier(before.app);
+      expect((await onServer(supplier, t.app).agent.get('/api/v1/auth/session')).body.user).toMatchObject({ role: 'supplier' });
+    } finally {
+      await before.close();
+    }
   });
 
   test('suppliers sign in with their password alone', async () => {
