@@ -1,5 +1,16 @@
 // file-type 21 and its dependencies ship ESM only: jest maps file-type to its Node entry and lets @swc/jest compile them to CommonJS.
-const esmOnlyPackages = ['file-type', 'strtok3', 'token-types', '@tokenizer/inflate', 'uint8array-extras', '@borewit/text-codec'];
+// So do the base32 and hash packages under otplib (two-factor sign-in).
+const esmOnlyPackages = [
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer/inflate',
+  'uint8array-extras',
+  '@borewit/text-codec',
+  '@scure/base',
+  '@noble/hashes',
+  '@otplib/plugin-crypto-noble',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { accountPanel, authApi, authPages, createPassport, enforceSessionLimits, passwordResetPages } from './auth';
+import { requireSecondFactor, twoFactorApi, twoFactorPages, twoFactorSignInPages } from './auth';
 import type { Config } from './config';
 import { isDatabaseUnavailable, isDuplicateKey, ping } from './db';
 import { csrf, pageLocals } from './platform/csrf';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(passport.session());
   app.use(stopIfAnswered);
   app.use(enforceSessionLimits({ absoluteMinutes: SESSION_ABSOLUTE_MINUTES }));
+  app.use(requireSecondFactor(auth));
   app.use(noStoreWhenSignedIn);
   // A section of answers sent after its session ended is kept for its sender, not refused for its old token.
   const kept = keptPosts({ secret, idleMinutes, keepable: (path) => /^\/tenders\/[^/]+\/response\/sections\/\d+$/.test(path) });
@@ -108,6 +110,7 @@ export function createApp(deps: AppDeps): Express {
 
   // 4. Features.
   app.use('/api/v1', authApi(auth, passport));
+  app.use('/api/v1', twoFactorApi(auth));
   app.use('/api/v1', tendersApi(deps.tenders));
   app.use('/api/v1', clarificationsApi(deps.clarifications, deps.tenders));
   app.use('/api/v1', organisationsApi(deps.suppliers));
@@ -140,7 +143,9 @@ export function createApp(deps: AppDeps): Express {
       isDatabaseUp: () => ping(conn),
     }),
   );
-  app.use(authPages(passport, kept));
+  app.use(authPages(passport, auth, kept));
+  app.use(twoFactorSignInPages(auth, kept));
+  app.use(twoFactorPages(auth, kept));
   app.use(passwordResetPages(deps.passwordResets));
   app.use(registrationPages(deps.registration, deps.boroughs));
   app.use(

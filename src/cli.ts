@@ -27,7 +27,13 @@ async function withServices<T>(run: (services: Services) => Promise<T>): Promise
   const config = loadConfig();
   const database = await openDatabase(config, { mode: 'share' });
   try {
-    return await run(await createServices(database.conn, { storage: config, baseUrl: config.baseUrl }));
+    return await run(
+      await createServices(database.conn, {
+        storage: config,
+        baseUrl: config.baseUrl,
+        auth: { twoFactor: { required: config.require2fa, secret: config.sessionSecret } },
+      }),
+    );
   } finally {
     await database.close();
   }

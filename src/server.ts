@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     storage: config,
     findings: { threshold: config.sdcThreshold },
     baseUrl: config.baseUrl,
+    auth: { twoFactor: { required: config.require2fa, secret: config.sessionSecret } },
   });
   let stopping = false;
   const app = createApp({ config, logger, conn: database.conn, ...services, isShuttingDown: () => stopping });

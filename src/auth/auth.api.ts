@@ -5,7 +5,8 @@ import { parseInput } from '../platform/validation';
 import { allowAnyone, requireRole } from '../platform/roles';
 import type { AuthService } from './auth.service';
 import { loginSchema } from './auth.schemas';
-import { signIn, signOut } from './passport';
+import { signOut } from './passport';
+import { signInWithPassword } from './two-factor.sign-in';
 
 export function authApi(auth: AuthService, passport: PassportInstance): Router {
   const router = Router();
@@ -19,8 +20,11 @@ export function authApi(auth: AuthService, passport: PassportInstance): Router {
 
   router.post('/auth/login', allowAnyone(), async (req, res) => {
     req.body = parseInput(loginSchema, req.body);
-    const user = await signIn(passport, req);
-    res.json({ user, csrfToken: csrf.generateToken(req, true) });
+    const outcome = await signInWithPassword(passport, auth, req);
+    const csrfToken = csrf.generateToken(req, true);
+    if ('user' in outcome) return void res.json({ user: outcome.user, csrfToken });
+    // Nobody is signed in yet: POST /auth/login/2fa (or, to set it up, /auth/2fa/setup and /auth/2fa/enable) completes it.
+    res.json({ twoFactorRequired: true, ...(outcome.setupRequired ? { setupRequired: true } : {}), csrfToken });
   });
 
   router.post('/auth/logout', allowAnyone(), async (req, res) => {

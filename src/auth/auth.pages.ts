@@ -7,7 +7,9 @@ import { allowAnyone } from '../platform/roles';
 import { localPath } from '../platform/local-path';
 import { errorSummary } from '../platform/validation';
 import { loginSchema } from './auth.schemas';
-import { signIn, signOut } from './passport';
+import type { AuthService } from './auth.service';
+import { signOut } from './passport';
+import { signInWithPassword } from './two-factor.sign-in';
 
 /** Only same-site paths are followed after sign-in, never another host. */
 export function safeNext(next: unknown): string {
@@ -25,7 +27,7 @@ export function signInReason(next: string | undefined): string | undefined {
 
 type FormBody = Record<string, unknown>;
 
-export function authPages(passport: PassportInstance, kept?: Pick<KeptPosts, 'take' | 'carry'>): Router {
+export function authPages(passport: PassportInstance, auth: AuthService, kept?: Pick<KeptPosts, 'take' | 'carry'>): Router {
   const router = Router();
 
   const renderLogin = (res: Response, status: number, values: FormBody, errors?: FieldErrors) => {
@@ -53,14 +55,19 @@ export function authPages(passport: PassportInstance, kept?: Pick<KeptPosts, 'ta
       // passport reads the checked credentials from req.body; the form's own fields (next) are kept for the page.
       load: (req: Request) => ({ form: req.body as FormBody }),
       input: loginSchema,
-      run: async (credentials, { req }) => {
+      run: async (credentials, { req, ctx }) => {
         req.body = credentials;
         // Signing in starts a new session: a form kept from the ended one moves over only for the person who sent it.
         const keptPost = kept?.take(req);
-        const user = await signIn(passport, req);
-        kept?.carry(req, keptPost, user.id);
+        const next = localPath(ctx.form.next);
+        const outcome = await signInWithPassword(passport, auth, req, { next, keptPost });
+        if ('user' in outcome) kept?.carry(req, keptPost, outcome.user.id);
+        return outcome;
       },
-      done: (_signedIn, { res, ctx }) => res.redirect(303, safeNext(ctx.form.next)),
+      done: (outcome, { res, ctx }) => {
+        if ('user' in outcome) return res.redirect(303, safeNext(ctx.form.next));
+        res.redirect(303, outcome.setupRequired ? '/account/two-factor' : '/login/two-factor');
+      },
       rerender: (problem, { res, ctx }) =>
         problem.error instanceof ValidationError
           ? renderLogin(res, problem.status, ctx.form, problem.error.fields)

@@ -7,6 +7,7 @@ import { SESSION_COLLECTION } from '../platform/session';
 import type { CreateUserInput, NewUserInput } from './auth.schemas';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { EMAIL_CHECK_LIMITS, LoginThrottle, type ThrottleLimits } from './throttle';
+import { TwoFactorService, type TwoFactorOptions } from './two-factor.service';
 import { loginAttemptModel, userModel, type UserModel } from './user.model';
 
 interface UserDoc {
@@ -22,12 +23,15 @@ interface UserDoc {
 export interface AuthServiceOptions {
   throttleLimits?: ThrottleLimits;
   now?: () => Date;
+  /** Two-factor sign-in: REQUIRE_2FA, the key's source, a clock; its attempts are limited like passwords unless told. */
+  twoFactor?: TwoFactorOptions;
 }
 
 export class AuthService {
   /** Other features never read this model: they ask through the methods below. */
   readonly users: UserModel;
   readonly throttle: LoginThrottle;
+  readonly twoFactor: TwoFactorService;
   private readonly emailChecks: LoginThrottle;
 
   constructor(
@@ -38,6 +42,7 @@ export class AuthService {
     this.users = userModel(conn);
     this.throttle = new LoginThrottle(loginAttemptModel(conn), opts.throttleLimits, opts.now);
     this.emailChecks = new LoginThrottle(loginAttemptModel(conn), EMAIL_CHECK_LIMITS, opts.now, 'email-check:');
+    this.twoFactor = new TwoFactorService(conn, this.users, { throttleLimits: opts.throttleLimits, ...opts.twoFactor });
   }
 
   /**

@@ -1,6 +1,11 @@
 export { AuthService, type AuthServiceOptions } from './auth.service';
 export { authApi } from './auth.api';
 export { authPages } from './auth.pages';
+export { twoFactorApi } from './two-factor.api';
+export { twoFactorPages } from './two-factor.pages';
+export { twoFactorSignInPages } from './two-factor-sign-in.pages';
+export { requireSecondFactor } from './two-factor.sign-in';
+export { TwoFactorService, TWO_FACTOR_ROLES, type TwoFactorOptions } from './two-factor.service';
 export { PasswordResetService, type PasswordResetServiceOptions } from './password-reset.service';
 export { passwordResetPages } from './password-reset.pages';
 export { accountPanel } from './auth.panels';

@@ -33,31 +33,32 @@ export function createPassport(auth: AuthService): PassportInstance {
   return passport;
 }
 
-/** Runs the local strategy and signs the user in with a new session id. */
-export function signIn(passport: PassportInstance, req: Request): Promise<PublicUser> {
+/** Runs the local strategy: the user whose email and password these are, not yet signed in (a second step may follow). */
+export function checkCredentials(passport: PassportInstance, req: Request): Promise<PublicUser> {
   return new Promise((resolve, reject) => {
     const res = req.res;
     if (!res) {
-      reject(new Error('signIn needs a response'));
+      reject(new Error('checkCredentials needs a response'));
       return;
     }
     const authenticate = passport.authenticate('local', (err: unknown, user: PublicUser | false) => {
       if (err) return reject(err);
       if (!user) return reject(new UnauthenticatedError('The email address or password is not right'));
-      // passport regenerates the session here, so a session id seen before sign-in is worthless after it.
-      req.logIn(user, (loginErr) => {
-        if (loginErr) return reject(loginErr);
-        req.session.signedInAt = Date.now();
-        resolve(user);
-      });
+      resolve(user);
     }) as RequestHandler;
     void authenticate(req, res, (err?: unknown) => (err ? reject(err) : undefined));
   });
 }
 
-/** Signs in a user already verified (just registered), with a new session id. */
+/** A new, empty session id for the same browser: what it held before is gone from the store. */
+export function regenerateSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err as Error) : resolve())));
+}
+
+/** Signs in a user already verified (just registered, or past the second step), with a new session id. */
 export function signInUser(req: Request, user: PublicUser): Promise<void> {
   return new Promise((resolve, reject) => {
+    // passport regenerates the session here, so a session id seen before sign-in is worthless after it.
     req.logIn(user, (err) => {
       if (err) return reject(err);
       req.session.signedInAt = Date.now();

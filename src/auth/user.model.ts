@@ -13,6 +13,14 @@ const userSchema = new Schema(
     disabledAt: { type: Date, default: null },
     /** When the password was last reset: a session signed in before it is no longer accepted. */
     passwordChangedAt: { type: Date, default: null },
+    /** Two-factor sign-in: the authenticator key being set up, and the one in use, each encrypted (see totp.ts). */
+    twoFactorPendingSecret: { type: String, default: null },
+    twoFactorSecret: { type: String, default: null },
+    twoFactorEnabledAt: { type: Date, default: null },
+    /** The last 30-second step whose code was accepted: a code of that step or an earlier one is refused. */
+    totpLastStep: { type: Number, default: 0 },
+    /** SHA-256 of each unused recovery code; a code is removed as it is used. */
+    recoveryCodes: { type: [String], default: [] },
   },
   { timestamps: true, strict: 'throw' },
 );

@@ -61,6 +61,8 @@ async function appOn(conn: Connection, config: Config, opts: ServiceOptions, own
     findings: { threshold: config.sdcThreshold },
     baseUrl: config.baseUrl,
     ...opts,
+    // Two-factor sign-in follows the configuration, as at start-up; a test may still give its own clock or limits.
+    auth: { ...opts.auth, twoFactor: { required: config.require2fa, secret: config.sessionSecret, ...opts.auth?.twoFactor } },
   });
   // Server errors are collected and shown when the app closes, so an unexpected 500 never passes unseen.
   const serverErrors: string[] = [];
