@@ -38,7 +38,6 @@ describeInBrowser('expressions of interest in a real browser (Chromium)', () => 
       await page.locator('input[name="consortium"][value="no"]').check();
       await page.locator('input[name="willingToPartner"][value="yes"]').check();
       const other = page.getByLabel('Where did you hear about it?');
-      if (javaScriptEnabled) await expect(other.isVisible()).resolves.toBe(false);
       await page.getByLabel('Somewhere else').check();
       await expect(other.isVisible()).resolves.toBe(true);
       await other.fill('A poster in the library');

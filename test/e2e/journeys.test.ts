@@ -3,6 +3,7 @@ import { axeProblems, axeProblemsWithoutScripts, sidewaysOverflow } from '../hel
 import { describeInBrowser, launchChromium, watchProblems } from '../helpers/browser';
 import { startMailbox, type Mailbox } from '../helpers/mailbox';
 import { startPortal, type Portal } from '../helpers/portal';
+import { keyboard } from '../helpers/keyboard';
 import { samplePdf } from '../helpers/sample-files';
 
 /*
@@ -15,6 +16,8 @@ import { samplePdf } from '../helpers/sample-files';
 const PASSWORD = 'Larch-Harbour-Teacup-42';
 const OFFICER = { email: 'officer@camden.example.gov.uk', name: 'Priya Shah' };
 const CHARITY = { email: 'chair@friends-of-kentish-town.example.org', name: 'Sam Okafor' };
+const TYPIST = { email: 'keys@reading-circle.example.org', name: 'Alex Kim' };
+const DESKTOP = { width: 1024, height: 768 };
 const TITLE = 'Community library services in Kentish Town';
 const PHONE = { width: 320, height: 640 };
 
@@ -41,14 +44,29 @@ describeInBrowser('journeys on the portal started with npm start (Chromium, axe,
       SESSION_IDLE_MINUTES: '1',
       SESSION_WARNING_SECONDS: '30',
     });
-    const made = portal.cli(['create-user', '--role', 'officer', '--email', OFFICER.email, '--password', PASSWORD, '--name', OFFICER.name, '--borough', 'camden']);
+    const made = portal.cli([
+      'create-user',
+      '--role',
+      'officer',
+      '--email',
+      OFFICER.email,
+      '--password',
+      PASSWORD,
+      '--name',
+      OFFICER.name,
+      '--borough',
+      'camden',
+    ]);
     expect(made.stderr).toBe('');
     expect(made.status).toBe(0);
     browser = await launchChromium();
   }, 240_000);
   afterEach(async () => {
     // What the person last saw, for whoever reads a failure.
-    await lastPage?.screenshot({ path: `/tmp/journey-${expect.getState().currentTestName?.slice(0, 40).replace(/\W+/g, '-')}.png`, fullPage: true });
+    await lastPage?.screenshot({
+      path: `/tmp/journey-${expect.getState().currentTestName?.slice(0, 40).replace(/\W+/g, '-')}.png`,
+      fullPage: true,
+    });
   });
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close()));
@@ -75,7 +93,11 @@ describeInBrowser('journeys on the portal started with npm start (Chromium, axe,
     /** Checks the page now on screen; every step of a journey calls it. */
     const check = async () => {
       await page.waitForLoadState('load');
-      const visit = { path: new URL(page.url()).pathname, axe: checker ? await axeProblemsWithoutScripts(page, checker) : await axeProblems(page), overflowPx: await sidewaysOverflow(page) };
+      const visit = {
+        path: new URL(page.url()).pathname,
+        axe: checker ? await axeProblemsWithoutScripts(page, checker) : await axeProblems(page),
+        overflowPx: await sidewaysOverflow(page),
+      };
       visits.push(visit);
       expect(visit).toEqual({ path: visit.path, axe: [], overflowPx: 0 });
     };
@@ -281,4 +303,100 @@ describeInBrowser('journeys on the portal started with npm start (Chromium, axe,
     await check();
     expect(problems.list).toEqual([]);
   }, 240_000);
+
+  test('the officer answers the question and publishes it; the charity is told by email (JavaScript off, 320 px)', async () => {
+    const { page, problems, check } = await open({ javaScriptEnabled: false, viewport: PHONE });
+    await page.goto('/login');
+    await page.getByLabel('Email address').fill(OFFICER.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await press(page, 'Sign in');
+    await page.goto(`/tenders/${exerciseId}`);
+    await follow(page, /^Questions from organisations \(1 waiting\)/);
+    await check();
+    await page.getByLabel('Question 1 as it will be published').fill('Could volunteers run the home library service on their own?');
+    await page.getByLabel('Your answer to question 1').fill('Yes. Tell us in the questionnaire how you would train and support them.');
+    await page.getByLabel('Publish this answer to everyone').check();
+    await press(page, 'Save answer');
+    await check();
+    // Publishing is confirmed on a page of its own where there is one.
+    const confirm = page.getByRole('button', { name: /^Publish/ });
+    if (await confirm.count()) {
+      await press(page, /^Publish/);
+      await check();
+    }
+    await page.goto(`/tenders/${exerciseId}`);
+    await check();
+    const published = await page.locator('main').innerText();
+    expect(published).toContain('Could volunteers run the home library service on their own?');
+    expect(published).toContain('Tell us in the questionnaire how you would train and support them.');
+    const told = await mailbox.waitFor(CHARITY.email, /New answer to a question/);
+    expect(told.text).toContain(`${portal.url}/tenders/${exerciseId}`);
+    expect(problems.list).toEqual([]);
+  }, 120_000);
+
+  test('another charity completes the questionnaire with the keyboard only (JavaScript on)', async () => {
+    const { page, problems, check } = await open({ javaScriptEnabled: true, viewport: DESKTOP });
+    await registerThroughApi(TYPIST, 'Reading Circle CIC');
+    await page.goto('/login');
+    await keyboard.skipToMain(page);
+    await keyboard.fillForm(page, 'Sign in', { email: TYPIST.email, password: PASSWORD });
+    expect(new URL(page.url()).pathname).toBe('/dashboard');
+
+    await page.goto(`/tenders/${exerciseId}`);
+    await check();
+    await keyboard.skipToMain(page);
+    await keyboard.activate(page, 'Express interest');
+    await check();
+    await keyboard.skipToMain(page);
+    await keyboard.fillForm(page, 'Express interest');
+    await check();
+    expect(await page.locator('main').innerText()).toContain('Your organisation is interested');
+    await keyboard.skipToMain(page);
+    await keyboard.activate(page, 'Start the questionnaire');
+    await check();
+    await keyboard.skipToMain(page);
+    await keyboard.activate(page, 'Continue');
+    for (let section = 0; section < 12 && !page.url().includes('/response/check'); section += 1) {
+      await check();
+      await keyboard.skipToMain(page);
+      await keyboard.fillForm(page, 'Save and continue');
+    }
+    expect(new URL(page.url()).pathname).toBe(`/tenders/${exerciseId}/response/check`);
+    await check();
+    await keyboard.skipToMain(page);
+    await keyboard.activate(page, 'Send answers');
+    await check();
+    expect(await page.locator('.govuk-panel__title').innerText()).toBe('Answers sent');
+    await page.screenshot({ path: '/tmp/journey-keyboard-receipt.png', fullPage: true });
+    expect(problems.list).toEqual([]);
+  }, 180_000);
+
+  /** A supplier registered over the JSON API, as another system would: the keyboard journey starts at signing in. */
+  async function registerThroughApi(person: { email: string; name: string }, organisation: string) {
+    const session = await fetch(`${portal.url}/api/v1/auth/session`);
+    const { csrfToken } = (await session.json()) as { csrfToken: string };
+    const cookie = session.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const res = await fetch(`${portal.url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, cookie },
+      body: JSON.stringify({
+        email: person.email,
+        password: PASSWORD,
+        name: person.name,
+        organisation: {
+          name: organisation,
+          sector: 'social_enterprise',
+          legalForm: 'cic',
+          size: 'micro',
+          identifiers: [],
+          postcode: 'N1 9GU',
+          areas: ['camden'],
+        },
+      }),
+    });
+    expect(res.status).toBe(201);
+  }
 });
