@@ -32,6 +32,9 @@ describe('the officer dashboard /tenders/:id/analysis', () => {
     const res = await market.officer.agent.get(`/tenders/${market.tenderId}/analysis`).expect(200);
     const html = res.text;
     expect(html).toContain('<h1 class="govuk-heading-l">Sector analysis</h1>');
+    // The date filter says "(UK time)" itself: the page does not say it twice.
+    expect(html).toMatch(/Figures at \d{1,2} \w+ \d{4}, [^<(]*\(UK time\)\. Questions/);
+    expect(html).not.toContain('(UK time) (UK time)');
     expect(html).toMatch(/id="headline-interests">8</);
     expect(html).toMatch(/id="headline-submitted">4</);
     expect(html).toMatch(/id="headline-share">37.5%</);
