@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config';
 import { chooseEngine, connect, ferretdbBinary, findMongodBinary, makeEphemeralDir, startEngine } from '../src/db';
 
 /** A fresh database for one benchmark: MONGODB_URI when set, else an embedded engine of its own, removed on close. */
-export async function benchDatabase(name: string): Promise<{ conn: Connection; close(): Promise<void> }> {
+export async function benchDatabase(name: string): Promise<{ conn: Connection; uri: string; close(): Promise<void> }> {
   const config = loadConfig();
   const engine = config.mongodbUri
     ? undefined
@@ -17,9 +17,11 @@ export async function benchDatabase(name: string): Promise<{ conn: Connection; c
         dir: makeEphemeralDir('lmep-bench-'),
         ephemeral: true,
       });
-  const conn = await connect({ uri: config.mongodbUri ?? engine!.uri, dbName: `${name}_${Date.now()}` });
+  const uri = config.mongodbUri ?? engine!.uri;
+  const conn = await connect({ uri, dbName: `${name}_${Date.now()}` });
   return {
     conn,
+    uri,
     async close() {
       await conn.close();
       await engine?.stop();

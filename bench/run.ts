@@ -12,6 +12,7 @@ import { parseConfig } from '../src/config';
 import { benchDatabase } from './database';
 import { createLogger } from '../src/platform/logger';
 import { createServices } from '../src/services';
+import { runHttpBench } from './http';
 import { runReportBench } from './report';
 
 async function throughput(url: string, requests: number, concurrency: number, init?: () => RequestInit): Promise<number> {
@@ -96,7 +97,8 @@ async function main() {
 }
 
 // `npm run bench -- report` runs the sector workbook benchmark instead (bench/report.ts).
-const run = process.argv[2] === 'report' ? runReportBench() : main();
+const benches: Record<string, () => Promise<void>> = { report: runReportBench, http: runHttpBench };
+const run = (benches[process.argv[2] ?? ''] ?? main)();
 run.catch((err: unknown) => {
   console.error(err);
   process.exit(1);
