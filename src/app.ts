@@ -31,6 +31,7 @@ import { interestOnExercise, interestsApi, interestsPages, registrationApi, regi
 import { clarificationPages, clarificationsApi, officerExercisesPanel, tendersApi, tendersPages } from './tenders';
 import { findingsPanel, reportDownloadApi, reportsApi, reportsPages, youSaidWeDidOnExercise, youSaidWeDidPanel } from './reports';
 import { findingsApi, findingsPages } from './reports';
+import { alertsPages, alertsPanel } from './alerts';
 
 export interface AppDeps extends Services {
   config: Config;
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): Express {
         supplierInterestsPanel(deps.interests, deps.questionnaires),
         youSaidWeDidPanel(deps.interests, deps.reports),
         notificationsPanel(deps.notifier),
+        alertsPanel(deps.alerts),
       ],
     }),
   );
@@ -142,6 +144,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(authPages(passport, kept));
   app.use(passwordResetPages(deps.passwordResets));
+  app.use(alertsPages(deps.alerts, deps.boroughs));
   app.use(registrationPages(deps.registration, deps.boroughs));
   app.use(
     tendersPages(deps.tenders, deps.clarifications, deps.boroughs, async (tender, user) => ({

@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     storage: config,
     findings: { threshold: config.sdcThreshold },
     baseUrl: config.baseUrl,
+    emailSecret: config.sessionSecret,
+    alerts: { reportError: (err) => logger.error({ err }, 'sending alerts about a new exercise failed') },
   });
   let stopping = false;
   const app = createApp({ config, logger, conn: database.conn, ...services, isShuttingDown: () => stopping });
@@ -81,6 +83,8 @@ async function main(): Promise<void> {
     forced.unref();
     await closeServer(server);
     await sending;
+    // Alerts of an exercise published just before the signal are queued before the database closes (failures were logged).
+    await services.alerts.sender.settled().catch(() => undefined);
     sender?.close();
     await database.close();
     logger.info('stopped');

@@ -60,6 +60,7 @@ async function appOn(conn: Connection, config: Config, opts: ServiceOptions, own
     storage: config,
     findings: { threshold: config.sdcThreshold },
     baseUrl: config.baseUrl,
+    emailSecret: config.sessionSecret,
     ...opts,
   });
   // Server errors are collected and shown when the app closes, so an unexpected 500 never passes unseen.
