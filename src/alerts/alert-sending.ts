@@ -1,4 +1,4 @@
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { insertNew } from '../db';
 import type { Boroughs } from '../platform/boroughs';
 import { ukTime } from '../platform/london-time';
@@ -24,8 +24,9 @@ interface Recipient {
 
 /**
  * Emails confirmed subscribers about a newly published exercise. Each subscriber's alert is claimed by inserting a
- * delivery under a unique (subscription, exercise) index, and the email takes the delivery's id, so two servers or a
- * retry queue it once. It runs after publishing has answered, so many subscribers never slow publishing down.
+ * delivery under a unique (subscription, exercise) index, and the email takes the delivery's id (so a delivery without
+ * its email is one a stopped server claimed): two servers or a retry queue it once. It runs after publishing has
+ * answered, in batches, so many subscribers never slow publishing down.
  */
 export class AlertSender {
   private readonly running = new Set<Promise<void>>();
@@ -80,12 +81,11 @@ export class AlertSender {
   private async queue(tender: Tender, recipients: Recipient[]): Promise<number> {
     const tenderId = new Types.ObjectId(tender.id);
     const createdAt = this.now();
-    const claims = recipients.map((r) => ({ _id: new Types.ObjectId(), subscription: r._id, tender: tenderId, createdAt, queued: false }));
+    const claims = recipients.map((r) => ({ _id: new Types.ObjectId(), subscription: r._id, tender: tenderId, createdAt }));
     const claimed = await insertNew(this.deliveries as never, claims);
     if (!claimed.length) return 0;
     const byId = new Map(recipients.map((r) => [r._id.toString(), r]));
     await this.notifier.send(claimed.map((d) => this.email(tender, d, byId.get(d.subscription.toString())!)));
-    await this.deliveries.updateMany({ _id: mongoose.trusted({ $in: claimed.map((d) => d._id) }) }, { $set: { queued: true } });
     return claimed.length;
   }
 

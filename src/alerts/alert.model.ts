@@ -29,8 +29,6 @@ const deliverySchema = new Schema(
     subscription: { type: Schema.Types.ObjectId, required: true },
     tender: { type: Schema.Types.ObjectId, required: true, index: true },
     createdAt: { type: Date, required: true },
-    /** Set once its email is in the outbox; one still unset long after was claimed by a server that stopped. */
-    queued: { type: Boolean, default: false },
   },
   { versionKey: false },
 );
