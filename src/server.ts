@@ -53,6 +53,7 @@ async function main(): Promise<void> {
 
   const sweeper = setInterval(() => {
     services.auth.throttle.sweep().catch((err: unknown) => logger.warn({ err }, 'sweeping sign-in attempts failed'));
+    services.alerts.sweep().catch((err: unknown) => logger.warn({ err }, 'sweeping unconfirmed email alerts failed'));
   }, 60_000);
   sweeper.unref();
 

@@ -183,6 +183,11 @@ export class AlertsService {
     return this.notifier.unsubscribeToken(user.email);
   }
 
+  /** Forgets sign-ups never confirmed once their link has expired (run from a timer: TTL indexes are not on every engine). */
+  async sweep(): Promise<void> {
+    await this.subscriptions.deleteMany({ confirmed: false, pendingExpiresAt: mongoose.trusted({ $lte: this.now() }) });
+  }
+
   private choice(doc: SubscriptionDoc, boroughs: string[]): AlertChoice {
     return { email: doc.email, boroughs, area: boroughsInWords(boroughs, this.boroughs), confirmed: doc.confirmed };
   }

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import supertest from 'supertest';
-import { signedInAs, startTestApp, type TestApp } from '../helpers/app';
+import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
 import { send, type Client } from '../helpers/client';
 import { createOfficer, draftExercise, publishedExercise, registeredSupplier, uniqueEmail } from '../helpers/factories';
 import { csrfFrom } from '../helpers/forms';
@@ -8,11 +8,13 @@ import { csrfFrom } from '../helpers/forms';
 const BASE_URL = 'https://libraries.example.org';
 const ALERT_SUBJECT = /^New exercise from /;
 
+// Sign-ups' links expire by this clock; exercises are published on the real one.
+const clock = testClock(new Date().toISOString());
 let t: TestApp;
 let camden: Client;
 let hackney: Client;
 beforeAll(async () => {
-  t = await startTestApp({ config: { BASE_URL, TRUST_PROXY: '1' } });
+  t = await startTestApp({ config: { BASE_URL, TRUST_PROXY: '1' }, alerts: { now: clock.now } });
   camden = await signedInAs(t.app, (await createOfficer(t.auth, 'camden')).email);
   hackney = await signedInAs(t.app, (await createOfficer(t.auth, 'hackney')).email);
 });
@@ -156,6 +158,22 @@ test('the answer is the same for an address that already has alerts, and its bor
   await pressButtonOn(await confirmationLink(email), '/alerts/confirm');
   await publish(camden, 'Camden again');
   expect(await alertsTo(email)).toHaveLength(1);
+});
+
+test('a link works for 7 days; a sign-up never confirmed is then forgotten, and confirmed alerts stay', async () => {
+  const kept = await confirmedSubscriber(['camden']);
+  const forgotten = uniqueEmail('forgotten');
+  await signUp(forgotten);
+  const link = await confirmationLink(forgotten);
+  clock.advance(7 * 24 * 60 * 60_000 + 1);
+  try {
+    expect((await supertest(t.app).get(link)).status).toBe(404);
+    await t.alerts.sweep();
+    expect(await t.alerts.subscriptions.countDocuments({ email: forgotten })).toBe(0);
+    expect(await t.alerts.subscriptions.countDocuments({ email: kept, confirmed: true })).toBe(1);
+  } finally {
+    clock.set(new Date().toISOString());
+  }
 });
 
 test('the unsubscribe link shows what stops; only its button stops it', async () => {
