@@ -85,7 +85,7 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
   const reports = new ReportsService(conn, tenders, interests, questionnaires, auth, notifier, audit);
   const workbooks = new WorkbookService(interests, questionnaires, reports, audit);
   const findings = new FindingsService(tenders, interests, questionnaires, audit, opts.findings);
-  const alerts = new AlertsService(conn, notifier, boroughs, opts.alerts);
+  const alerts = new AlertsService(conn, notifier, boroughs, (id) => tenders.get(id, undefined), opts.alerts);
   tenders.onPublished((tender) => alerts.exercisePublished(tender));
   await boroughs.load();
   await Promise.all(Object.values(conn.models).map((model) => model.init()));

@@ -34,7 +34,19 @@ const deliverySchema = new Schema(
 );
 deliverySchema.index({ subscription: 1, tender: 1 }, { unique: true });
 
+/** One exercise's alerts under way: a run still unfinished long after it started was left by a server that stopped. */
+const runSchema = new Schema(
+  {
+    tender: { type: Schema.Types.ObjectId, required: true, unique: true },
+    startedAt: { type: Date, required: true },
+    finishedAt: { type: Date, default: null },
+  },
+  { versionKey: false },
+);
+
 export const subscriptionModel = (conn: Connection) => modelOn(conn, 'AlertSubscription', subscriptionSchema);
 export const deliveryModel = (conn: Connection) => modelOn(conn, 'AlertDelivery', deliverySchema);
+export const runModel = (conn: Connection) => modelOn(conn, 'AlertRun', runSchema);
 export type SubscriptionModel = ReturnType<typeof subscriptionModel>;
 export type DeliveryModel = ReturnType<typeof deliveryModel>;
+export type RunModel = ReturnType<typeof runModel>;

@@ -6,7 +6,7 @@ import type { Boroughs } from '../platform/boroughs';
 import { NotFoundError } from '../platform/errors';
 import type { Notifier } from '../platform/notifications';
 import type { Tender } from '../tenders';
-import { deliveryModel, subscriptionModel, type DeliveryModel, type SubscriptionModel } from './alert.model';
+import { deliveryModel, runModel, subscriptionModel, type DeliveryModel, type SubscriptionModel } from './alert.model';
 import { AlertSender, boroughsInWords } from './alert-sending';
 
 /** Sign-ups from the open form, per email (so nobody's inbox is flooded) and per address, in 15 minutes. */
@@ -63,13 +63,24 @@ export class AlertsService {
     conn: Connection,
     private readonly notifier: Notifier,
     private readonly boroughs: Boroughs,
+    /** An exercise as anyone sees it (NotFoundError if none): for resuming alerts a stopped server left unfinished. */
+    tenderById: (id: string) => Promise<Tender>,
     opts: AlertsServiceOptions = {},
   ) {
     this.subscriptions = subscriptionModel(conn);
     this.deliveries = deliveryModel(conn);
     this.now = opts.now ?? (() => new Date());
     this.throttle = emailSendingThrottle(conn, 'alert-signup:', opts.limits ?? ALERT_SIGNUP_LIMITS, this.now);
-    this.sender = new AlertSender(this.subscriptions, this.deliveries, notifier, boroughs, this.now, opts.reportError ?? (() => undefined));
+    this.sender = new AlertSender(
+      this.subscriptions,
+      this.deliveries,
+      runModel(conn),
+      tenderById,
+      notifier,
+      boroughs,
+      this.now,
+      opts.reportError ?? (() => undefined),
+    );
   }
 
   /** Called once an exercise is published: its alerts go out in the background. */
@@ -183,9 +194,13 @@ export class AlertsService {
     return this.notifier.unsubscribeToken(user.email);
   }
 
-  /** Forgets sign-ups never confirmed once their link has expired (run from a timer: TTL indexes are not on every engine). */
+  /**
+   * Run from a timer: forgets sign-ups never confirmed once their link has expired (TTL indexes are not on every
+   * engine), and finishes alerts a stopped server left unfinished.
+   */
   async sweep(): Promise<void> {
     await this.subscriptions.deleteMany({ confirmed: false, pendingExpiresAt: mongoose.trusted({ $lte: this.now() }) });
+    await this.sender.resumeStalled();
   }
 
   private choice(doc: SubscriptionDoc, boroughs: string[]): AlertChoice {

@@ -176,6 +176,41 @@ test('a link works for 7 days; a sign-up never confirmed is then forgotten, and 
   }
 });
 
+test('alerts a stopped server left unfinished are finished by the sweep, still once for each subscriber', async () => {
+  const [queued, claimed, unclaimed] = [
+    await confirmedSubscriber(['camden']),
+    await confirmedSubscriber(['camden']),
+    await confirmedSubscriber(['camden']),
+  ];
+  const id = await publish(camden, 'Left unfinished');
+  const tender = new mongoose.Types.ObjectId(id);
+  const subscriptionOf = async (email: string) => (await t.alerts.subscriptions.findOne({ email }).lean())!._id;
+  // As if the server stopped after claiming one subscriber's alert, before queuing it, and before claiming another's.
+  await t.notifier.outbox.deleteOne({ to: claimed, subject: ALERT_SUBJECT });
+  await t.notifier.outbox.deleteOne({ to: unclaimed, subject: ALERT_SUBJECT });
+  await t.alerts.deliveries.deleteOne({ tender, subscription: await subscriptionOf(unclaimed) });
+  const runs = t.conn.collection('alertruns');
+  const startedAt = new Date(clock.now().getTime() - 4 * 60_000);
+  await runs.updateOne({ tender }, { $set: { finishedAt: null, startedAt } });
+  // Not yet taken for stopped: it may still be running.
+  await t.alerts.sweep();
+  expect(await alertsTo(claimed)).toHaveLength(0);
+  clock.advance(2 * 60_000);
+  try {
+    await t.alerts.sweep();
+    await t.alerts.sweep();
+  } finally {
+    clock.set(new Date().toISOString());
+  }
+  for (const email of [queued, claimed, unclaimed]) {
+    const mails = await alertsTo(email);
+    expect([email, mails.map((m) => m.subject)]).toEqual([email, ['New exercise from Camden: Left unfinished']]);
+    const delivery = await t.alerts.deliveries.findOne({ tender, subscription: await subscriptionOf(email) }).lean();
+    expect(mails[0]!._id.equals(delivery!._id)).toBe(true);
+  }
+  expect((await runs.findOne({ tender }))?.finishedAt).toBeInstanceOf(Date);
+});
+
 test('the unsubscribe link shows what stops; only its button stops it', async () => {
   const email = await confirmedSubscriber(['camden']);
   await publish(camden, 'First');
