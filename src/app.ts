@@ -31,7 +31,7 @@ import { interestOnExercise, interestsApi, interestsPages, registrationApi, regi
 import { clarificationPages, clarificationsApi, officerExercisesPanel, tendersApi, tendersPages } from './tenders';
 import { findingsPanel, reportDownloadApi, reportsApi, reportsPages, youSaidWeDidOnExercise, youSaidWeDidPanel } from './reports';
 import { findingsApi, findingsPages } from './reports';
-import { alertsPages, alertsPanel } from './alerts';
+import { alertsApi, alertsPages, alertsPanel } from './alerts';
 
 export interface AppDeps extends Services {
   config: Config;
@@ -119,6 +119,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', reportsApi(deps.reports));
   app.use('/api/v1', reportDownloadApi(deps.workbooks));
   app.use('/api/v1', findingsApi(deps.findings));
+  app.use('/api/v1', alertsApi(deps.alerts));
   app.use(
     panelPages({
       home: [registerPanel()],
