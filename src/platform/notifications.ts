@@ -31,7 +31,7 @@ const outboxSchema = new Schema(
     lastError: { type: String, default: '' },
     createdAt: { type: Date, required: true },
     sentAt: { type: Date, default: null },
-    /** The address's link to stop alert emails, also sent as the List-Unsubscribe header. */
+    /** An alert's link to stop alerts, sent as the List-Unsubscribe header too; empty for other emails. */
     unsubscribeUrl: { type: String, default: '' },
   },
   { versionKey: false },
@@ -135,7 +135,8 @@ export class Notifier {
       const unsubscribeUrl = this.absoluteUrl(unsubscribeLink(this.unsubscribeToken(to)));
       const text = `${email.text}${this.footer(email, unsubscribeUrl)}`;
       const doc = { to, subject: email.subject, text, status: 'pending', attempts: 0, lastError: '', createdAt, sentAt: null };
-      return { _id: email.id ?? new Types.ObjectId(), ...doc, unsubscribeUrl };
+      // Only alerts are offered for unsubscribing by mail programs: an account's emails cannot be stopped.
+      return { _id: email.id ?? new Types.ObjectId(), ...doc, unsubscribeUrl: email.alert ? unsubscribeUrl : '' };
     });
     await insertNew(this.outbox as never, docs);
   }

@@ -1,5 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
+import { SMTPServer } from 'smtp-server';
 import supertest from 'supertest';
+import { OutboxSender } from '../../src/platform/notifications';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
 import { send, type Client } from '../helpers/client';
 import { createOfficer, draftExercise, publishedExercise, registeredSupplier, uniqueEmail } from '../helpers/factories';
@@ -324,4 +327,42 @@ test('every email the portal sends ends with why it was sent and the address’s
   expect(resetMail.text).toContain('Emails like this one, about your account or your organisation');
   const page = await supertest(t.app).get(unsubscribePath(resetMail.text)).expect(200);
   expect(page.text).toContain('This email address gets no alerts about new exercises');
+});
+
+test('sent over SMTP, an alert has a List-Unsubscribe header and an email about an account has none', async () => {
+  const received: { to: string; data: string }[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      let data = '';
+      stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), data });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const email = await confirmedSubscriber(['lambeth']);
+  await publish(await signedInAs(t.app, (await createOfficer(t.auth, 'lambeth')).email), 'Sent by SMTP');
+  // Only this address's emails are left to send, to keep the test short.
+  await t.notifier.outbox.updateMany({ to: mongoose.trusted({ $ne: email }), status: 'pending' }, { $set: { status: 'sent' } });
+  const sender = new OutboxSender(
+    t.notifier.outbox,
+    `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+    'portal@example.org',
+  );
+  try {
+    while ((await sender.sendPending(100)) > 0);
+  } finally {
+    sender.close();
+    await new Promise<void>((resolve) => smtp.close(resolve));
+  }
+  const [alert, confirmation] = ['New exercise from Lambeth', 'Confirm your email alerts'].map(
+    (subject) => received.find((r) => r.to === email && r.data.includes(`Subject: ${subject}`))!.data,
+  );
+  const header = `List-Unsubscribe: <${BASE_URL}/unsubscribe?token=${t.notifier.unsubscribeToken(email)}>`;
+  expect(alert!.replace(/\r\n\s+/g, ' ')).toContain(header);
+  expect(confirmation).not.toContain('List-Unsubscribe');
 });
