@@ -32,6 +32,7 @@ import { interestOnExercise, interestsApi, interestsPages, registrationApi, regi
 import { clarificationPages, clarificationsApi, officerExercisesPanel, tendersApi, tendersPages } from './tenders';
 import { findingsPanel, reportDownloadApi, reportsApi, reportsPages, youSaidWeDidOnExercise, youSaidWeDidPanel } from './reports';
 import { findingsApi, findingsPages } from './reports';
+import { alertsApi, alertsPages, alertsPanel } from './alerts';
 
 export interface AppDeps extends Services {
   config: Config;
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', reportsApi(deps.reports));
   app.use('/api/v1', reportDownloadApi(deps.workbooks));
   app.use('/api/v1', findingsApi(deps.findings));
+  app.use('/api/v1', alertsApi(deps.alerts));
   app.use(
     panelPages({
       home: [registerPanel()],
@@ -132,6 +134,7 @@ export function createApp(deps: AppDeps): Express {
         supplierInterestsPanel(deps.interests, deps.questionnaires),
         youSaidWeDidPanel(deps.interests, deps.reports),
         notificationsPanel(deps.notifier),
+        alertsPanel(deps.alerts),
       ],
     }),
   );
@@ -147,6 +150,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(twoFactorSignInPages(auth, kept));
   app.use(twoFactorPages(auth, kept));
   app.use(passwordResetPages(deps.passwordResets));
+  app.use(alertsPages(deps.alerts, deps.boroughs));
   app.use(registrationPages(deps.registration, deps.boroughs));
   app.use(
     tendersPages(deps.tenders, deps.clarifications, deps.boroughs, async (tender, user) => ({

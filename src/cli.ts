@@ -26,15 +26,20 @@ class UsageError extends Error {}
 async function withServices<T>(run: (services: Services) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const database = await openDatabase(config, { mode: 'share' });
+  let services: Services | undefined;
   try {
-    return await run(
-      await createServices(database.conn, {
-        storage: config,
-        baseUrl: config.baseUrl,
-        auth: { twoFactor: { required: config.require2fa, secret: config.sessionSecret } },
-      }),
-    );
+    services = await createServices(database.conn, {
+      storage: config,
+      baseUrl: config.baseUrl,
+      emailSecret: config.sessionSecret,
+      auth: { twoFactor: { required: config.require2fa, secret: config.sessionSecret } },
+    });
+    return await run(services);
   } finally {
+    // Alerts of exercises the command published are queued before the database closes; any left, the portal's sweep finishes.
+    await services?.alerts.sender.settled().catch((err: unknown) => {
+      console.error(`Some email alerts were not queued: ${err instanceof Error ? err.message : String(err)}`);
+    });
     await database.close();
   }
 }

@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     findings: { threshold: config.sdcThreshold },
     baseUrl: config.baseUrl,
     auth: { twoFactor: { required: config.require2fa, secret: config.sessionSecret } },
+    emailSecret: config.sessionSecret,
+    alerts: { reportError: (err) => logger.error({ err }, 'sending alerts about a new exercise failed') },
   });
   let stopping = false;
   const app = createApp({ config, logger, conn: database.conn, ...services, isShuttingDown: () => stopping });
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
 
   const sweeper = setInterval(() => {
     services.auth.throttle.sweep().catch((err: unknown) => logger.warn({ err }, 'sweeping sign-in attempts failed'));
+    services.alerts.sweep().catch((err: unknown) => logger.warn({ err }, 'sweeping unconfirmed email alerts failed'));
   }, 60_000);
   sweeper.unref();
 
@@ -82,6 +85,8 @@ async function main(): Promise<void> {
     forced.unref();
     await closeServer(server);
     await sending;
+    // Alerts of an exercise published just before the signal are queued before the database closes (failures were logged).
+    await services.alerts.sender.settled().catch(() => undefined);
     sender?.close();
     await database.close();
     logger.info('stopped');

@@ -12,6 +12,7 @@ import { ClarificationsService, TendersService, type TendersServiceOptions } fro
 import { QuestionnairesService, type QuestionnairesServiceOptions } from './questionnaires';
 import { ReportsService, WorkbookService } from './reports';
 import { FindingsService, type FindingsServiceOptions } from './reports';
+import { AlertsService, type AlertsServiceOptions } from './alerts';
 
 export interface Services {
   audit: AuditLog;
@@ -30,6 +31,7 @@ export interface Services {
   workbooks: WorkbookService;
   files: FileStore;
   findings: FindingsService;
+  alerts: AlertsService;
 }
 
 /** Builds every feature's service on one connection, and makes sure reference data is in place. */
@@ -46,6 +48,10 @@ export interface ServiceOptions {
   findings?: FindingsServiceOptions;
   /** The portal's public address (BASE_URL), for links in emails; http://localhost:3000 unless given. */
   baseUrl?: string;
+  /** Keys the unsubscribe links in emails (SESSION_SECRET); random per process unless given. */
+  emailSecret?: string;
+  /** A clock and limits for alert sign-ups, and where failures of alerts sent after publishing are reported. */
+  alerts?: AlertsServiceOptions;
   /** Where uploads are kept; local disk under ./uploads unless given. */
   storage?: Pick<Config, 'uploadStore' | 'uploadDir'>;
 }
@@ -57,7 +63,7 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
   const suppliers = new SuppliersService(conn);
   const files = createFileStore(opts.storage ?? { uploadStore: 'disk', uploadDir: path.resolve('uploads') }, conn);
   const tenders = new TendersService(conn, boroughs, audit, files, opts.tenders);
-  const notifier = new Notifier(conn, opts.tenders?.now, opts.baseUrl);
+  const notifier = new Notifier(conn, opts.tenders?.now, opts.baseUrl, opts.emailSecret);
   const organisationEmails = (ids: string[]) => auth.activeEmailsOfOrganisations(ids);
   const registration = new RegistrationService(suppliers, auth, notifier);
   const passwordResets = new PasswordResetService(conn, auth, notifier, opts.passwordResets);
@@ -79,6 +85,8 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
   const reports = new ReportsService(conn, tenders, interests, questionnaires, auth, notifier, audit);
   const workbooks = new WorkbookService(interests, questionnaires, reports, audit);
   const findings = new FindingsService(tenders, interests, questionnaires, audit, opts.findings);
+  const alerts = new AlertsService(conn, notifier, boroughs, (id) => tenders.get(id, undefined), opts.alerts);
+  tenders.onPublished((tender) => alerts.exercisePublished(tender));
   await boroughs.load();
   await Promise.all(Object.values(conn.models).map((model) => model.init()));
   return {
@@ -98,5 +106,6 @@ export async function createServices(conn: Connection, opts: ServiceOptions = {}
     reports,
     workbooks,
     findings,
+    alerts,
   };
 }

@@ -8,7 +8,7 @@ import ts from 'typescript';
  */
 
 const SRC = path.resolve(__dirname, '..', 'src');
-const FEATURES = ['auth', 'suppliers', 'tenders', 'questionnaires', 'reports'] as const;
+const FEATURES = ['auth', 'suppliers', 'tenders', 'questionnaires', 'reports', 'alerts'] as const;
 const BOTTOM = ['platform', 'db'];
 const AUTH_MAY_IMPORT = ['auth', 'platform', 'db', 'config.ts'];
 

@@ -8,6 +8,7 @@ export { requireSecondFactor } from './two-factor.sign-in';
 export { TwoFactorService, TWO_FACTOR_ROLES, type TwoFactorOptions } from './two-factor.service';
 export { PasswordResetService, type PasswordResetServiceOptions } from './password-reset.service';
 export { passwordResetPages } from './password-reset.pages';
+export { emailSendingThrottle, type LoginThrottle, type ThrottleLimits } from './throttle';
 export { accountPanel } from './auth.panels';
 export { createPassport, enforceSessionLimits, signInUser } from './passport';
 export { checkPassword, createUserSchema, newUserFields, newUserSchema, type CreateUserInput, type NewUserInput } from './auth.schemas';

@@ -67,15 +67,17 @@ export class PasswordResetService {
       expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000),
     });
     const url = this.notifier.absoluteUrl(passwordResetLink(token));
-    await this.notifier.outbox.create({
-      to: user.email,
-      subject: 'Reset your password for the Library Market Engagement Portal',
-      text:
-        `Hello ${user.name},\n\nSomeone asked to reset the password of your account on the Library Market Engagement Portal.\n\n` +
-        `To choose a new password, open this link within 1 hour. It works once:\n\n${url}\n\n` +
-        `If you did not ask for this, you can ignore this email. Your password has not changed.`,
-      createdAt: now,
-    });
+    await this.notifier.send([
+      {
+        to: user.email,
+        subject: 'Reset your password for the Library Market Engagement Portal',
+        text:
+          `Hello ${user.name},\n\nSomeone asked to reset the password of your account on the Library Market Engagement Portal.\n\n` +
+          `To choose a new password, open this link within 1 hour. It works once:\n\n${url}\n\n` +
+          `If you did not ask for this, you can ignore this email. Your password has not changed.`,
+        why: 'You are getting this email because someone asked to reset the password of the account that uses this email address.',
+      },
+    ]);
   }
 
   /** The live reset a token opens; 404 when it is unknown, used or out of date. */

@@ -1,7 +1,7 @@
-import mongoose from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { isDuplicateKey } from '../db';
 import { TooManyRequestsError } from '../platform/errors';
-import type { LoginAttemptModel } from './user.model';
+import { loginAttemptModel, type LoginAttemptModel } from './user.model';
 
 export interface ThrottleLimits {
   perAccount: number;
@@ -93,4 +93,9 @@ export class LoginThrottle {
   async sweep(): Promise<void> {
     await this.attempts.deleteMany({ windowStart: mongoose.trusted({ $lte: this.cutoff() }) });
   }
+}
+
+/** Requests that send an email to an address someone typed, counted per email and per address, apart from sign-in under `kind`. */
+export function emailSendingThrottle(conn: Connection, kind: string, limits: ThrottleLimits, now?: () => Date): LoginThrottle {
+  return new LoginThrottle(loginAttemptModel(conn), limits, now, kind);
 }

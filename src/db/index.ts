@@ -14,6 +14,7 @@ import {
 import fs from 'node:fs';
 
 export { connect, ping, isDatabaseUnavailable, isDuplicateKey } from './connection';
+export { insertNew } from './insert-new';
 export * from './engine';
 
 export interface Database {

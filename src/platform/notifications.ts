@@ -1,6 +1,8 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import mongoose, { Schema, Types, type Connection } from 'mongoose';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import { insertNew } from '../db/insert-new';
 import { modelOn } from '../db/model-on';
 import type { Panel } from './panels';
 
@@ -29,6 +31,8 @@ const outboxSchema = new Schema(
     lastError: { type: String, default: '' },
     createdAt: { type: Date, required: true },
     sentAt: { type: Date, default: null },
+    /** An alert's link to stop alerts, sent as the List-Unsubscribe header too; empty for other emails. */
+    unsubscribeUrl: { type: String, default: '' },
   },
   { versionKey: false },
 );
@@ -53,7 +57,29 @@ export interface NewNotification {
   title: string;
   body: string;
   link: string;
+  /** One line: why this address got the email; by default, that the organisation takes part in the exercise. */
+  why?: string;
 }
+
+/** One email to one address, before the footer every email gets. */
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  /** Plain text, links in it already absolute (see absoluteUrl). */
+  text: string;
+  /** One line: why this address got the email. */
+  why: string;
+  /** An alert the person asked for (so the footer offers to stop alerts rather than explaining they cannot be stopped). */
+  alert?: boolean;
+  /** A fixed id, so that the same email queued twice (two servers, or a retry) is stored, and sent, once. */
+  id?: Types.ObjectId;
+}
+
+/** Where the footer's link leads: the page that stops alert emails to one address. */
+export const unsubscribeLink = (token: string): string => `/unsubscribe?token=${token}`;
+
+const DEFAULT_WHY =
+  'You are getting this email because you are a user of an organisation taking part in this exercise on the Library Market Engagement Portal.';
 
 /** An email that confirms something the person's organisation did; it always ends by saying why it was sent. */
 export interface ConfirmationEmail {
@@ -73,6 +99,8 @@ export class Notifier {
     private readonly now: () => Date = () => new Date(),
     /** The portal's public address (BASE_URL): an email is read outside the portal, so its links must be whole. */
     private readonly baseUrl = 'http://localhost:3000',
+    /** Keys the unsubscribe tokens (SESSION_SECRET): every server must make the same token for an address. */
+    private readonly secret: string = randomBytes(32).toString('hex'),
   ) {
     this.notifications = notificationModel(conn);
     this.outbox = outboxModel(conn);
@@ -81,6 +109,36 @@ export class Notifier {
   /** A path on the portal as an absolute link for an email; a link that is already absolute is kept. */
   absoluteUrl(link: string): string {
     return link.startsWith('/') ? `${this.baseUrl}${link}` : link;
+  }
+
+  /** The address's unsubscribe token: an HMAC of the address, so any email to it can carry the link without storing anything. */
+  unsubscribeToken(address: string): string {
+    return createHmac('sha256', this.secret).update(`unsubscribe:${address.trim().toLowerCase()}`).digest('base64url');
+  }
+
+  /**
+   * Every email ends the same way: why it was sent, then the address's link to stop alert emails. Emails about the
+   * person's account or their organisation's activity cannot be stopped, and say so.
+   */
+  private footer(email: OutgoingEmail, unsubscribeUrl: string): string {
+    const stop = email.alert
+      ? `To stop these alerts, unsubscribe: ${unsubscribeUrl}`
+      : `Emails like this one, about your account or your organisation's activity, are always sent. To stop any alerts about new exercises sent to this address: ${unsubscribeUrl}`;
+    return `\n\n---\n${email.why}\n${stop}`;
+  }
+
+  /** Puts emails in the outbox, each with its footer, in one batch; an email with a fixed id already there is skipped. */
+  async send(emails: OutgoingEmail[]): Promise<void> {
+    const createdAt = this.now();
+    const docs = emails.map((email) => {
+      const to = email.to.trim().toLowerCase();
+      const unsubscribeUrl = this.absoluteUrl(unsubscribeLink(this.unsubscribeToken(to)));
+      const text = `${email.text}${this.footer(email, unsubscribeUrl)}`;
+      const doc = { to, subject: email.subject, text, status: 'pending', attempts: 0, lastError: '', createdAt, sentAt: null };
+      // Only alerts are offered for unsubscribing by mail programs: an account's emails cannot be stopped.
+      return { _id: email.id ?? new Types.ObjectId(), ...doc, unsubscribeUrl: email.alert ? unsubscribeUrl : '' };
+    });
+    await insertNew(this.outbox as never, docs);
   }
 
   /** Tells every organisation at once: one in-app notification each, one email per address. */
@@ -93,19 +151,15 @@ export class Notifier {
       );
     }
     const addresses = [...new Set(emails.map((e) => e.toLowerCase()))];
-    if (addresses.length) {
-      const text = `${message.body}\n\n${this.absoluteUrl(message.link)}`;
-      await this.outbox.insertMany(addresses.map((to) => ({ to, subject: message.title, text, createdAt: at })));
-    }
+    const text = `${message.body}\n\n${this.absoluteUrl(message.link)}`;
+    await this.send(addresses.map((to) => ({ to, subject: message.title, text, why: message.why ?? DEFAULT_WHY })));
   }
 
   /** Emails a confirmation to each address once; nothing is shown in the app, the page the person is on already says it. */
   async email(addresses: string[], message: ConfirmationEmail): Promise<void> {
     const to = [...new Set(addresses.map((e) => e.toLowerCase()))];
-    if (!to.length) return;
-    const text = [...message.paragraphs, message.why].join('\n\n');
-    const createdAt = this.now();
-    await this.outbox.insertMany(to.map((address) => ({ to: address, subject: message.subject, text, createdAt })));
+    const text = message.paragraphs.join('\n\n');
+    await this.send(to.map((address) => ({ to: address, subject: message.subject, text, why: message.why })));
   }
 
   async listFor(organisationId: string, limit = 20): Promise<NotificationView[]> {
@@ -159,7 +213,9 @@ export class OutboxSender {
       );
       if (!message) break;
       try {
-        await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
+        // Mail programs offer their own unsubscribe button from this header.
+        const headers = message.unsubscribeUrl ? { 'List-Unsubscribe': `<${message.unsubscribeUrl}>` } : undefined;
+        await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, headers });
         await this.outbox.updateOne(
           { _id: message._id },
           { $set: { status: 'sent', sentAt: new Date(), lastError: '' } },

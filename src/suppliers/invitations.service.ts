@@ -135,16 +135,18 @@ export class InvitationsService {
     }
     const link = invitationLink(token);
     const url = this.notifier.absoluteUrl(link);
-    await this.notifier.outbox.create({
-      to: input.email,
-      subject: `${actor.name} has invited you to join ${organisation.name} on the Library Market Engagement Portal`,
-      text:
-        `Hello ${input.name},\n\n${actor.name} has invited you to join ${organisation.name} on the Library Market Engagement Portal, ` +
-        `where London councils look for organisations to help run library services.\n\n` +
-        `To create your account, open this link on the portal within ${INVITATION_DAYS} days:\n\n${url}\n\n` +
-        `If you were not expecting this, you can ignore this email.`,
-      createdAt: now,
-    });
+    await this.notifier.send([
+      {
+        to: input.email,
+        subject: `${actor.name} has invited you to join ${organisation.name} on the Library Market Engagement Portal`,
+        text:
+          `Hello ${input.name},\n\n${actor.name} has invited you to join ${organisation.name} on the Library Market Engagement Portal, ` +
+          `where London councils look for organisations to help run library services.\n\n` +
+          `To create your account, open this link on the portal within ${INVITATION_DAYS} days:\n\n${url}\n\n` +
+          `If you were not expecting this, you can ignore this email.`,
+        why: `You are getting this email because ${actor.name} of ${organisation.name} entered this email address to invite you.`,
+      },
+    ]);
     return { ...toInvitation(doc as unknown as InvitationDoc), link, url };
   }
 

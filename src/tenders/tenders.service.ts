@@ -63,6 +63,7 @@ export class TendersService {
   readonly now: () => Date;
   private readonly store: TenderStore;
   private readonly documents: TenderDocumentsService;
+  private readonly publishedListeners: ((tender: Tender) => void)[] = [];
 
   constructor(
     conn: Connection,
@@ -249,12 +250,19 @@ export class TendersService {
     return this.documents.file(id, docId, actor);
   }
 
-  publish(id: string, actor: PublicUser): Promise<Tender> {
-    return this.transition(id, 'published', actor, (doc, now) => {
+  /** Told of each exercise once it is published, by the one call whose conditional change published it (so once, on any number of servers). */
+  onPublished(listener: (tender: Tender) => void): void {
+    this.publishedListeners.push(listener);
+  }
+
+  async publish(id: string, actor: PublicUser): Promise<Tender> {
+    const tender = await this.transition(id, 'published', actor, (doc, now) => {
       const problems = publishProblems(doc, now);
       if (Object.keys(problems).length) throw new ValidationError(problems, 'The exercise cannot be published yet');
       return { publishedAt: now };
     });
+    for (const listener of this.publishedListeners) listener(tender);
+    return tender;
   }
 
   /**

@@ -161,8 +161,23 @@ describeInBrowser('pages reflow at 320 px wide (WCAG 1.4.10)', () => {
       ['/organisation', 0],
       // Names and email addresses: two columns that fit once the addresses wrap.
       ['/organisation/colleagues', 0],
+      ['/alerts', 0],
     ];
     for (const [path, regions] of pages) expectReflows(path, await measure(page, path), regions);
+    expect(problems.list).toEqual([]);
+  }, 60_000);
+
+  test('the email alert pages: sign up, check your email, confirm, set up, unsubscribe and stopped', async () => {
+    const t = suite.t;
+    const email = `alerts.for.new.library.exercises.${Date.now()}@northlondoncommunitylibrariestrust.example.org`;
+    await t.alerts.signUp(email, ['camden', 'kensington-and-chelsea', 'richmond-upon-thames'], '198.51.100.7');
+    const mail = await t.notifier.outbox.findOne({ to: email }).lean();
+    const confirm = /http:\/\/localhost:3000(\/alerts\/confirm\?token=\S+)/.exec(mail?.text ?? '')![1]!;
+    const unsubscribe = /http:\/\/localhost:3000(\/unsubscribe\?token=\S+)/.exec(mail?.text ?? '')![1]!;
+    const { page, problems } = await suite.openPage();
+    for (const path of ['/alerts', '/alerts/check-email', confirm, '/alerts/started', unsubscribe, '/unsubscribe', '/unsubscribe/done']) {
+      expectReflows(path, await measure(page, path), 0);
+    }
     expect(problems.list).toEqual([]);
   }, 60_000);
 

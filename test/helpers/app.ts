@@ -60,6 +60,7 @@ async function appOn(conn: Connection, config: Config, opts: ServiceOptions, own
     storage: config,
     findings: { threshold: config.sdcThreshold },
     baseUrl: config.baseUrl,
+    emailSecret: config.sessionSecret,
     ...opts,
     // Two-factor sign-in follows the configuration, as at start-up; a test may still give its own clock or limits.
     auth: { ...opts.auth, twoFactor: { required: config.require2fa, secret: config.sessionSecret, ...opts.auth?.twoFactor } },

@@ -92,7 +92,7 @@ test('publishing an answer notifies every organisation with an interest, in the 
   expect(outbox.map((m) => m.to).sort()).toEqual(expect.arrayContaining([supplierA.email, supplierB.email]));
   expect(outbox.every((m) => m.status === 'pending')).toBe(true);
   // The in-app link stays on the portal; the email's is absolute, from BASE_URL.
-  expect(outbox.every((m) => m.text.endsWith(`\n${t.config.baseUrl}/tenders/${tenderId}#questions`))).toBe(true);
+  expect(outbox.every((m) => m.text.includes(`\n${t.config.baseUrl}/tenders/${tenderId}#questions\n\n---\n`))).toBe(true);
 });
 
 test('the SMTP sender delivers pending outbox emails once each', async () => {

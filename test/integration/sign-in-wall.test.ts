@@ -111,7 +111,8 @@ describe('registering from an exercise brings the organisation back to it', () =
 });
 
 describe('confirmation emails', () => {
-  const whyLine = (text: string) => text.split('\n').at(-1)!;
+  /** The first line of the footer every email ends with. */
+  const whyLine = (text: string) => text.split('\n---\n').at(-1)!.split('\n')[0]!;
 
   test('registering sends “Your organisation is registered” with absolute links and no password', async () => {
     const { email } = await registerFrom('/register');
@@ -122,7 +123,11 @@ describe('confirmation emails', () => {
     expect(mail!.text).toContain(`\n${BASE_URL}/organisation\n`);
     expect(mail!.text).not.toContain(STRONG_PASSWORD);
     expect(whyLine(mail!.text)).toMatch(/^You are getting this email because /);
-    expect(mail!.text).not.toMatch(/unsubscribe/i);
+    // Not an alert: the footer says it is always sent, and its link stops only alerts to the address.
+    expect(mail!.text).not.toContain('To stop these alerts');
+    expect(mail!.text).toMatch(
+      /alerts about new exercises sent to this address: https:\/\/libraries\.example\.org\/unsubscribe\?token=[\w-]{43}$/,
+    );
   });
 
   test('registering through the API sends it too', async () => {

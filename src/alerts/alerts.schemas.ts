@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { boroughSlugs } from '../platform/boroughs';
+
+const email = z
+  .string({ message: 'Enter your email address' })
+  .trim()
+  .min(1, 'Enter your email address')
+  .max(254, 'Email address must be 254 characters or fewer')
+  .toLowerCase()
+  .pipe(z.email({ message: 'Enter an email address in the correct format, like name@example.org' }));
+
+/** Ticked boroughs: one value or several from a form, a list from JSON; none means every London borough. */
+const boroughs = z
+  .union([z.string(), z.array(z.string())], { message: 'Choose boroughs from the list' })
+  .optional()
+  .transform((value) => [...new Set(value === undefined ? [] : Array.isArray(value) ? value : [value])].sort())
+  .refine((slugs) => slugs.every((slug) => boroughSlugs.includes(slug)), 'Choose boroughs from the list');
+
+/** Someone without an account (or signed out) asks for alerts to an address. */
+export const alertSignUpSchema = z.object({ email, boroughs });
+
+/** A signed-in user asks for alerts to their own account address. */
+export const accountAlertsSchema = z.object({ boroughs });
+
+const token = z.string({ message: 'The link is not complete' }).min(1, 'The link is not complete').max(200, 'The link is not valid');
+
+/** The token a confirmation or unsubscribe link carries, posted back from its page. */
+export const tokenSchema = z.object({ token });
