@@ -41,14 +41,29 @@ describeInBrowser('journeys on the portal started with npm start (Chromium, axe,
       SESSION_IDLE_MINUTES: '1',
       SESSION_WARNING_SECONDS: '30',
     });
-    const made = portal.cli(['create-user', '--role', 'officer', '--email', OFFICER.email, '--password', PASSWORD, '--name', OFFICER.name, '--borough', 'camden']);
+    const made = portal.cli([
+      'create-user',
+      '--role',
+      'officer',
+      '--email',
+      OFFICER.email,
+      '--password',
+      PASSWORD,
+      '--name',
+      OFFICER.name,
+      '--borough',
+      'camden',
+    ]);
     expect(made.stderr).toBe('');
     expect(made.status).toBe(0);
     browser = await launchChromium();
   }, 240_000);
   afterEach(async () => {
     // What the person last saw, for whoever reads a failure.
-    await lastPage?.screenshot({ path: `/tmp/journey-${expect.getState().currentTestName?.slice(0, 40).replace(/\W+/g, '-')}.png`, fullPage: true });
+    await lastPage?.screenshot({
+      path: `/tmp/journey-${expect.getState().currentTestName?.slice(0, 40).replace(/\W+/g, '-')}.png`,
+      fullPage: true,
+    });
   });
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close()));
@@ -75,7 +90,11 @@ describeInBrowser('journeys on the portal started with npm start (Chromium, axe,
     /** Checks the page now on screen; every step of a journey calls it. */
     const check = async () => {
       await page.waitForLoadState('load');
-      const visit = { path: new URL(page.url()).pathname, axe: checker ? await axeProblemsWithoutScripts(page, checker) : await axeProblems(page), overflowPx: await sidewaysOverflow(page) };
+      const visit = {
+        path: new URL(page.url()).pathname,
+        axe: checker ? await axeProblemsWithoutScripts(page, checker) : await axeProblems(page),
+        overflowPx: await sidewaysOverflow(page),
+      };
       visits.push(visit);
       expect(visit).toEqual({ path: visit.path, axe: [], overflowPx: 0 });
     };
@@ -142,6 +161,7 @@ describeInBrowser('journeys on the portal started with npm start (Chromium, axe,
     await page.getByLabel('Summary').fill('Camden wants a partner to run Kentish Town library with its community.');
     await page.getByLabel('Specification').fill('Open 40 hours a week. Children’s reading, homework help and a home library service.');
     await page.locator('[name="lots-0-title"]').fill('Kentish Town library');
+    await page.getByText('Add more lots').click();
     await page.locator('[name="lots-1-title"]').fill('Home library service');
     await page.locator('input[name="tupe"][value="unknown"]').check();
     await fillDate(page, 'clarificationDeadline', '1', '2', '2027');

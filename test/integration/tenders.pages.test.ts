@@ -72,6 +72,14 @@ describe('an officer runs an exercise through the pages, without JavaScript', ()
     // What the officer typed is kept.
     expect(bad.text).toContain('We want a partner to run our mobile library.');
     expect(bad.text).toContain('value="four years"');
+    // The folded parts holding a problem are open, so each link in the summary reaches its field; the others stay folded.
+    const details = (summary: string) => {
+      const found = new RegExp(`<details class="govuk-details"( open)?>\\s*<summary[^>]*>\\s*<span[^>]*>\\s*${summary}`).exec(bad.text);
+      return found ? (found[1] ? 'open' : 'folded') : 'missing';
+    };
+    expect(details('Add more lots')).toBe('open');
+    expect(details('Add the estimated value and contract length \\(optional\\)')).toBe('open');
+    expect(details('Add events')).toBe('folded');
 
     const saved = await submit(agent, '/tenders/new', '/tenders/new', validForm);
     expect(saved.status).toBe(303);
