@@ -127,13 +127,15 @@ export function answerPages(
     const progress = sectionProgress(ctx.definition, ctx.answers);
     const shown = visibleQuestions(ctx.definition, ctx.answers);
     const next = progress.find((s) => s.status !== 'completed');
+    // Counted as the progress is: the questions shown before any answer, then those an answer may bring up.
+    const alwaysShown = visibleQuestions(ctx.definition, {}).length;
     res.render('questionnaires/views/answer-start.njk', {
       tender: ctx.tender,
       questionnaire: ctx.questionnaire,
       response: ctx.response,
       open: ctx.open,
       sections: progress.map((s) => ({ ...s, href: `${base(id)}/sections/${s.number}` })),
-      hasConditions: ctx.definition.sections.some((s) => s.questions.some((q) => q.showIf)),
+      questionCounts: { alwaysShown, more: ctx.questionnaire.questionCount - alwaysShown },
       answered: shown.filter((q) => isAnswered(ctx.answers[q.key])).length,
       shownCount: shown.length,
       continueHref: next ? `${base(id)}/sections/${next.number}` : `${base(id)}/check`,

@@ -64,7 +64,8 @@ test('the start page explains the questionnaire, its effort, deadline and sealin
   const start = await pages.get(`/tenders/${id}/response`).expect(200);
   const view = await t.questionnaires.getQuestionnaire(id, undefined);
   expect(start.text).toContain(`It takes about ${view.estimatedMinutes} minutes.`);
-  expect(start.text).toContain('There are 2 sections and 10 questions, though some questions only appear after certain answers.');
+  // The same count as the progress below: the questions shown before any answer, then the ones answers may bring up.
+  expect(start.text).toContain('There are 2 sections and 8 questions, and up to 2 more depending on your answers.');
   expect(start.text).toContain('until the deadline: <strong>1 March 2027, midday (UK time)</strong>');
   expect(start.text).toContain(
     'Responses are sealed until 1 March 2027, midday (UK time): nobody at the council can read any organisation’s answers before then',
