@@ -1,3 +1,4 @@
+import { axeProblems } from '../helpers/axe';
 import { browserSuite, describeInBrowser } from '../helpers/browser';
 import { createOfficer } from '../helpers/factories';
 
@@ -5,7 +6,8 @@ import { createOfficer } from '../helpers/factories';
 const PAGE_HEIGHT = 'document.documentElement.scrollHeight';
 
 describeInBrowser('the officer’s create-exercise form in a real browser (Chromium)', () => {
-  const suite = browserSuite({ context: { viewport: { width: 1024, height: 768 } } });
+  // axe runs its script in the page: the test's browser bypasses the page's CSP for it.
+  const suite = browserSuite({ context: { viewport: { width: 1024, height: 768 }, bypassCSP: true } });
   let officerEmail: string;
 
   beforeAll(async () => {
@@ -38,6 +40,7 @@ describeInBrowser('the officer’s create-exercise form in a real browser (Chrom
     await page.getByText('Add more lots').click();
     await expect(page.locator('[name="lots-1-title"]').isVisible()).resolves.toBe(true);
     await page.screenshot({ path: '/tmp/e2e-exercise-form.png', fullPage: true });
+    expect(await axeProblems(page)).toEqual([]);
     expect(problems.list).toEqual([]);
   });
 });
