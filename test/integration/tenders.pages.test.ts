@@ -424,6 +424,7 @@ test('publishing an answer is confirmed first: ticking Publish and saving asks, 
   const status = async () => ((await officer.agent.get(`/api/v1/tenders/${id}/clarifications`)).body.items[0] as { status: string }).status;
 
   const pages = await signInForm(officerUser.email);
+  expect((await pages.get(`/tenders/${id}/questions`).expect(200)).text).toContain('You will be asked to confirm first.');
   const fields = { question: 'Is there parking at the branches?', answer: 'Yes, at two of the three.', publish: 'yes' };
   const asking = await submit(pages, `/tenders/${id}/questions`, `/tenders/${id}/questions/${cid}/answer`, fields);
   expect(asking.status).toBe(200);
