@@ -104,6 +104,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(kept.locals);
   app.use((req, res, next) => {
     res.locals.currentPath = req.method === 'GET' ? req.originalUrl : '/dashboard';
+    // The page's own path, for the service navigation to mark where the person is (a form sent back too).
+    res.locals.navigationPath = req.path;
     // Signed-in pages warn before the session ends (static/session-timeout.js) and say how long it lasts.
     res.locals.session = { idleMinutes, warningSeconds: config.sessionWarningSeconds };
     next();

@@ -19,7 +19,7 @@ import {
   merged,
   SECTION_FORM_FIELDS,
   uploadField,
-  withLimitHint,
+  withPageHints,
   type Answering,
   type SectionPost,
 } from './answering-page';
@@ -88,13 +88,14 @@ export function answerPages(
     const section = ctx.definition.sections[n - 1]!;
     const shown = new Set(visibleQuestions(ctx.definition, opts.answers).map((q) => q.key));
     const errors = opts.errors;
+    const hinted = withPageHints(ctx.definition);
     res.status(status).render('questionnaires/views/answer-section.njk', {
       tender: ctx.tender,
       n,
       sectionCount: ctx.definition.sections.length,
       section,
       // Without JavaScript only the questions shown for the answers count; the others are on the page, hidden, for the script.
-      questions: section.questions.map((q) => ({ q: withLimitHint(q), shown: shown.has(q.key) || Boolean(errors?.[fieldName(q.key)]) })),
+      questions: section.questions.map((q) => ({ q: hinted(q), shown: shown.has(q.key) || Boolean(errors?.[fieldName(q.key)]) })),
       fileQuestions: section.questions.filter((q) => q.type === 'file'),
       values: opts.values,
       files: fileLinks(ctx),
@@ -127,13 +128,15 @@ export function answerPages(
     const progress = sectionProgress(ctx.definition, ctx.answers);
     const shown = visibleQuestions(ctx.definition, ctx.answers);
     const next = progress.find((s) => s.status !== 'completed');
+    // Counted as the progress is: the questions shown before any answer, then those an answer may bring up.
+    const alwaysShown = visibleQuestions(ctx.definition, {}).length;
     res.render('questionnaires/views/answer-start.njk', {
       tender: ctx.tender,
       questionnaire: ctx.questionnaire,
       response: ctx.response,
       open: ctx.open,
       sections: progress.map((s) => ({ ...s, href: `${base(id)}/sections/${s.number}` })),
-      hasConditions: ctx.definition.sections.some((s) => s.questions.some((q) => q.showIf)),
+      questionCounts: { alwaysShown, more: ctx.questionnaire.questionCount - alwaysShown },
       answered: shown.filter((q) => isAnswered(ctx.answers[q.key])).length,
       shownCount: shown.length,
       continueHref: next ? `${base(id)}/sections/${next.number}` : `${base(id)}/check`,

@@ -31,6 +31,17 @@ export function withLimitHint(q: Question): Question {
   return { ...q, hint: q.hint ? `${q.hint} ${limit}` : limit };
 }
 
+/** The hints a section page adds: a short text's limit, and on a question others depend on, that another may follow (true without JavaScript too). */
+export function withPageHints(definition: QuestionnaireDefinition): (q: Question) => Question {
+  const leadOn = new Set(definition.sections.flatMap((s) => s.questions.flatMap((q) => (q.showIf ? [q.showIf.key] : []))));
+  return (question) => {
+    const q = withLimitHint(question);
+    if (!leadOn.has(q.key)) return q;
+    const more = 'Another question may follow, depending on your answer.';
+    return { ...q, hint: q.hint ? `${q.hint} ${more}` : more };
+  };
+}
+
 /** Form fields keyed `a-<key>` from the service's `answers.<key>` problems. */
 export const byField = (fields: FieldErrors): FieldErrors =>
   Object.fromEntries(Object.entries(fields).map(([path, message]) => [answerFieldId(path), message]));

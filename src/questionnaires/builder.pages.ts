@@ -91,6 +91,21 @@ export function builderPages(questionnaires: QuestionnairesService, tenders: Ten
     });
   }
 
+  // Removing asks first; only the confirmation's button posts.
+  router.get('/tenders/:id/questionnaire/questions/:key/remove', requireRole('officer'), async (req, res) => {
+    const ctx = await load(req);
+    if (ctx.readOnly) return renderConflict(res, ctx, ctx.readOnly);
+    const { section, index, question } = findQuestion(ctx.definition, keyParam(req));
+    const before = ctx.definition.sections.slice(0, section).reduce((n, s) => n + s.questions.length, 0);
+    res.render('questionnaires/views/builder-remove.njk', {
+      tender: ctx.tender,
+      question,
+      section: section + 1,
+      number: before + index + 1,
+      lastInSection: ctx.definition.sections[section]!.questions.length === 1,
+    });
+  });
+
   router.post('/tenders/:id/questionnaire/questions/:key/remove', requireRole('officer'), async (req, res) => {
     const ctx = await load(req);
     if (ctx.readOnly) return renderConflict(res, ctx, ctx.readOnly);

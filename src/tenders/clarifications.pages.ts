@@ -27,13 +27,31 @@ export function clarificationPages(tenders: TendersService, clarifications: Clar
     formRoute({
       input: ({ req }) => {
         const body = req.body as FormBody;
-        return parseInput(answerSchema, { answer: body.answer, publish: body.publish === 'yes', question: body.question });
+        const input = parseInput(answerSchema, { answer: body.answer, publish: body.publish === 'yes', question: body.question });
+        return { ...input, confirmed: body.confirmed === 'yes' };
       },
-      run: async (input, { req }) => {
-        await clarifications.answer(String(req.params.id), String(req.params.cid), input, signedInUser(req));
-        return input;
+      run: async ({ confirmed, ...input }, { req }) => {
+        const id = String(req.params.id);
+        const cid = String(req.params.cid);
+        // Publishing tells every organisation taking part, so a first publication is confirmed on a page of its own.
+        if (input.publish && !confirmed) {
+          const tender = tenders.toApi(await tenders.findOwn(id, signedInUser(req)), req.user);
+          const stored = (await clarifications.list(id, req.user)).find((c) => c.id === cid);
+          if (stored && stored.status !== 'published') return { ...input, confirm: { tender, question: stored.question } };
+        }
+        await clarifications.answer(id, cid, input, signedInUser(req));
+        return { ...input, confirm: null };
       },
       done: (input, { req, res }) => {
+        if (input.confirm) {
+          const { tender, question } = input.confirm;
+          return res.render('tenders/views/publish-answer.njk', {
+            tender,
+            cid: String(req.params.cid),
+            shown: input.question ?? question,
+            values: input,
+          });
+        }
         flash(req, input.publish ? 'The answer is published to everyone.' : 'The answer is saved but not published.');
         res.redirect(303, `/tenders/${String(req.params.id)}/questions`);
       },

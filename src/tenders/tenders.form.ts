@@ -153,3 +153,20 @@ export function formFromTender(t: Tender): Record<string, string> {
   });
   return values;
 }
+
+/** Which folded parts of the form start open: those holding something typed or a problem, so nothing is hidden from its owner. */
+export function openParts(
+  values: FormBody,
+  errors: FieldErrors = {},
+): Record<'scope' | 'moreLots' | 'value' | 'events' | 'settings', boolean> {
+  const filled = (key: string) => !key.endsWith('-id') && str(values[key]) !== '';
+  const keys = [...Object.keys(values).filter(filled), ...Object.keys(errors)];
+  const any = (test: RegExp) => keys.some((key) => test.test(key));
+  return {
+    scope: any(/^serviceScope$/),
+    moreLots: any(/^lots[.-]([1-9]|\d{2,})[.-]/),
+    value: any(/^(estimatedValue|contractTermMonths)/),
+    events: any(/^events[.-]/),
+    settings: Object.keys(errors).some((key) => /^(thirdSectorTarget|sealed|shareFindings)/.test(key)),
+  };
+}

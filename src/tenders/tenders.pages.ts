@@ -10,7 +10,7 @@ import { askSchema } from './clarifications.schemas';
 import type { ClarificationsService } from './clarifications.service';
 import { fleschReadingEase, GLOSSARY, PLAIN_ENGLISH_THRESHOLD } from './readability';
 import { STATUS_LABELS } from './statuses';
-import { DEADLINES, DEADLINE_LABELS, EVENT_ROWS, LOT_ROWS, formFieldId, formFromTender, tenderFromForm } from './tenders.form';
+import { DEADLINES, DEADLINE_LABELS, EVENT_ROWS, LOT_ROWS, formFieldId, formFromTender, openParts, tenderFromForm } from './tenders.form';
 import { createTenderSchema, listTendersQuery, updateTenderSchema } from './tenders.schemas';
 import {
   documentTitleKey,
@@ -113,6 +113,7 @@ export function tendersPages(
         (_, i) => i,
       ),
       deadlines: DEADLINES.map((name) => ({ name, label: DEADLINE_LABELS[name] })),
+      open: openParts(opts.values, opts.errors),
     });
   };
 

@@ -164,6 +164,7 @@ describeInBrowser('journeys on the portal started with npm start (Chromium, axe,
     await page.getByLabel('Summary').fill('Camden wants a partner to run Kentish Town library with its community.');
     await page.getByLabel('Specification').fill('Open 40 hours a week. Children’s reading, homework help and a home library service.');
     await page.locator('[name="lots-0-title"]').fill('Kentish Town library');
+    await page.getByText('Add more lots').click();
     await page.locator('[name="lots-1-title"]').fill('Home library service');
     await page.locator('input[name="tupe"][value="unknown"]').check();
     await fillDate(page, 'clarificationDeadline', '1', '2', '2027');

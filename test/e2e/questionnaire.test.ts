@@ -46,8 +46,17 @@ describeInBrowser('answering a questionnaire in a real browser (Chromium)', () =
     await page.getByLabel('Your experience').fill('We run a community library.');
     // The character count counts down as the answer is typed.
     await expect(page.locator('.govuk-character-count__status').first().innerText()).resolves.toBe('You have 273 characters remaining');
+    await expect(page.locator('#a-tupe-hint').innerText()).resolves.toBe('Another question may follow, depending on your answer.');
+    const announcer = page.locator('[aria-live="polite"]#question-announcer');
+    await expect(announcer.textContent()).resolves.toBe('');
     await page.locator('input[name="a-tupe"][value="yes"]').check();
     await expect(pensions.isVisible()).resolves.toBe(true);
+    // Screen readers are told, politely, what has appeared.
+    await page.waitForFunction(
+      `document.getElementById('question-announcer').textContent === 'Another question has appeared: How did you handle pensions?'`,
+      null,
+      { timeout: 5_000 },
+    );
     await page.locator('input[name="a-tupe"][value="no"]').check();
     await expect(pensions.isVisible()).resolves.toBe(false);
     await page.locator('input[name="a-tupe"][value="yes"]').check();

@@ -68,6 +68,30 @@ describe('public pages', () => {
   });
 });
 
+describe('the service navigation', () => {
+  /** How each navigation link is marked: 'page' (the page itself), 'true' (a page within it) or none. */
+  const marks = (html: string) =>
+    Object.fromEntries(
+      [...html.matchAll(/<a class="govuk-service-navigation__link" href="([^"]+)"(?: aria-current="(page|true)")?/g)]
+        .filter(([, href]) => href !== '/')
+        .map(([, href, current]) => [href, current ?? 'none']),
+    );
+
+  test('marks the page a person is on as current, and the section of a page within it as active', async () => {
+    expect(marks((await supertest(t.app).get('/tenders').expect(200)).text)).toEqual({ '/tenders': 'page' });
+    expect(marks((await supertest(t.app).get('/tenders?borough=camden').expect(200)).text)).toEqual({ '/tenders': 'page' });
+    expect(marks((await supertest(t.app).get('/').expect(200)).text)).toEqual({ '/tenders': 'none' });
+
+    const officer = await createOfficer(t.auth, 'camden');
+    const { agent, token } = await formClient('/login');
+    await agent.post('/login').type('form').send({ _csrf: token, email: officer.email, password: STRONG_PASSWORD }).expect(303);
+    const dashboard = await agent.get('/dashboard').expect(200);
+    expect(marks(dashboard.text)).toEqual({ '/dashboard': 'page', '/tenders': 'none' });
+    expect(dashboard.text).toContain('govuk-service-navigation__item--active');
+    expect(marks((await agent.get('/tenders/new').expect(200)).text)).toEqual({ '/dashboard': 'none', '/tenders': 'true' });
+  });
+});
+
 describe('sign in and out with forms', () => {
   test('an empty sign-in form shows an error summary linking to each field, with status 422', async () => {
     const { agent, token } = await formClient('/login');

@@ -64,7 +64,8 @@ test('the start page explains the questionnaire, its effort, deadline and sealin
   const start = await pages.get(`/tenders/${id}/response`).expect(200);
   const view = await t.questionnaires.getQuestionnaire(id, undefined);
   expect(start.text).toContain(`It takes about ${view.estimatedMinutes} minutes.`);
-  expect(start.text).toContain('There are 2 sections and 10 questions, though some questions only appear after certain answers.');
+  // The same count as the progress below: the questions shown before any answer, then the ones answers may bring up.
+  expect(start.text).toContain('There are 2 sections and 8 questions, and up to 2 more depending on your answers.');
   expect(start.text).toContain('until the deadline: <strong>1 March 2027, midday (UK time)</strong>');
   expect(start.text).toContain(
     'Responses are sealed until 1 March 2027, midday (UK time): nobody at the council can read any organisation’s answers before then',
@@ -92,6 +93,12 @@ test('a section is saved, resumed, and a question its answer brings up is shown 
   expect(section.text).toContain('<script type="module" src="/static/conditional.js"></script>');
   // The conditional question is on the page for the script, hidden until its answer is yes.
   expect(isHidden(section.text, 'pensions')).toBe(true);
+  // The question it depends on says another may follow, which also makes sense without JavaScript.
+  expect(section.text).toMatch(/id="a-tupe-hint"[^>]*>\s*Another question may follow, depending on your answer\./);
+  expect(section.text.match(/Another question may follow/g)).toHaveLength(1);
+  // Its label, for the page script to announce when it appears.
+  expect(section.text).toMatch(/id="question-pensions" data-show-if-key="tupe"[^>]*data-label="How did you handle pensions\?"/);
+  expect(section.text).toMatch(/<div id="question-announcer" class="govuk-visually-hidden" aria-live="polite"><\/div>/);
   expect(isHidden(section.text, 'experience')).toBe(false);
 
   const later = await saveSection(pages, id, 1, { 'a-experience': 'We run two community libraries.', 'a-likelihood': '4' }, 'later');

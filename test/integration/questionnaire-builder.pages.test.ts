@@ -357,6 +357,33 @@ test('the questionnaire’s own rules are shown on the right fields, keeping wha
   expect(await stored(id)).toEqual(before);
 });
 
+test('Remove leads to a page asking to confirm, and only its button removes the question', async () => {
+  const id = await draftExercise(camdenApi);
+  await smallQuestionnaire(id);
+  const builder = await camden.get(`/tenders/${id}/questionnaire/edit`).expect(200);
+  // The builder offers a link to the confirmation, never a form that removes at once.
+  expect(builder.text).toContain(`href="/tenders/${id}/questionnaire/questions/ideas/remove"`);
+  expect(builder.text).not.toContain(`action="/tenders/${id}/questionnaire/questions/ideas/remove"`);
+
+  const confirm = await camden.get(`/tenders/${id}/questionnaire/questions/ideas/remove`).expect(200);
+  expect(confirm.text).toContain('Are you sure you want to remove ‘Any ideas?’?');
+  expect(confirm.text).toMatch(
+    new RegExp(
+      `<form method="post" action="/tenders/${id}/questionnaire/questions/ideas/remove"[\\s\\S]*?govuk-button--warning[\\s\\S]*?Remove the question`,
+    ),
+  );
+  expect(confirm.text).toContain(`href="/tenders/${id}/questionnaire/edit#q-ideas"`);
+  // Looking at the confirmation changes nothing.
+  expect(keysOf(await stored(id))).toEqual([['volunteers', 'how_many', 'ideas'], ['attend']]);
+
+  const removed = await postForm(camden, `/tenders/${id}/questionnaire/questions/ideas/remove`);
+  expect([removed.status, removed.headers.location]).toEqual([303, `/tenders/${id}/questionnaire/edit`]);
+  expect(keysOf(await stored(id))).toEqual([['volunteers', 'how_many'], ['attend']]);
+
+  expect((await camden.get(`/tenders/${id}/questionnaire/questions/nope/remove`)).status).toBe(404);
+  expect((await hackney.get(`/tenders/${id}/questionnaire/questions/attend/remove`)).status).toBe(404);
+});
+
 test('questions move up and down and are removed; a section goes with its last question', async () => {
   const id = await draftExercise(camdenApi);
   await smallQuestionnaire(id);
@@ -426,6 +453,7 @@ test('once an organisation submits, the builder is read-only with the reason and
     expect(res.text).toContain('The questionnaire cannot be changed');
   }
   expect((await camden.get(`/tenders/${id}/questionnaire/sections/1/questions/new`)).status).toBe(409);
+  expect((await camden.get(`/tenders/${id}/questionnaire/questions/ideas/remove`)).status).toBe(409);
   expect(await stored(id)).toEqual(before);
 });
 
@@ -454,6 +482,7 @@ test('an officer of another borough gets 404 on every builder route, and nothing
     `${base}/sections/1/edit`,
     `${base}/sections/1/questions/new`,
     `${base}/sections/1/questions/ideas/edit`,
+    `${base}/questions/ideas/remove`,
   ];
   for (const path of gets) expect([path, (await hackney.get(path)).status]).toEqual([path, 404]);
   const posts = [

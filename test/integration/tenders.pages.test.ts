@@ -72,6 +72,14 @@ describe('an officer runs an exercise through the pages, without JavaScript', ()
     // What the officer typed is kept.
     expect(bad.text).toContain('We want a partner to run our mobile library.');
     expect(bad.text).toContain('value="four years"');
+    // The folded parts holding a problem are open, so each link in the summary reaches its field; the others stay folded.
+    const details = (summary: string) => {
+      const found = new RegExp(`<details class="govuk-details"( open)?>\\s*<summary[^>]*>\\s*<span[^>]*>\\s*${summary}`).exec(bad.text);
+      return found ? (found[1] ? 'open' : 'folded') : 'missing';
+    };
+    expect(details('Add more lots')).toBe('open');
+    expect(details('Add the estimated value and contract length \\(optional\\)')).toBe('open');
+    expect(details('Add events')).toBe('folded');
 
     const saved = await submit(agent, '/tenders/new', '/tenders/new', validForm);
     expect(saved.status).toBe(303);
@@ -234,7 +242,7 @@ describe('questions through the pages, and the dashboard', () => {
     await officerPages
       .post(`/tenders/${id}/questions/${cid}/answer`)
       .type('form')
-      .send({ _csrf: csrfFrom(inbox.text), answer, publish: 'yes' })
+      .send({ _csrf: csrfFrom(inbox.text), answer, publish: 'yes', confirmed: 'yes' })
       .expect(303);
 
     const publicPage = await supertest(t.app).get(`/tenders/${id}`).expect(200);
@@ -381,6 +389,7 @@ test('the officer can publish a question in other words, each answer box names i
     question: 'Can a local charity bid?',
     answer: 'Yes.',
     publish: 'yes',
+    confirmed: 'yes',
   });
   expect(ok.status).toBe(303);
   const everyone = (await supertest(t.app).get(`/tenders/${id}`).expect(200)).text;
@@ -399,4 +408,49 @@ test('the officer can publish a question in other words, each answer box names i
   expect((await supertest(t.app).get(`/tenders/${id}`).expect(200)).text).toMatch(
     /Updated\s*<\/strong>\s*11 January 2027, 9am \(UK time\)/,
   );
+});
+
+test('publishing an answer is confirmed first: ticking Publish and saving asks, and only the confirmation publishes', async () => {
+  const officerUser = await createOfficer(t.auth, 'camden');
+  const officer = await signedInAs(t.app, officerUser.email);
+  const id = await publishedExercise(officer);
+  const reg = registration();
+  await send(await apiClient(t.app), 'post', '/api/v1/auth/register', reg).expect(201);
+  const asker = await signedInAs(t.app, reg.email as string);
+  const asked = await send(asker, 'post', `/api/v1/tenders/${id}/clarifications`, { question: 'Is there parking at the branches?' }).expect(
+    201,
+  );
+  const cid = asked.body.id as string;
+  const status = async () => ((await officer.agent.get(`/api/v1/tenders/${id}/clarifications`)).body.items[0] as { status: string }).status;
+
+  const pages = await signInForm(officerUser.email);
+  expect((await pages.get(`/tenders/${id}/questions`).expect(200)).text).toContain('You will be asked to confirm first.');
+  const fields = { question: 'Is there parking at the branches?', answer: 'Yes, at two of the three.', publish: 'yes' };
+  const asking = await submit(pages, `/tenders/${id}/questions`, `/tenders/${id}/questions/${cid}/answer`, fields);
+  expect(asking.status).toBe(200);
+  expect(asking.text).toMatch(
+    /<h1[^>]*>\s*Publish this answer\?\s*<\/h1>\s*<p class="govuk-body">Every organisation taking part will be told/,
+  );
+  // What was typed goes with the confirmation, nothing is saved or published yet.
+  expect(asking.text).toContain('value="Yes, at two of the three."');
+  expect(asking.text).toMatch(/value="yes" name="publish"[^>]*>\s*Publish the answer/);
+  expect(asking.text).toMatch(/value="no" name="publish"[^>]*>\s*Save without publishing/);
+  expect(await status()).toBe('open');
+  expect((await supertest(t.app).get(`/tenders/${id}`).expect(200)).text).not.toContain('at two of the three');
+
+  // Saving without publishing from the confirmation keeps the answer back.
+  const kept = await pages
+    .post(`/tenders/${id}/questions/${cid}/answer`)
+    .type('form')
+    .send({ _csrf: csrfFrom(asking.text), ...fields, publish: 'no', confirmed: 'yes' });
+  expect(kept.status).toBe(303);
+  expect(await status()).toBe('answered');
+
+  const confirmed = await pages
+    .post(`/tenders/${id}/questions/${cid}/answer`)
+    .type('form')
+    .send({ _csrf: csrfFrom(asking.text), ...fields, confirmed: 'yes' });
+  expect(confirmed.status).toBe(303);
+  expect(await status()).toBe('published');
+  expect((await supertest(t.app).get(`/tenders/${id}`).expect(200)).text).toContain('Yes, at two of the three.');
 });

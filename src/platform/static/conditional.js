@@ -32,13 +32,32 @@ function matches(values, equals) {
   return values.some((value) => value === equals || (!Number.isNaN(wanted) && numberOf(value) === wanted));
 }
 
-function update() {
+const announcer = document.getElementById('question-announcer');
+
+/** Tells screen reader users which questions have just appeared, through the page's polite live region. */
+function announce(labels) {
+  if (!announcer || labels.length === 0) return;
+  const message = labels.map((label) => `Another question has appeared: ${label}`).join('. ');
+  // Emptied first, so the same words are read again when a question comes back.
+  announcer.textContent = '';
+  setTimeout(() => {
+    announcer.textContent = message;
+  }, 50);
+}
+
+function update(event) {
+  const appeared = [];
   // Conditions only look at earlier questions, so one pass in page order settles chains of them.
   for (const question of questions) {
     const values = answerOf(question.dataset.showIfKey);
     if (values === null) continue;
-    slotOf(question).hidden = !matches(values, question.dataset.showIfEquals ?? '');
+    const slot = slotOf(question);
+    const wasHidden = slot.hidden;
+    slot.hidden = !matches(values, question.dataset.showIfEquals ?? '');
+    if (wasHidden && !slot.hidden) appeared.push(question.dataset.label ?? '');
   }
+  // Only what an answer changes is announced, not what the page showed when it loaded.
+  if (event) announce(appeared.filter(Boolean));
 }
 
 if (questions.length) {
