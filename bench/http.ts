@@ -39,7 +39,10 @@ function withDatabase(uri: string, dbName: string): string {
   return url.toString();
 }
 
-async function startServer(uri: string, dbName: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+async function startServer(
+  uri: string,
+  dbName: string,
+): Promise<{ url: string; child: ChildProcess; output(): string; stop(): Promise<void> }> {
   const port = await getFreePort();
   const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
     cwd: projectRoot,
@@ -52,8 +55,11 @@ async function startServer(uri: string, dbName: string): Promise<{ url: string; 
       SESSION_SECRET: 'a benchmark secret that is long enough to sign sessions',
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i += 1) {
     const up = await fetch(`${url}/healthz`).then(
@@ -67,6 +73,7 @@ async function startServer(uri: string, dbName: string): Promise<{ url: string; 
   return {
     url,
     child,
+    output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -81,7 +88,13 @@ export async function runHttpBench(): Promise<void> {
   const year = new Date().getFullYear() + 1;
   const officers = await Promise.all(
     BOROUGHS.map((borough) =>
-      services.auth.createUser({ role: 'officer', email: `officer@${borough}.bench.example.org`, password: 'bench password 123', name: `${borough} officer`, borough }),
+      services.auth.createUser({
+        role: 'officer',
+        email: `officer@${borough}.bench.example.org`,
+        password: 'bench password 123',
+        name: `${borough} officer`,
+        borough,
+      }),
     ),
   );
   let firstId = '';
@@ -121,6 +134,7 @@ export async function runHttpBench(): Promise<void> {
       console.log(
         `${name.padEnd(34)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms} ms  p99 ${m.p99Ms} ms${m.errors ? `  errors ${m.errors}` : ''}`,
       );
+    if (trivial.errors + list.errors + page.errors) console.log(`The server said:\n${server.output()}`);
     line('GET /healthz (baseline)', trivial);
     line(`GET /tenders (${EXERCISES} exercises)`, list);
     line('GET /tenders/:id', page);

@@ -51,6 +51,7 @@ export function requestTimeLimit(opts: RequestLimitOptions): RequestHandler {
       // The handler may still try to write when its database call fails; that must not become an unhandled error.
       res.on('error', () => undefined);
       await answerUnavailable(req, res, end);
+      if (res.writableEnded) silenceLateAnswers(res);
     };
     timer = setTimeout(() => void check(), firstCheckMs);
     next();
@@ -64,12 +65,17 @@ async function answerUnavailable(req: Parameters<RequestHandler>[0], res: Respon
     body = JSON.stringify({ error: { code: UNAVAILABLE.code, message: UNAVAILABLE.message } });
     type = 'application/json; charset=utf-8';
   } else {
+    const plain = '<h1>Sorry, the service is unavailable</h1>';
     body = await new Promise<string>((resolve) => {
-      res.render(
-        'platform/views/error.njk',
-        { status: 503, title: 'Sorry, the service is unavailable', message: UNAVAILABLE.message },
-        (err, html) => resolve(err ? '<h1>Sorry, the service is unavailable</h1>' : html),
-      );
+      try {
+        res.render(
+          'platform/views/error.njk',
+          { status: 503, title: 'Sorry, the service is unavailable', message: UNAVAILABLE.message },
+          (err, html) => resolve(err ? plain : html),
+        );
+      } catch {
+        resolve(plain);
+      }
     });
     type = 'text/html; charset=utf-8';
   }
@@ -80,6 +86,21 @@ async function answerUnavailable(req: Parameters<RequestHandler>[0], res: Respon
   res.setHeader('Content-Length', String(Buffer.byteLength(body)));
   res.setHeader('Cache-Control', 'no-store');
   end(body);
+}
+
+/**
+ * After the 503 has gone out, the handler may still finish and answer: a render's callback that sends would throw
+ * ERR_HTTP_HEADERS_SENT outside any promise and stop the process. Its late answer is dropped instead.
+ */
+function silenceLateAnswers(res: Response): void {
+  const dropped = function (this: Response) {
+    return this;
+  };
+  res.send = dropped as Response['send'];
+  res.json = dropped as Response['json'];
+  res.redirect = dropped as Response['redirect'];
+  res.sendStatus = dropped as Response['sendStatus'];
+  res.setHeader = dropped as unknown as Response['setHeader'];
 }
 
 /** Goes no further with a request already answered 503 by the time limit (its session load was what hung). */
