@@ -4,6 +4,7 @@ import type { PublicUser } from '../platform/roles';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import { counterModel, tenderModel, type CounterModel, type TenderModel, type TenderRecord } from './tender.model';
 import { isOwnBoroughOfficer, type Actor } from './tender.presenter';
+import { ListVersion } from './tender-list';
 
 export type TenderDoc = mongoose.HydratedDocument<TenderRecord>;
 
@@ -20,6 +21,7 @@ const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 
 export class TenderStore {
   readonly tenders: TenderModel;
   readonly counters: CounterModel;
+  readonly listVersion: ListVersion;
 
   constructor(
     conn: Connection,
@@ -27,6 +29,7 @@ export class TenderStore {
   ) {
     this.tenders = tenderModel(conn);
     this.counters = counterModel(conn);
+    this.listVersion = new ListVersion(this.counters);
   }
 
   /** An exercise the actor may see: drafts only to the borough's officers. Anything else is 404; an officer reaching for another borough's draft is audited. */
@@ -64,15 +67,17 @@ export class TenderStore {
    * Applies `update` only if the exercise still has the status and revision `doc` was read with, and moves the
    * revision on. Returns the exercise after the change, or null when another change came first.
    */
-  changeIf(doc: TenderDoc, update: { $set?: Record<string, unknown>; $push?: Record<string, unknown> }): Promise<TenderDoc | null> {
+  async changeIf(doc: TenderDoc, update: { $set?: Record<string, unknown>; $push?: Record<string, unknown> }): Promise<TenderDoc | null> {
     const revision = doc.revision ?? 0;
     // Exercises stored before revisions were kept have none; for them the field's absence is the condition.
     const filter = { _id: doc._id, status: doc.status, revision: revision === 0 ? mongoose.trusted({ $in: [0, null] }) : revision };
-    return this.tenders.findOneAndUpdate(
+    const updated = await this.tenders.findOneAndUpdate(
       filter,
       { ...update, $set: { ...update.$set, revision: revision + 1 } },
       { returnDocument: 'after' },
     );
+    if (updated) await this.listVersion.moveOn();
+    return updated;
   }
 
   /**

@@ -4,6 +4,8 @@ import type { Boroughs } from '../platform/boroughs';
 import { allowAnyone, requireRole, type PublicUser, signedInUser } from '../platform/roles';
 import { ValidationError, type FieldErrors } from '../platform/errors';
 import { daysUntil } from '../platform/london-time';
+import { mayUseCache, PageCache, renderCached } from '../platform/page-cache';
+import { paginationFor } from '../platform/pagination';
 import { formRoute, isUploadProblem, isValidationProblem } from '../platform/form-route';
 import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
 import { askSchema } from './clarifications.schemas';
@@ -130,18 +132,32 @@ export function tendersPages(
     return checkForm(schema, input, formErrors);
   };
 
+  // The public list is the busiest page: kept whole for people not signed in, until any exercise changes.
+  const listCache = new PageCache();
   router.get('/tenders', allowAnyone(), async (req, res) => {
     const parsed = listTendersQuery.safeParse(req.query);
     const query = parsed.success ? parsed.data : {};
-    const items = await tenders.list(query, req.user);
     const now = tenders.now();
-    res.render('tenders/views/list.njk', {
-      items: items.map((t) => ({ ...t, closing: closingTag(t, now) })),
-      query,
-      queryErrors: parsed.success ? undefined : fieldErrors(parsed.error),
-      statusLabels: STATUS_LABELS,
-      boroughs: boroughs.list(),
-    });
+    const cacheKey =
+      mayUseCache(req, res) && parsed.success
+        ? `${await tenders.listVersion()}|${Math.floor(now.getTime() / 60_000)}|${req.originalUrl}`
+        : null;
+    const render = async () => {
+      const list = await tenders.listPage(query, req.user, query.page ?? 1);
+      return {
+        items: list.items.map((t) => ({ ...t, closing: closingTag(t, now) })),
+        total: list.total,
+        page: list.page,
+        pageCount: list.pageCount,
+        pagination: paginationFor(list, req.query as Record<string, unknown>, '/tenders'),
+        query,
+        queryErrors: parsed.success ? undefined : fieldErrors(parsed.error),
+        statusLabels: STATUS_LABELS,
+        boroughs: boroughs.list(),
+      };
+    };
+    if (cacheKey) return renderCached(res, listCache, cacheKey, 'tenders/views/list.njk', await render());
+    res.render('tenders/views/list.njk', await render());
   });
 
   router.get('/tenders/new', requireRole('officer'), (_req, res) => {

@@ -142,6 +142,8 @@ export const listTendersQuery = z.object({
   status: z.enum(TENDER_LIST_STATUSES, { message: 'Status must be published, closed, cancelled or draft' }).optional(),
   q: z.string().trim().max(200, 'Search must be 200 characters or fewer').optional(),
   sort: z.enum(['newest', 'closing'], { message: 'Sort by newest or closing' }).optional(),
+  // A page number comes from a link, never typed: one that makes no sense shows the first page.
+  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
 });
 
 export type ListTendersQuery = z.infer<typeof listTendersQuery>;

@@ -12,6 +12,7 @@ import { boroughCode, displayValue, tenderView, type Actor, type Tender, type Te
 import { TenderStore, type TenderDoc } from './tender.store';
 import { planEdit, publishProblems } from './tender-edit';
 import { TenderDocumentsService, type NewDocument } from './tender-documents.service';
+import { closingOrder, listPage, type TenderListPage } from './tender-list';
 
 export {
   boroughCode,
@@ -41,22 +42,6 @@ export interface TendersServiceOptions {
 }
 
 export type { NewDocument } from './tender-documents.service';
-
-/**
- * Exercises still taking interest first, soonest expression-of-interest deadline first; then those still taking
- * questionnaires, soonest deadline first; then the rest, newest first.
- */
-function byClosing(items: Tender[], now: Date): Tender[] {
-  const next = (t: Tender): number => {
-    if (t.status !== 'published') return Infinity;
-    for (const deadline of [t.eoiDeadline, t.questionnaireDeadline]) if (new Date(deadline) >= now) return Date.parse(deadline);
-    return Infinity;
-  };
-  return items
-    .map((t, i) => ({ t, i, at: next(t) }))
-    .sort((a, b) => a.at - b.at || a.i - b.i)
-    .map(({ t }) => t);
-}
 
 export class TendersService {
   readonly tenders: TenderModel;
@@ -131,6 +116,7 @@ export class TendersService {
       status: 'draft',
       createdBy: actor.id,
     });
+    await this.store.listVersion.moveOn();
     return this.toApi(doc, actor);
   }
 
@@ -156,7 +142,8 @@ export class TendersService {
     return this.toApi(await this.store.visibleDoc(id, actor), actor);
   }
 
-  async list(query: ListTendersQuery, actor: Actor): Promise<Tender[]> {
+  /** What the actor may see that matches the query; null when the query names a borough that does not exist. */
+  private listFilter(query: ListTendersQuery, actor: Actor): Record<string, unknown> | null {
     const ownBorough = actor?.role === 'officer' ? actor.borough?.id : undefined;
     const visible: Record<string, unknown>[] = [{ status: mongoose.trusted({ $in: PUBLIC_STATUSES }) }];
     if (ownBorough) visible.push({ borough: new Types.ObjectId(ownBorough) });
@@ -165,7 +152,7 @@ export class TendersService {
     if (query.status) and.push({ status: query.status });
     if (query.borough) {
       const borough = this.boroughs.findBySlug(query.borough);
-      if (!borough) return [];
+      if (!borough) return null;
       and.push({ borough: new Types.ObjectId(borough.id) });
     }
     if (query.q) {
@@ -173,12 +160,27 @@ export class TendersService {
       const words = mongoose.trusted({ $regex: escapeRegex(query.q), $options: 'i' });
       and.push({ $or: [{ title: words }, { summary: words }, { reference: words }, { 'lots.title': words }] });
     }
-    const docs = await this.tenders
-      .find(mongoose.trusted(and.length ? { $and: [filter, ...and] } : filter))
-      .sort({ publishedAt: -1, createdAt: -1 })
-      .limit(500);
+    return and.length ? { $and: [filter, ...and] } : filter;
+  }
+
+  async list(query: ListTendersQuery, actor: Actor): Promise<Tender[]> {
+    const filter = this.listFilter(query, actor);
+    if (!filter) return [];
+    const docs = await this.tenders.find(mongoose.trusted(filter)).sort({ publishedAt: -1, createdAt: -1 }).limit(500);
     const items = docs.map((d) => this.toApi(d, actor));
-    return query.sort === 'closing' ? byClosing(items, this.now()) : items;
+    return query.sort === 'closing' ? closingOrder(items, this.now()) : items;
+  }
+
+  /** One page of the list, reading only what the list shows. */
+  async listPage(query: ListTendersQuery, actor: Actor, page: number): Promise<TenderListPage> {
+    const filter = this.listFilter(query, actor);
+    if (!filter) return { items: [], total: 0, page: 1, pageSize: 0, pageCount: 1 };
+    return listPage(this.tenders, this.boroughs, filter, { sort: query.sort === 'closing' ? 'closing' : 'newest', page, now: this.now() });
+  }
+
+  /** Moves on after every change to any exercise: see ListVersion. */
+  listVersion(): Promise<number> {
+    return this.store.listVersion.current();
   }
 
   /**
@@ -331,6 +333,7 @@ export class TendersService {
       { $set: { [field]: this.now() } },
       { returnDocument: 'after' },
     );
+    if (stamped) await this.store.listVersion.moveOn();
     return stamped ? this.toApi(stamped, actor) : stopped;
   }
 }
