@@ -39,9 +39,10 @@ function withDatabase(uri: string, dbName: string): string {
   return url.toString();
 }
 
-async function startServer(
+export async function startServer(
   uri: string,
   dbName: string,
+  extraEnv: Record<string, string> = {},
 ): Promise<{ url: string; child: ChildProcess; output(): string; stop(): Promise<void> }> {
   const port = await getFreePort();
   const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
@@ -54,6 +55,7 @@ async function startServer(
       MONGODB_URI: withDatabase(uri, dbName),
       SESSION_SECRET: 'a benchmark secret that is long enough to sign sessions',
       LOG_LEVEL: 'warn',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

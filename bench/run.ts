@@ -12,6 +12,7 @@ import { parseConfig } from '../src/config';
 import { benchDatabase } from './database';
 import { createLogger } from '../src/platform/logger';
 import { createServices } from '../src/services';
+import { runDeadlineBench } from './deadline';
 import { runHttpBench } from './http';
 import { runReportBench } from './report';
 
@@ -97,7 +98,7 @@ async function main() {
 }
 
 // `npm run bench -- report` runs the sector workbook benchmark instead (bench/report.ts).
-const benches: Record<string, () => Promise<void>> = { report: runReportBench, http: runHttpBench };
+const benches: Record<string, () => Promise<void>> = { report: runReportBench, http: runHttpBench, deadline: runDeadlineBench };
 const run = (benches[process.argv[2] ?? ''] ?? main)();
 run.catch((err: unknown) => {
   console.error(err);
