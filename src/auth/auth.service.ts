@@ -1,5 +1,6 @@
 import mongoose, { Types, type Connection } from 'mongoose';
 import { isDuplicateKey } from '../db';
+import { AuditLog } from '../platform/audit';
 import type { Borough, Boroughs } from '../platform/boroughs';
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from '../platform/errors';
 import type { PublicUser, Role } from '../platform/roles';
@@ -33,6 +34,7 @@ export class AuthService {
   readonly throttle: LoginThrottle;
   readonly twoFactor: TwoFactorService;
   private readonly emailChecks: LoginThrottle;
+  private readonly audit: AuditLog;
 
   constructor(
     private readonly conn: Connection,
@@ -42,6 +44,7 @@ export class AuthService {
     this.users = userModel(conn);
     this.throttle = new LoginThrottle(loginAttemptModel(conn), opts.throttleLimits, opts.now);
     this.emailChecks = new LoginThrottle(loginAttemptModel(conn), EMAIL_CHECK_LIMITS, opts.now, 'email-check:');
+    this.audit = new AuditLog(conn, opts.now);
     this.twoFactor = new TwoFactorService(conn, this.users, { throttleLimits: opts.throttleLimits, ...opts.twoFactor });
   }
 
@@ -121,10 +124,23 @@ export class AuthService {
     const user = await this.users.findOne({ email: email.toLowerCase() }).lean();
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!user || !ok || user.disabledAt) {
+      // The email tried is kept (never the password), and the account when there is one.
+      await this.audit.record({
+        action: 'auth.sign_in.failed',
+        outcome: 'denied',
+        actor: user ? { id: user._id.toString(), role: user.role } : undefined,
+        target: user ? `user:${user._id.toString()}` : 'sign-in',
+        detail: `email tried: ${email.slice(0, 254)}${user?.disabledAt ? ' (account disabled)' : ''}`,
+      });
       throw new UnauthenticatedError('The email address or password is not right');
     }
     await this.throttle.recordSuccess(email, ip);
     return this.toPublicUser(user);
+  }
+
+  /** A completed sign-in, for the audit log: `how` says which steps it took. */
+  async recordSignIn(user: PublicUser, how: string): Promise<void> {
+    await this.audit.record({ action: 'auth.sign_in', outcome: 'allowed', actor: user, target: `user:${user.id}`, detail: how });
   }
 
   /**
@@ -147,6 +163,13 @@ export class AuthService {
   async findByEmail(email: string): Promise<PublicUser | null> {
     const user = await this.users.findOne({ email: email.toLowerCase() }).lean();
     return user ? this.toPublicUser(user) : null;
+  }
+
+  /** Users by id, disabled ones too: for showing who did what. */
+  async usersByIds(ids: string[]): Promise<PublicUser[]> {
+    const valid = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+    if (!valid.length) return [];
+    return (await this.users.find({ _id: mongoose.trusted({ $in: valid }) }).lean()).map((u) => this.toPublicUser(u));
   }
 
   /** The active users of one supplier organisation, by name. */
