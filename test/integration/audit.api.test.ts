@@ -1,5 +1,7 @@
+import http from 'node:http';
 import supertest from 'supertest';
-import { apiClient, signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
+import { apiClient, signedInAs, startTestApp, STRONG_PASSWORD, testClock, type TestApp } from '../helpers/app';
+import { listen } from '../helpers/browser';
 import { send, type Client } from '../helpers/client';
 import { createAdmin, createOfficer, draftExercise, publishedExercise, sampleQuestionnaire, uniqueEmail } from '../helpers/factories';
 import { csrfFrom, signInThroughForm } from '../helpers/forms';
@@ -257,6 +259,48 @@ describe('the CSV', () => {
     const bad = await admin.agent.get('/admin/audit.csv').query({ from: 'soon' });
     expect(bad.status).toBe(422);
   });
+
+  test('a client that goes away mid-download stops the read, and the server carries on', async () => {
+    auditClock.set('2027-08-01T10:00:00.000Z');
+    for (let n = 0; n < 1500; n++) {
+      await t.audit.record({ action: 'test.bulk', outcome: 'allowed', actor: undefined, target: 'test', detail: 'x'.repeat(200) });
+    }
+    const server = await listen(t.app);
+    try {
+      const session = await fetch(`${server.baseUrl}/api/v1/auth/session`);
+      const cookie = session.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const { csrfToken } = (await session.json()) as { csrfToken: string };
+      const email = (await t.auth.usersByIds([adminId]))[0]!.email;
+      const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ email, password: STRONG_PASSWORD }),
+      });
+      const signedIn = login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const firstChunk = await new Promise<number>((resolve, reject) => {
+        const req = http.get(`${server.baseUrl}/admin/audit.csv?event=test.bulk`, { headers: { cookie: signedIn } }, (res) => {
+          res.once('data', (chunk: Buffer) => {
+            resolve(res.statusCode ?? 0);
+            void chunk;
+            req.destroy();
+          });
+        });
+        req.on('error', reject);
+      });
+      expect(firstChunk).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await admin.agent.get('/api/v1/admin/audit').query({ event: 'test.bulk' })).body.items).toHaveLength(50);
+      expect(t.serverErrors).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });
 
 describe('append-only', () => {
