@@ -2,7 +2,7 @@ import mongoose, { Types, type Connection } from 'mongoose';
 import { isDuplicateKey } from '../db';
 import { AuditLog } from '../platform/audit';
 import type { Borough, Boroughs } from '../platform/boroughs';
-import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from '../platform/errors';
+import { ConflictError, NotFoundError, TooManyRequestsError, UnauthenticatedError, ValidationError } from '../platform/errors';
 import type { PublicUser, Role } from '../platform/roles';
 import { SESSION_COLLECTION } from '../platform/session';
 import type { CreateUserInput, NewUserInput } from './auth.schemas';
@@ -120,22 +120,32 @@ export class AuthService {
 
   /** Checks a sign-in, counting failures; the message never says whether the email exists. */
   async authenticate(email: string, password: string, ip: string): Promise<PublicUser> {
-    await this.throttle.attempt(email, ip);
+    try {
+      await this.throttle.attempt(email, ip);
+    } catch (err) {
+      if (err instanceof TooManyRequestsError) await this.recordFailure(email, null, 'too many attempts, password not checked');
+      throw err;
+    }
     const user = await this.users.findOne({ email: email.toLowerCase() }).lean();
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!user || !ok || user.disabledAt) {
-      // The email tried is kept (never the password), and the account when there is one.
-      await this.audit.record({
-        action: 'auth.sign_in.failed',
-        outcome: 'denied',
-        actor: user ? { id: user._id.toString(), role: user.role } : undefined,
-        target: user ? `user:${user._id.toString()}` : 'sign-in',
-        detail: `email tried: ${email.slice(0, 254)}${user?.disabledAt ? ' (account disabled)' : ''}`,
-      });
+      await this.recordFailure(email, user ?? null, user?.disabledAt ? 'account disabled' : '');
       throw new UnauthenticatedError('The email address or password is not right');
     }
     await this.throttle.recordSuccess(email, ip);
     return this.toPublicUser(user);
+  }
+
+  /** A failed sign-in: the email tried is kept (never the password), and the account when there is one. */
+  private async recordFailure(email: string, user: { _id: { toString(): string }; role: Role } | null, why: string): Promise<void> {
+    const id = user?._id.toString();
+    await this.audit.record({
+      action: 'auth.sign_in.failed',
+      outcome: 'denied',
+      actor: user && id ? { id, role: user.role } : undefined,
+      target: id ? `user:${id}` : 'sign-in',
+      detail: `email tried: ${email.slice(0, 254)}${why ? ` (${why})` : ''}`,
+    });
   }
 
   /** A completed sign-in, for the audit log: `how` says which steps it took. */

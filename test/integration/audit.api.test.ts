@@ -75,6 +75,14 @@ describe('what is recorded', () => {
     });
     expect(failed.find((e) => e.details.text.includes(stranger))?.actor).toBeNull();
     expect(await events({ event: 'auth.' })).toEqual(expect.arrayContaining([expect.objectContaining({ event: 'auth.sign_in.failed' })]));
+
+    // Past the limit the password is not even checked; the attempt is still recorded.
+    const limited = uniqueEmail('limited');
+    for (let n = 0; n < 6; n++) await send(anon, 'post', '/api/v1/auth/login', { email: limited, password: 'one more guess here' });
+    const attempts = await events({ event: 'auth.sign_in.failed' });
+    const mine = attempts.filter((e) => e.details.text.startsWith(`email tried: ${limited}`)).map((e) => e.details.text);
+    expect(mine.length).toBe(6);
+    expect(mine[0]).toBe(`email tried: ${limited} (too many attempts, password not checked)`);
   });
 
   test('publishing, changes after publishing with old and new values, sharing, closing and cancelling', async () => {
