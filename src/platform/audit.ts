@@ -14,11 +14,11 @@ const auditEventSchema = new Schema(
   },
   { versionKey: false },
 );
-// What the admins' filters need on MongoDB; newest first within each.
-auditEventSchema.index({ at: -1 });
-auditEventSchema.index({ action: 1, at: -1 });
-auditEventSchema.index({ actorId: 1, at: -1 });
-auditEventSchema.index({ target: 1, at: -1 });
+// What the admins' filters need on MongoDB, each ending in the sort (newest first, then _id) so pages need no sort stage.
+auditEventSchema.index({ at: -1, _id: -1 });
+auditEventSchema.index({ action: 1, at: -1, _id: -1 });
+auditEventSchema.index({ actorId: 1, at: -1, _id: -1 });
+auditEventSchema.index({ target: 1, at: -1, _id: -1 });
 
 /** Every way mongoose could change or remove a stored event: refused, so the log stays append-only. */
 export const REFUSED_AUDIT_CHANGES = [
