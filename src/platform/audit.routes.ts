@@ -53,6 +53,7 @@ export function auditRoutes(audit: AuditLog, lookups: AuditLookups): Router {
     const parsed = auditQuerySchema.safeParse(raw);
     const view = {
       events: KNOWN_AUDIT_EVENTS,
+      eventLabels: Object.fromEntries(KNOWN_AUDIT_EVENTS.map((e) => [e.name, e.label])),
       values: { ...raw, from: dateParts(req, 'from', raw.from), to: dateParts(req, 'to', raw.to) },
     };
     if (!parsed.success) {
