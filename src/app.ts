@@ -14,6 +14,7 @@ import { helpPages } from './platform/help-pages';
 import { requestLogger } from './platform/logger';
 import { requestTimeLimit, stopIfAnswered } from './platform/request-limit';
 import { notificationsPanel } from './platform/notifications';
+import { auditPanel, auditRoutes } from './platform/audit.routes';
 import { panelPages } from './platform/panels';
 import { cspNonce, noStore, noStoreWhenSignedIn, securityHeaders } from './platform/security';
 import { SESSION_COOKIE, saveSessionBeforeRedirect, sessions } from './platform/session';
@@ -137,6 +138,7 @@ export function createApp(deps: AppDeps): Express {
         youSaidWeDidPanel(deps.interests, deps.reports),
         notificationsPanel(deps.notifier),
         alertsPanel(deps.alerts),
+        auditPanel(),
       ],
     }),
   );
@@ -146,6 +148,13 @@ export function createApp(deps: AppDeps): Express {
       idleMinutes,
       absoluteMinutes: SESSION_ABSOLUTE_MINUTES,
       isDatabaseUp: () => ping(conn),
+    }),
+  );
+  app.use(
+    auditRoutes(deps.audit, {
+      userIdByEmail: async (email) => (await auth.findByEmail(email))?.id ?? null,
+      tenderIdsByReference: (reference) => deps.tenders.idsByReference(reference),
+      usersByIds: (ids) => auth.usersByIds(ids),
     }),
   );
   app.use(authPages(passport, auth, kept));

@@ -36,6 +36,8 @@ export interface Services {
 
 /** Builds every feature's service on one connection, and makes sure reference data is in place. */
 export interface ServiceOptions {
+  /** A clock for the audit log's times, for tests. */
+  audit?: { now?: () => Date };
   auth?: AuthServiceOptions;
   /** A clock for reset links' hour and the request counts, and other limits, for tests. */
   passwordResets?: PasswordResetServiceOptions;
@@ -57,7 +59,7 @@ export interface ServiceOptions {
 }
 
 export async function createServices(conn: Connection, opts: ServiceOptions = {}): Promise<Services> {
-  const audit = new AuditLog(conn);
+  const audit = new AuditLog(conn, opts.audit?.now);
   const boroughs = new Boroughs(conn);
   const auth = new AuthService(conn, boroughs, opts.auth);
   const suppliers = new SuppliersService(conn);

@@ -1,7 +1,8 @@
 import mongoose, { Types, type Connection } from 'mongoose';
 import { isDuplicateKey } from '../db';
+import { AuditLog } from '../platform/audit';
 import type { Borough, Boroughs } from '../platform/boroughs';
-import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from '../platform/errors';
+import { ConflictError, NotFoundError, TooManyRequestsError, UnauthenticatedError, ValidationError } from '../platform/errors';
 import type { PublicUser, Role } from '../platform/roles';
 import { SESSION_COLLECTION } from '../platform/session';
 import type { CreateUserInput, NewUserInput } from './auth.schemas';
@@ -33,6 +34,7 @@ export class AuthService {
   readonly throttle: LoginThrottle;
   readonly twoFactor: TwoFactorService;
   private readonly emailChecks: LoginThrottle;
+  private readonly audit: AuditLog;
 
   constructor(
     private readonly conn: Connection,
@@ -42,6 +44,7 @@ export class AuthService {
     this.users = userModel(conn);
     this.throttle = new LoginThrottle(loginAttemptModel(conn), opts.throttleLimits, opts.now);
     this.emailChecks = new LoginThrottle(loginAttemptModel(conn), EMAIL_CHECK_LIMITS, opts.now, 'email-check:');
+    this.audit = new AuditLog(conn, opts.now);
     this.twoFactor = new TwoFactorService(conn, this.users, { throttleLimits: opts.throttleLimits, ...opts.twoFactor });
   }
 
@@ -117,14 +120,37 @@ export class AuthService {
 
   /** Checks a sign-in, counting failures; the message never says whether the email exists. */
   async authenticate(email: string, password: string, ip: string): Promise<PublicUser> {
-    await this.throttle.attempt(email, ip);
+    try {
+      await this.throttle.attempt(email, ip);
+    } catch (err) {
+      if (err instanceof TooManyRequestsError) await this.recordFailure(email, null, 'too many attempts, password not checked');
+      throw err;
+    }
     const user = await this.users.findOne({ email: email.toLowerCase() }).lean();
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!user || !ok || user.disabledAt) {
+      await this.recordFailure(email, user ?? null, user?.disabledAt ? 'account disabled' : '');
       throw new UnauthenticatedError('The email address or password is not right');
     }
     await this.throttle.recordSuccess(email, ip);
     return this.toPublicUser(user);
+  }
+
+  /** A failed sign-in: the email tried is kept (never the password), and the account when there is one. */
+  private async recordFailure(email: string, user: { _id: { toString(): string }; role: Role } | null, why: string): Promise<void> {
+    const id = user?._id.toString();
+    await this.audit.record({
+      action: 'auth.sign_in.failed',
+      outcome: 'denied',
+      actor: user && id ? { id, role: user.role } : undefined,
+      target: id ? `user:${id}` : 'sign-in',
+      detail: `email tried: ${email.slice(0, 254)}${why ? ` (${why})` : ''}`,
+    });
+  }
+
+  /** A completed sign-in, for the audit log: `how` says which steps it took. */
+  async recordSignIn(user: PublicUser, how: string): Promise<void> {
+    await this.audit.record({ action: 'auth.sign_in', outcome: 'allowed', actor: user, target: `user:${user.id}`, detail: how });
   }
 
   /**
@@ -147,6 +173,13 @@ export class AuthService {
   async findByEmail(email: string): Promise<PublicUser | null> {
     const user = await this.users.findOne({ email: email.toLowerCase() }).lean();
     return user ? this.toPublicUser(user) : null;
+  }
+
+  /** Users by id, disabled ones too: for showing who did what. */
+  async usersByIds(ids: string[]): Promise<PublicUser[]> {
+    const valid = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+    if (!valid.length) return [];
+    return (await this.users.find({ _id: mongoose.trusted({ $in: valid }) }).lean()).map((u) => this.toPublicUser(u));
   }
 
   /** The active users of one supplier organisation, by name. */

@@ -30,7 +30,7 @@ export function twoFactorApi(auth: AuthService): Router {
     const recoveryCodes = await auth.twoFactor.enable(user, code);
     if (!pendingSetup) return void res.json({ recoveryCodes });
     // A sign-in that had to set it up (REQUIRE_2FA) completes here, with a new session id and token.
-    await finishPendingSetup(req, user);
+    await finishPendingSetup(auth, req, user);
     res.json({ recoveryCodes, user, csrfToken: csrf.generateToken(req, true) });
   });
 

@@ -59,7 +59,7 @@ export function twoFactorPages(auth: AuthService, kept?: Pick<KeptPosts, 'carry'
         const recoveryCodes = await auth.twoFactor.enable(user, code);
         // A sign-in that had to set it up (REQUIRE_2FA) completes now; the codes are shown on the way in.
         if (!pendingSetup) return { recoveryCodes, next: '/dashboard' };
-        const pending = await finishPendingSetup(req, user);
+        const pending = await finishPendingSetup(auth, req, user);
         kept?.carry(req, pending?.keptPost, user.id);
         return { recoveryCodes, next: safeNext(pending?.next) };
       },

@@ -48,6 +48,7 @@ export async function signInWithPassword(
   const second = await auth.twoFactor.secondStep(user);
   if (second === 'none') {
     await signInUser(req, user);
+    await auth.recordSignIn(user, 'password');
     return { user };
   }
   await regenerateSession(req);
@@ -84,14 +85,16 @@ export async function completeSignIn(auth: AuthService, req: Request, code: stri
   await auth.twoFactor.useCode(found.user, code, req.ip ?? 'unknown');
   await signInUser(req, found.user);
   req.session.secondFactorAt = Date.now();
+  await auth.recordSignIn(found.user, 'password and two-factor code');
   return found;
 }
 
 /** Signs in the pending user once two-factor sign-in is set up (REQUIRE_2FA); the session gets a new id. */
-export async function finishPendingSetup(req: Request, user: PublicUser): Promise<PendingSignIn | undefined> {
+export async function finishPendingSetup(auth: AuthService, req: Request, user: PublicUser): Promise<PendingSignIn | undefined> {
   const pending = req.session.twoFactorPending;
   await signInUser(req, user);
   req.session.secondFactorAt = Date.now();
+  await auth.recordSignIn(user, 'password and new two-factor set-up');
   return pending;
 }
 

@@ -9,8 +9,14 @@ const DEADLINES = ['clarificationDeadline', 'eoiDeadline', 'questionnaireDeadlin
 /** What an edit writes: the fields it sets and, once published, the change-history entries. */
 export interface EditPlan {
   update: { $set: Record<string, unknown>; $push?: Record<string, unknown> };
-  /** Fields of a published exercise whose shown value changed, for the audit log. */
-  changed: string[];
+  /** Fields of a published exercise whose shown value changed, with the values before and after, for the audit log. */
+  changed: { field: string; old: string; new: string }[];
+}
+
+/** Changes as one line of the audit log: `field: "old" → "new"`, long texts cut short. */
+export function changeDetail(changes: EditPlan['changed']): string {
+  const short = (text: string) => JSON.stringify(text.length > 200 ? `${text.slice(0, 199)}…` : text);
+  return changes.map((c) => `${c.field}: ${short(c.old)} → ${short(c.new)}`).join('; ');
 }
 
 /**
@@ -67,13 +73,14 @@ export async function planEdit(
   const stored = doc.toObject() as unknown as Record<string, unknown>;
   const $set: Record<string, unknown> = {};
   for (const field of Object.keys(patch)) $set[field] = stored[field];
-  const changed: string[] = [];
+  const changed: EditPlan['changed'] = [];
   const history: Record<string, unknown>[] = [];
   const after = view(doc);
   for (const field of published ? Object.keys(patch) : []) {
     if (JSON.stringify(before[field] ?? null) === JSON.stringify(after[field] ?? null)) continue;
-    changed.push(field);
-    history.push({ at: now, by: actor.id, byName: actor.name, field, old: displayValue(before[field]), new: displayValue(after[field]) });
+    const change = { field, old: displayValue(before[field]), new: displayValue(after[field]) };
+    changed.push(change);
+    history.push({ at: now, by: actor.id, byName: actor.name, ...change });
   }
   return { update: history.length ? { $set, $push: { history: { $each: history } } } : { $set }, changed };
 }

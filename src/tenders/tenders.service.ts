@@ -10,7 +10,7 @@ import type { TenderModel, TenderRecord } from './tender.model';
 import type { CreateTenderInput, ListTendersQuery, UpdateTenderInput } from './tenders.schemas';
 import { boroughCode, displayValue, tenderView, type Actor, type Tender, type TenderDocument, type TenderRead } from './tender.presenter';
 import { TenderStore, type TenderDoc } from './tender.store';
-import { planEdit, publishProblems } from './tender-edit';
+import { changeDetail, planEdit, publishProblems } from './tender-edit';
 import { TenderDocumentsService, type NewDocument } from './tender-documents.service';
 import { closingOrder, listPage, type TenderListPage } from './tender-list';
 
@@ -138,6 +138,11 @@ export class TendersService {
     return (await this.tenders.find({ _id: mongoose.trusted({ $in: ids }) }).lean()) as TenderRead[];
   }
 
+  /** Ids of the exercises with this reference (one per borough at most), for the audit log's filter. */
+  async idsByReference(reference: string): Promise<string[]> {
+    return (await this.tenders.find({ reference: reference.toUpperCase() }, { _id: 1 }).lean()).map((t) => t._id.toString());
+  }
+
   async get(id: string, actor: Actor): Promise<Tender> {
     return this.toApi(await this.store.visibleDoc(id, actor), actor);
   }
@@ -202,25 +207,15 @@ export class TendersService {
       (updated) => this.toApi(updated, actor),
     );
     if (patch.shareFindings !== undefined && patch.shareFindings !== sharingBefore) {
-      await this.audit.record({
-        action: 'tender.sharing.change',
-        outcome: 'allowed',
-        actor,
-        target: `tender:${id}`,
-        detail: patch.shareFindings ? 'on' : 'off',
-      });
+      await this.log('tender.sharing.change', actor, id, patch.shareFindings ? 'on' : 'off');
     }
-    // Changes organisations rely on most are also written to the audit log.
-    const integrity = (plan?.changed ?? []).filter((field) => INTEGRITY_FIELDS.includes(field));
-    if (integrity.length) {
-      await this.audit.record({
-        action: 'tender.integrity.change',
-        outcome: 'allowed',
-        actor,
-        target: `tender:${id}`,
-        detail: integrity.join(', '),
-      });
-    }
+    // Changes organisations rely on most are also written to the audit log, with the values before and after.
+    const changed = plan?.changed ?? [];
+    const integrity = changed.filter((c) => INTEGRITY_FIELDS.includes(c.field));
+    if (integrity.length) await this.log('tender.integrity.change', actor, id, changeDetail(integrity));
+    // Sharing has its own event above.
+    const specification = changed.filter((c) => !INTEGRITY_FIELDS.includes(c.field) && c.field !== 'shareFindings');
+    if (specification.length) await this.log('tender.specification.change', actor, id, changeDetail(specification));
     return tender;
   }
 
@@ -263,6 +258,7 @@ export class TendersService {
       if (Object.keys(problems).length) throw new ValidationError(problems, 'The exercise cannot be published yet');
       return { publishedAt: now };
     });
+    await this.log('tender.publish', actor, id, tender.reference);
     for (const listener of this.publishedListeners) listener(tender);
     return tender;
   }
@@ -302,15 +298,7 @@ export class TendersService {
       },
       (updated) => this.toApi(updated, actor),
     );
-    if (changed) {
-      await this.audit.record({
-        action: 'tender.sharing.change',
-        outcome: 'allowed',
-        actor,
-        target: `tender:${id}`,
-        detail: shareFindings ? 'on' : 'off',
-      });
-    }
+    if (changed) await this.log('tender.sharing.change', actor, id, shareFindings ? 'on' : 'off');
     return tender;
   }
 
@@ -334,6 +322,12 @@ export class TendersService {
       { returnDocument: 'after' },
     );
     if (stamped) await this.store.listVersion.moveOn();
+    await this.log(to === 'closed' ? 'tender.close' : 'tender.cancel', actor, id, stopped.reference);
     return stamped ? this.toApi(stamped, actor) : stopped;
+  }
+
+  /** An officer's change to their own exercise, for the audit log. */
+  private log(action: string, actor: PublicUser, id: string, detail: string): Promise<void> {
+    return this.audit.record({ action, outcome: 'allowed', actor, target: `tender:${id}`, detail });
   }
 }
