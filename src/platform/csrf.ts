@@ -1,3 +1,4 @@
+import { errorSummaryInPageOrder } from './error-order';
 import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 
@@ -39,8 +40,9 @@ export const pageLocals: RequestHandler = (req, res, next) => {
       render(view, options as object, callback);
       return;
     }
-    render(view, options ?? {}, (err: Error | null, html: string) => {
+    render(view, options ?? {}, (err: Error | null, rendered: string) => {
       if (err) return next(err);
+      const html = errorSummaryInPageOrder(rendered);
       if (!tokenIssued) return void res.send(html);
       req.session.save((saveErr) => (saveErr ? next(saveErr) : res.send(html)));
     });

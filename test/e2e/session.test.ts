@@ -21,7 +21,9 @@ describeInBrowser('nothing typed is lost (Chromium)', () => {
       'You will be signed out if you do nothing for 1 minute. Your answers are saved each time you press Save or Upload file.',
     );
     await page.getByLabel('Largest contract (£)').fill('250000');
-    await page.getByLabel(/^Choose a file for:/).setInputFiles({ name: 'capability.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+    await page
+      .getByLabel(/^Choose a file for:/)
+      .setInputFiles({ name: 'capability.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
     await Promise.all([page.waitForURL('**/response/sections/2#a-statement'), page.getByRole('button', { name: /^Upload file/ }).click()]);
     expect(await page.locator('.govuk-notification-banner').innerText()).toContain('capability.pdf is uploaded and saved as your answer.');
     await expect(page.getByLabel('Largest contract (£)').inputValue()).resolves.toBe('250000');
@@ -48,4 +50,21 @@ describeInBrowser('nothing typed is lost (Chromium)', () => {
     expect(page.url()).toContain('/response/sections/1');
     expect(problems.list).toEqual([]);
   }, 60_000);
+
+  test('with JavaScript on, once signed out the message can be closed, and Save then keeps what was typed', async () => {
+    const supplier = await interestedSupplier(suite.t.app, exerciseId, { name: 'Friends of Limehouse Library' });
+    const { page, problems } = await suite.signedInPage(supplier.email, { javaScriptEnabled: true });
+    await page.goto(`/tenders/${exerciseId}/response/sections/1`);
+    await page.getByLabel('Your experience').fill('Typed before the session ended');
+    const dialog = page.getByRole('dialog', { name: 'You have been signed out' });
+    await dialog.waitFor({ state: 'visible', timeout: 75_000 });
+    // Nothing there that does nothing: Stay signed in is gone, and the focus is on the way back to the form.
+    await expect(dialog.getByRole('button', { name: 'Stay signed in' }).isVisible()).resolves.toBe(false);
+    expect(await page.locator(':focus').innerText()).toBe('Close and save your answers');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save and continue' }).click()]);
+    expect(await page.locator('main').innerText()).toContain('we will save the answers you just sent');
+    expect(problems.list).toEqual([]);
+  }, 120_000);
 });

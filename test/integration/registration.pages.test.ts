@@ -45,14 +45,13 @@ describe('registering an organisation in short pages, without JavaScript', () =>
       expect([slug, res.status, res.headers.location]).toEqual([slug, 303, next]);
     }
 
-    // The sector page explains each sector; the legal form page puts the chosen sector's forms first, with hints.
+    // The sector page explains each sector; the legal form page offers the chosen sector's forms, with hints, then those of any sector.
     const sectorPage = await agent.get('/register/sector').expect(200);
     expect(sectorPage.text).toContain('Charities, community groups, trusts and other not-for-profit groups run for a social purpose.');
     const legalPage = await agent.get('/register/legal-form').expect(200);
-    const order = ['cic', 'cooperative', 'consortium', 'other', 'company', 'registered_charity'].map((v) =>
-      legalPage.text.indexOf(`value="${v}"`),
-    );
+    const order = ['cic', 'cooperative', 'consortium', 'other'].map((v) => legalPage.text.indexOf(`value="${v}"`));
     expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
+    for (const elsewhere of ['company', 'registered_charity', 'council']) expect(legalPage.text).not.toContain(`value="${elsewhere}"`);
     expect(legalPage.text).toContain('A company that uses its profits and assets for the community, registered with the CIC regulator.');
     expect(legalPage.text).toMatch(/value="cic" checked/);
 
@@ -191,6 +190,9 @@ describe('registering an organisation in short pages, without JavaScript', () =>
     expect(errorLinks(sameAsEmail.text)).toEqual(['#name', '#password']);
     expect(sameAsEmail.text).toContain('Your password must not be your email address');
     expect(sameAsEmail.text).not.toMatch(new RegExp(`type="password"[^>]*value=`));
+    // Everything missing: the summary lists the problems in the order of the page, name first.
+    const empty = await fillIn(agent, '/register/your-details', { name: '', email: '', password: '' });
+    expect(errorLinks(empty.text)).toEqual(['#name', '#email', '#password']);
   });
 
   test('a legal form from another sector is refused on the legal form field with the schema’s message', async () => {
@@ -198,10 +200,9 @@ describe('registering an organisation in short pages, without JavaScript', () =>
     await fillIn(agent, '/register/organisation-name', { organisationName: 'Pages Ltd' });
     await fillIn(agent, '/register/sector', { sector: 'private' });
     const page = await agent.get('/register/legal-form').expect(200);
-    // The private sector's forms come first, then consortium and other, then the rest.
+    // The private sector's forms, then consortium and other; a charity's form is not offered.
     expect(page.text.indexOf('value="company"')).toBeLessThan(page.text.indexOf('value="consortium"'));
-    expect(page.text.indexOf('value="other"')).toBeLessThan(page.text.indexOf('value="registered_charity"'));
-    expect(page.text).toContain('Registered with the Charity Commission or another charity regulator.');
+    expect(page.text).not.toContain('value="registered_charity"');
 
     const res = await fillIn(agent, '/register/legal-form', { legalForm: 'registered_charity' });
     expect(res.status).toBe(422);
@@ -209,7 +210,6 @@ describe('registering an organisation in short pages, without JavaScript', () =>
     expect(res.text).toMatch(
       /id="legalForm-error"[^>]*>\s*<span class="govuk-visually-hidden">Error:<\/span> A registered charity is in the voluntary and community sector: choose that sector or a different legal form/,
     );
-    expect(res.text).toMatch(/value="registered_charity" checked/);
     expect(res.text).toContain('href="/register/sector"');
 
     // The answer was not kept: the next page is still out of reach.

@@ -66,7 +66,8 @@ describe('an officer runs an exercise through the pages, without JavaScript', ()
     expect(bad.text).toContain('There is a problem');
     expect(bad.text).toMatch(/href="#title"/);
     expect(bad.text).toMatch(/href="#lots-1-title"/);
-    expect(bad.text).toMatch(/href="#eoiDeadline"/);
+    // The link goes to the deadline's day box, so following it puts the focus in a box.
+    expect(bad.text).toMatch(/href="#eoiDeadline-day"/);
     expect(bad.text).toMatch(/href="#contractTermMonths"/);
     expect(bad.text).toContain('<title>Error: ');
     // What the officer typed is kept.

@@ -19,11 +19,14 @@ if (holder && typeof HTMLDialogElement === 'function') {
     <p class="govuk-body" id="app-timeout-message"></p>
     <div class="govuk-button-group">
       <button type="button" class="govuk-button" data-stay>Stay signed in</button>
+      <button type="button" class="govuk-button govuk-!-display-none" data-close>Close and save your answers</button>
     </div>`;
   document.body.append(dialog);
   const message = dialog.querySelector('#app-timeout-message');
   const heading = dialog.querySelector('#app-timeout-heading');
   const stay = dialog.querySelector('[data-stay]');
+  const close = dialog.querySelector('[data-close]');
+  let shownBucket = -1;
 
   const minutesAndSeconds = (seconds) => {
     const m = Math.floor(seconds / 60);
@@ -37,13 +40,16 @@ if (holder && typeof HTMLDialogElement === 'function') {
   const showLeft = () => {
     const left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
     // Screen readers hear the message when the dialog opens; it is then updated only every 15 seconds.
-    if (left % 15 === 0 || !message.textContent) {
+    const bucket = Math.ceil(left / 15);
+    if (bucket !== shownBucket || !message.textContent) {
+      shownBucket = bucket;
       message.textContent = `We will sign you out in ${minutesAndSeconds(left)} because you have not done anything for a while. Press Stay signed in to carry on.`;
     }
   };
 
   const warn = () => {
     message.textContent = '';
+    shownBucket = -1;
     showLeft();
     if (!dialog.open) dialog.showModal();
     stay.focus();
@@ -55,16 +61,21 @@ if (holder && typeof HTMLDialogElement === 'function') {
     heading.textContent = 'You have been signed out';
     message.innerHTML = '';
     message.append(
-      'You were signed out because you did nothing for a while. If you press Save now, we will ask you to sign in and then save your answers. ',
+      'You were signed out because you did nothing for a while. Close this message and press Save: we will ask you to sign in and then save your answers. Or ',
     );
     const link = document.createElement('a');
     link.className = 'govuk-link';
     link.href = signInHref;
-    link.textContent = 'Sign in again';
-    message.append(link);
+    link.textContent = 'sign in again';
+    message.append(link, ' without saving.');
+    // The GOV.UK button style would show a button with only the hidden attribute.
     stay.hidden = true;
+    stay.classList.add('govuk-!-display-none');
+    close.classList.remove('govuk-!-display-none');
     if (!dialog.open) dialog.showModal();
+    close.focus();
   };
+  close.addEventListener('click', () => dialog.close());
 
   const start = () => {
     clearTimeout(warnTimer);
