@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import type { PublicUser } from '../platform/roles';
 import type { Tender } from '../tenders';
 import type { QuestionnairesService } from './questionnaires.service';
@@ -7,7 +8,11 @@ export async function questionnaireOnExercise(
   questionnaires: QuestionnairesService,
   tender: Tender,
   user: PublicUser | undefined,
-): Promise<{ myQuestionnaire?: { status: 'not_started' | 'draft' | 'submitted'; open: boolean } }> {
+): Promise<{ myQuestionnaire?: { status: 'not_started' | 'draft' | 'submitted'; open: boolean }; noQuestionnaire?: boolean }> {
+  // The borough's officer, before publishing, is warned when there is no questionnaire to answer yet.
+  if (user?.role === 'officer' && user.borough?.id === tender.borough.id && tender.status === 'draft') {
+    return { noQuestionnaire: !(await questionnaires.questionnaires.exists({ tender: new Types.ObjectId(tender.id) })) };
+  }
   if (user?.role !== 'supplier' || !user.organisationId || tender.status !== 'published') return {};
   const progress = await questionnaires.progressFor(tender.id, user.organisationId);
   if (!progress.hasQuestionnaire) return {};

@@ -250,7 +250,12 @@ export function tendersPages(
   for (const action of Object.keys(ACTIONS) as Action[]) {
     router.get(`/tenders/:id/${action}`, requireRole('officer'), async (req, res) => {
       const tender = tenders.toApi(await tenders.findOwn(String(req.params.id), signedInUser(req)), req.user);
-      res.render('tenders/views/confirm.njk', { tender, action, ...ACTIONS[action] });
+      res.render('tenders/views/confirm.njk', {
+        tender,
+        action,
+        ...ACTIONS[action],
+        ...(action === 'publish' ? await extras(tender, req.user) : {}),
+      });
     });
 
     router.post(

@@ -55,6 +55,9 @@ describe('the sign-in page says why it is shown', () => {
   });
 
   test('a page that needs sign-in sends the person to it with the reason', async () => {
+    // The exercise page's own register link comes back to the interest form after registering.
+    const exercise = await supertest(t.app).get(`/tenders/${exerciseId}`).expect(200);
+    expect(exercise.text).toContain(`href="/register?next=${encodeURIComponent(`/tenders/${exerciseId}/interest`)}"`);
     const wall = await supertest(t.app).get(`/tenders/${exerciseId}/interest`).expect(303);
     expect(wall.headers.location).toBe(`/login?next=${encodeURIComponent(`/tenders/${exerciseId}/interest`)}`);
     const page = await supertest(t.app)

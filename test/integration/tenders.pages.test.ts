@@ -99,6 +99,9 @@ describe('an officer runs an exercise through the pages, without JavaScript', ()
     expect((await supertest(t.app).get(url)).status).toBe(404);
 
     const confirm = await agent.get(`${url}/publish`).expect(200);
+    // No questionnaire yet: the officer is warned, with a way to add one first.
+    expect(confirm.text).toContain('This exercise has no questionnaire yet.');
+    expect(confirm.text).toContain(`href="${url}/questionnaire/edit">Add a questionnaire first</a>`);
     expect(confirm.text).toContain('Publish this exercise');
     const published = await agent
       .post(`${url}/publish`)
