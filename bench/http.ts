@@ -15,8 +15,8 @@ import { createTenderSchema } from '../src/tenders/tenders.schemas';
 import { benchDatabase } from './database';
 
 const EXERCISES = 200;
-const CONNECTIONS = 50;
-const SECONDS = 10;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BOROUGHS = ['barnet', 'camden', 'hackney', 'lambeth', 'southwark', 'islington', 'croydon', 'ealing', 'brent', 'lewisham'];
 
 interface Measured {

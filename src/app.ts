@@ -30,7 +30,7 @@ import {
 } from './questionnaires';
 import { invitationsApi, organisationPages, organisationPanel, organisationsApi, registerPanel } from './suppliers';
 import { interestOnExercise, interestsApi, interestsPages, registrationApi, registrationPages } from './suppliers';
-import { clarificationPages, clarificationsApi, officerExercisesPanel, tendersApi, tendersPages } from './tenders';
+import { clarificationPages, clarificationsApi, officerExercisesPanel, publicListCache, tendersApi, tendersPages } from './tenders';
 import { findingsPanel, reportDownloadApi, reportsApi, reportsPages, youSaidWeDidOnExercise, youSaidWeDidPanel } from './reports';
 import { findingsApi, findingsPages } from './reports';
 import { alertsApi, alertsPages, alertsPanel } from './alerts';
@@ -75,6 +75,9 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(requestTimeLimit({ limitMs: config.requestTimeoutMs, isDatabaseUp: (ms) => ping(conn, ms), logger }));
+  // The public list, kept whole, for people with no session: answered before any session work.
+  const listCache = publicListCache(deps.tenders);
+  app.use(listCache.serveKept);
 
   // 3. Bodies, sessions, the signed-in user, CSRF.
   app.use('/api', noStore);
@@ -164,11 +167,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(alertsPages(deps.alerts, deps.boroughs));
   app.use(registrationPages(deps.registration, deps.boroughs));
   app.use(
-    tendersPages(deps.tenders, deps.clarifications, deps.boroughs, async (tender, user) => ({
-      ...(await interestOnExercise(deps.interests, tender, user)),
-      ...(await questionnaireOnExercise(deps.questionnaires, tender, user)),
-      ...(await youSaidWeDidOnExercise(deps.reports, tender)),
-    })),
+    tendersPages(
+      deps.tenders,
+      deps.clarifications,
+      deps.boroughs,
+      async (tender, user) => ({
+        ...(await interestOnExercise(deps.interests, tender, user)),
+        ...(await questionnaireOnExercise(deps.questionnaires, tender, user)),
+        ...(await youSaidWeDidOnExercise(deps.reports, tender)),
+      }),
+      listCache,
+    ),
   );
   app.use(clarificationPages(deps.tenders, deps.clarifications));
   app.use(organisationPages(deps.suppliers, deps.invitations, auth, deps.boroughs));

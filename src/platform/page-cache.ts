@@ -12,6 +12,8 @@ const NONCE_PLACEHOLDER = `nonce-placeholder-${randomBytes(8).toString('hex')}`;
 
 export class PageCache {
   private readonly pages = new Map<string, string>();
+  /** Pages being built now, by key, so that requests arriving meanwhile share the build. */
+  readonly building = new Map<string, Promise<{ html?: string; locals: object }>>();
 
   constructor(private readonly most = 200) {}
 
@@ -35,23 +37,54 @@ export class PageCache {
   }
 }
 
+/** Sends a kept page with this response's CSP nonce in it. */
+export function sendKept(res: Response, html: string): void {
+  res.setHeader('X-Page-Cache', 'hit');
+  res.type('html').send(html.replaceAll(NONCE_PLACEHOLDER, String(res.locals.cspNonce ?? '')));
+}
+
 /** Whether a request may be answered from the cache: a GET from someone not signed in, with no message waiting for them. */
 export function mayUseCache(req: Request, res: Response): boolean {
   return req.method === 'GET' && !req.user && !res.locals.flash;
 }
 
 /**
- * Sends the page kept under `key`, or renders the view, keeps it and sends it. A page that hands out a CSRF token is
+ * Sends the page kept under `key`, or builds the view's data, renders it, keeps it and sends it. A page that hands out a CSRF token is
  * tied to one session: it is rendered as usual and never kept.
  */
-export async function renderCached(res: Response, cache: PageCache, key: string, view: string, locals: object): Promise<void> {
-  const nonce = String(res.locals.cspNonce ?? '');
+export async function renderCached(
+  res: Response,
+  cache: PageCache,
+  key: string,
+  view: string,
+  build: () => Promise<object>,
+): Promise<void> {
   const kept = cache.get(key);
-  if (kept !== undefined) {
-    res.setHeader('X-Page-Cache', 'hit');
-    res.type('html').send(kept.replaceAll(NONCE_PLACEHOLDER, nonce));
+  if (kept !== undefined) return sendKept(res, kept);
+  // Requests that miss together (a new version, the next minute) wait for one build rather than each doing it.
+  let building = cache.building.get(key);
+  if (!building) {
+    building = renderForCache(res, cache, key, view, build).finally(() => cache.building.delete(key));
+    cache.building.set(key, building);
+  }
+  const built = await building;
+  if (built.html !== undefined) {
+    res.setHeader('X-Page-Cache', 'miss');
+    res.type('html').send(built.html.replaceAll(NONCE_PLACEHOLDER, String(res.locals.cspNonce ?? '')));
     return;
   }
+  res.render(view, built.locals);
+}
+
+/** Renders the page with a placeholder nonce and keeps it; a page that handed out a CSRF token is not kept. */
+async function renderForCache(
+  res: Response,
+  cache: PageCache,
+  key: string,
+  view: string,
+  build: () => Promise<object>,
+): Promise<{ html?: string; locals: object }> {
+  const locals = await build();
   let tokenIssued = false;
   const html = await new Promise<string>((resolve, reject) => {
     res.render(
@@ -67,11 +100,7 @@ export async function renderCached(res: Response, cache: PageCache, key: string,
       (err: Error | null, out: string) => (err ? reject(err) : resolve(out)),
     );
   });
-  if (tokenIssued) {
-    res.render(view, locals);
-    return;
-  }
+  if (tokenIssued) return { locals };
   cache.set(key, html);
-  res.setHeader('X-Page-Cache', 'miss');
-  res.type('html').send(html.replaceAll(NONCE_PLACEHOLDER, nonce));
+  return { html, locals };
 }

@@ -12,5 +12,6 @@ export { tendersApi } from './tenders.api';
 export { ClarificationsService, type Clarification, type InterestSource } from './clarifications.service';
 export { clarificationsApi } from './clarifications.api';
 export { tendersPages, type ExercisePageExtras } from './tenders.pages';
+export { publicListCache, type PublicListCache } from './list-cache';
 export { clarificationPages } from './clarifications.pages';
 export { officerExercisesPanel } from './tenders.panels';

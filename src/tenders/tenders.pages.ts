@@ -4,7 +4,8 @@ import type { Boroughs } from '../platform/boroughs';
 import { allowAnyone, requireRole, type PublicUser, signedInUser } from '../platform/roles';
 import { ValidationError, type FieldErrors } from '../platform/errors';
 import { daysUntil } from '../platform/london-time';
-import { mayUseCache, PageCache, renderCached } from '../platform/page-cache';
+import { mayUseCache, renderCached } from '../platform/page-cache';
+import { publicListCache, type PublicListCache } from './list-cache';
 import { paginationFor } from '../platform/pagination';
 import { formRoute, isUploadProblem, isValidationProblem } from '../platform/form-route';
 import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
@@ -96,6 +97,7 @@ export function tendersPages(
   clarifications: ClarificationsService,
   boroughs: Boroughs,
   extras: ExercisePageExtras = async () => ({}),
+  listCache: PublicListCache = publicListCache(tenders),
 ): Router {
   const router = Router();
 
@@ -132,8 +134,6 @@ export function tendersPages(
     return checkForm(schema, input, formErrors);
   };
 
-  // The public list is the busiest page: kept whole for people not signed in, until any exercise changes.
-  const listCache = new PageCache();
   router.get('/tenders', allowAnyone(), async (req, res) => {
     const parsed = listTendersQuery.safeParse(req.query);
     const query = parsed.success ? parsed.data : {};
@@ -156,7 +156,7 @@ export function tendersPages(
         boroughs: boroughs.list(),
       };
     };
-    if (cacheKey) return renderCached(res, listCache, cacheKey, 'tenders/views/list.njk', await render());
+    if (cacheKey) return renderCached(res, listCache.pages, cacheKey, 'tenders/views/list.njk', render);
     res.render('tenders/views/list.njk', await render());
   });
 
