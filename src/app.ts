@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { accountPanel, authApi, authPages, createPassport, enforceSessionLimits, passwordResetPages } from './auth';
 import { requireSecondFactor, twoFactorApi, twoFactorPages, twoFactorSignInPages } from './auth';
 import type { Config } from './config';
-import { isDatabaseUnavailable, isDuplicateKey, ping } from './db';
+import { answeredWithin, isDatabaseUnavailable, isDuplicateKey, ping } from './db';
 import { csrf, pageLocals } from './platform/csrf';
 import { errorHandler, notFound } from './platform/error-handler';
 import { healthRouter } from './platform/health';
@@ -74,7 +74,10 @@ export function createApp(deps: AppDeps): Express {
     if (isShuttingDown()) res.setHeader('Connection', 'close');
     next();
   });
-  app.use(requestTimeLimit({ limitMs: config.requestTimeoutMs, isDatabaseUp: (ms) => ping(conn, ms), logger }));
+  // A busy database is not a hung one: operations finishing just now say it answers, without queueing a ping behind them.
+  app.use(
+    requestTimeLimit({ limitMs: config.requestTimeoutMs, isDatabaseUp: async (ms) => answeredWithin(conn, ms) || ping(conn, ms), logger }),
+  );
   // The public list, kept whole, for people with no session: answered before any session work.
   const listCache = publicListCache(deps.tenders);
   app.use(listCache.serveKept);

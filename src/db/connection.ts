@@ -40,7 +40,17 @@ export async function connect(opts: ConnectOptions): Promise<Connection> {
     writeConcern: { w: 'majority' },
   });
   await conn.asPromise();
+  // Each operation that finishes gives its connection back to the pool: the time of the last one says the
+  // database is answering, even when every connection is busy and a ping would wait its turn.
+  conn.getClient().on('connectionCheckedIn', () => lastAnswer.set(conn, Date.now()));
   return conn;
+}
+
+const lastAnswer = new WeakMap<Connection, number>();
+
+/** True when an operation on this connection finished within the last `ms` milliseconds. */
+export function answeredWithin(conn: Connection, ms: number): boolean {
+  return Date.now() - (lastAnswer.get(conn) ?? 0) <= ms;
 }
 
 /** True when the database answers a ping within the time limit. */

@@ -13,7 +13,7 @@ import {
 } from './engine';
 import fs from 'node:fs';
 
-export { connect, ping, isDatabaseUnavailable, isDuplicateKey } from './connection';
+export { answeredWithin, connect, ping, isDatabaseUnavailable, isDuplicateKey } from './connection';
 export { insertNew } from './insert-new';
 export * from './engine';
 
