@@ -55,8 +55,6 @@ export async function startServer(
       MONGODB_URI: withDatabase(uri, dbName),
       SESSION_SECRET: 'a benchmark secret that is long enough to sign sessions',
       LOG_LEVEL: 'warn',
-      // BENCH_PROFILE=<dir> writes the server's CPU profile there (node --cpu-prof), to see where the time goes.
-      ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {}),
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
