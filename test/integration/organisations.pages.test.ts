@@ -151,7 +151,7 @@ describe('colleagues and invitation pages', () => {
 
     const empty = await fillIn(owner.agent, '/organisation/colleagues', { name: '', email: 'nope' });
     expect(empty.status).toBe(422);
-    expect(errorLinks(empty.text)).toEqual(['#email', '#name']);
+    expect(errorLinks(empty.text)).toEqual(['#name', '#email']);
     expect(empty.text).toContain('value="nope"');
 
     const email = uniqueEmail('page-colleague');

@@ -173,7 +173,7 @@ test('bad values come back with a 422, links to their fields and what was typed;
   });
   expect(bad.status).toBe(422);
   expect(bad.text).toContain('There is a problem');
-  for (const field of ['a-value', 'a-start', 'a-other_barrier']) expect(bad.text).toContain(`href="#${field}"`);
+  for (const field of ['a-value', 'a-start-day', 'a-other_barrier']) expect(bad.text).toContain(`href="#${field}"`);
   expect(bad.text).toContain('Enter a number');
   expect(bad.text).toContain('Enter a real date, like 2027-03-31');
   expect(bad.text).toContain('Your answer must be 80 characters or fewer');

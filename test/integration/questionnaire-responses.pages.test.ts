@@ -210,7 +210,7 @@ test('an officer records a phone response: errors per field, then saved and mark
   expect(badAnswers.status).toBe(422);
   expect(badAnswers.text).toContain('href="#a-value"');
   expect(badAnswers.text).toContain('Enter a number that is 0 or more');
-  expect(badAnswers.text).toContain('href="#a-start"');
+  expect(badAnswers.text).toContain('href="#a-start-day"');
   expect(badAnswers.text).toContain('Enter a real date');
   expect(await t.questionnaires.responses.countDocuments({ tender: id, organisation: phone.organisationId })).toBe(0);
 
