@@ -1,13 +1,8 @@
 import { z } from 'zod';
+import { emailAddress } from '../auth';
 import { boroughSlugs } from '../platform/boroughs';
 
-const email = z
-  .string({ message: 'Enter your email address' })
-  .trim()
-  .min(1, 'Enter your email address')
-  .max(254, 'Email address must be 254 characters or fewer')
-  .toLowerCase()
-  .pipe(z.email({ message: 'Enter an email address in the correct format, like name@example.org' }));
+const email = emailAddress;
 
 /** Ticked boroughs: one value or several from a form, a list from JSON; none means every London borough. */
 const boroughs = z

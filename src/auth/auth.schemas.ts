@@ -2,13 +2,16 @@ import { z } from 'zod';
 import { ROLES } from '../platform/roles';
 import { MAX_PASSWORD_LENGTH, passwordProblem } from './passwords';
 
-const email = z
+/** An email address as people type it: trimmed, lower case, checked, with GOV.UK messages. */
+export const emailAddress = z
   .string({ message: 'Enter your email address' })
   .trim()
   .min(1, 'Enter your email address')
   .max(254, 'Email address must be 254 characters or fewer')
   .toLowerCase()
   .pipe(z.email({ message: 'Enter an email address in the correct format, like name@example.org' }));
+
+const email = emailAddress;
 
 export const loginSchema = z.object({
   email,

@@ -11,6 +11,14 @@ export { passwordResetPages } from './password-reset.pages';
 export { emailSendingThrottle, type LoginThrottle, type ThrottleLimits } from './throttle';
 export { accountPanel } from './auth.panels';
 export { createPassport, enforceSessionLimits, signInUser } from './passport';
-export { checkPassword, createUserSchema, newUserFields, newUserSchema, type CreateUserInput, type NewUserInput } from './auth.schemas';
+export {
+  checkPassword,
+  createUserSchema,
+  emailAddress,
+  newUserFields,
+  newUserSchema,
+  type CreateUserInput,
+  type NewUserInput,
+} from './auth.schemas';
 // The signed-in user's type belongs to platform; named here too for callers that know it as auth's.
 export type { PublicUser } from '../platform/roles';

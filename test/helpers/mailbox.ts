@@ -6,6 +6,8 @@ export interface ReceivedEmail {
   subject: string;
   /** The plain-text body, decoded. */
   text: string;
+  /** The whole message as received, headers included. */
+  raw: string;
 }
 
 /** A local SMTP server that keeps every email the portal sends, for a test to read. */
@@ -45,7 +47,7 @@ function parse(raw: string, to: string): ReceivedEmail {
   const subject = header('Subject').replace(/=\?utf-8\?([QB])\?(.*?)\?=\s?/gi, (_m, kind: string, data: string) =>
     kind.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')),
   );
-  return { to, subject, text: text.replace(/\r\n/g, '\n') };
+  return { to, subject, text: text.replace(/\r\n/g, '\n'), raw };
 }
 
 export async function startMailbox(): Promise<Mailbox> {

@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
-import { SMTPServer } from 'smtp-server';
 import supertest from 'supertest';
+import { startMailbox } from '../helpers/mailbox';
 import { OutboxSender } from '../../src/platform/notifications';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
 import { send, type Client } from '../helpers/client';
@@ -330,37 +329,20 @@ test('every email the portal sends ends with why it was sent and the address’s
 });
 
 test('sent over SMTP, an alert has a List-Unsubscribe header and an email about an account has none', async () => {
-  const received: { to: string; data: string }[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let data = '';
-      stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), data });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const mailbox = await startMailbox();
   const email = await confirmedSubscriber(['lambeth']);
   await publish(await signedInAs(t.app, (await createOfficer(t.auth, 'lambeth')).email), 'Sent by SMTP');
   // Only this address's emails are left to send, to keep the test short.
   await t.notifier.outbox.updateMany({ to: mongoose.trusted({ $ne: email }), status: 'pending' }, { $set: { status: 'sent' } });
-  const sender = new OutboxSender(
-    t.notifier.outbox,
-    `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
-    'portal@example.org',
-  );
+  const sender = new OutboxSender(t.notifier.outbox, mailbox.url, 'portal@example.org');
   try {
     while ((await sender.sendPending(100)) > 0);
   } finally {
     sender.close();
-    await new Promise<void>((resolve) => smtp.close(resolve));
+    await mailbox.close();
   }
   const [alert, confirmation] = ['New exercise from Lambeth', 'Confirm your email alerts'].map(
-    (subject) => received.find((r) => r.to === email && r.data.includes(`Subject: ${subject}`))!.data,
+    (subject) => mailbox.received.find((r) => r.to === email && r.subject.startsWith(subject))!.raw,
   );
   const header = `List-Unsubscribe: <${BASE_URL}/unsubscribe?token=${t.notifier.unsubscribeToken(email)}>`;
   expect(alert!.replace(/\r\n\s+/g, ' ')).toContain(header);
