@@ -5,7 +5,6 @@
  * measures the public list, one exercise page and `/healthz`. The last line is one JSON object.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import { Types } from 'mongoose';
 import { projectRoot } from '../src/config';
@@ -45,20 +44,24 @@ export async function startServer(
   extraEnv: Record<string, string> = {},
 ): Promise<{ url: string; child: ChildProcess; output(): string; stop(): Promise<void> }> {
   const port = await getFreePort();
-  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
-    cwd: projectRoot,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      MONGODB_URI: withDatabase(uri, dbName),
-      SESSION_SECRET: 'a benchmark secret that is long enough to sign sessions',
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'src/server.ts'],
+    {
+      cwd: projectRoot,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        MONGODB_URI: withDatabase(uri, dbName),
+        SESSION_SECRET: 'a benchmark secret that is long enough to sign sessions',
+        LOG_LEVEL: 'warn',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));

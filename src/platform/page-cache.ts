@@ -10,26 +10,38 @@ import type { Request, Response } from 'express';
 
 const NONCE_PLACEHOLDER = `nonce-placeholder-${randomBytes(8).toString('hex')}`;
 
+/** A kept page, cut where the nonce goes, as bytes ready to send. */
+export interface KeptPage {
+  parts: Buffer[];
+}
+
+/** Cuts a page rendered with the placeholder nonce into the bytes around each place the nonce goes. */
+function keep(html: string): KeptPage {
+  return { parts: html.split(NONCE_PLACEHOLDER).map((part) => Buffer.from(part, 'utf8')) };
+}
+
 export class PageCache {
-  private readonly pages = new Map<string, string>();
+  private readonly pages = new Map<string, KeptPage>();
   /** Pages being built now, by key, so that requests arriving meanwhile share the build. */
-  readonly building = new Map<string, Promise<{ html?: string; locals: object }>>();
+  readonly building = new Map<string, Promise<{ page?: KeptPage; locals: object }>>();
 
   constructor(private readonly most = 200) {}
 
-  get(key: string): string | undefined {
-    const html = this.pages.get(key);
-    if (html !== undefined) {
+  get(key: string): KeptPage | undefined {
+    const page = this.pages.get(key);
+    if (page !== undefined) {
       // The most recently used page goes to the back, so the one dropped is the least recently used.
       this.pages.delete(key);
-      this.pages.set(key, html);
+      this.pages.set(key, page);
     }
-    return html;
+    return page;
   }
 
-  set(key: string, html: string): void {
-    this.pages.set(key, html);
+  set(key: string, html: string): KeptPage {
+    const page = keep(html);
+    this.pages.set(key, page);
     if (this.pages.size > this.most) this.pages.delete(this.pages.keys().next().value as string);
+    return page;
   }
 
   get size(): number {
@@ -37,10 +49,17 @@ export class PageCache {
   }
 }
 
-/** Sends a kept page with this response's CSP nonce in it. */
-export function sendKept(res: Response, html: string): void {
-  res.setHeader('X-Page-Cache', 'hit');
-  res.type('html').send(html.replaceAll(NONCE_PLACEHOLDER, String(res.locals.cspNonce ?? '')));
+/**
+ * Sends a kept page with this response's CSP nonce in it. The bytes are joined around the nonce and sent as they
+ * are: no ETag is worked out, as no two answers are the same (each has its own nonce).
+ */
+export function sendKept(res: Response, page: KeptPage, hit = true): void {
+  const nonce = Buffer.from(String(res.locals.cspNonce ?? ''), 'utf8');
+  const body = Buffer.concat(page.parts.flatMap((part, i) => (i === 0 ? [part] : [nonce, part])));
+  res.setHeader('X-Page-Cache', hit ? 'hit' : 'miss');
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
 /** Whether a request may be answered from the cache: a GET from someone not signed in, with no message waiting for them. */
@@ -68,11 +87,7 @@ export async function renderCached(
     cache.building.set(key, building);
   }
   const built = await building;
-  if (built.html !== undefined) {
-    res.setHeader('X-Page-Cache', 'miss');
-    res.type('html').send(built.html.replaceAll(NONCE_PLACEHOLDER, String(res.locals.cspNonce ?? '')));
-    return;
-  }
+  if (built.page !== undefined) return sendKept(res, built.page, false);
   res.render(view, built.locals);
 }
 
@@ -83,7 +98,7 @@ async function renderForCache(
   key: string,
   view: string,
   build: () => Promise<object>,
-): Promise<{ html?: string; locals: object }> {
+): Promise<{ page?: KeptPage; locals: object }> {
   const locals = await build();
   let tokenIssued = false;
   const html = await new Promise<string>((resolve, reject) => {
@@ -101,6 +116,5 @@ async function renderForCache(
     );
   });
   if (tokenIssued) return { locals };
-  cache.set(key, html);
-  return { html, locals };
+  return { page: cache.set(key, html), locals };
 }

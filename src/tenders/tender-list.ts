@@ -1,6 +1,7 @@
 import mongoose, { Types } from 'mongoose';
 import { isDuplicateKey } from '../db/connection';
 import type { Borough, Boroughs } from '../platform/boroughs';
+import { FreshRead } from '../platform/fresh-read';
 import type { TenderStatus } from './statuses';
 import type { CounterModel, TenderModel } from './tender.model';
 
@@ -113,11 +114,18 @@ export async function listPage(
  * can be kept and served again by any app server until the number moves (see the public list's page cache).
  */
 export class ListVersion {
-  constructor(private readonly counters: CounterModel) {}
+  /** Requests at once share reads of the number: at most one runs, and each caller gets one started after it asked. */
+  private readonly fresh: FreshRead<number>;
 
-  async current(): Promise<number> {
-    const doc = await this.counters.findById(LIST_VERSION_ID).lean();
-    return doc?.seq ?? 0;
+  constructor(private readonly counters: CounterModel) {
+    this.fresh = new FreshRead(async () => {
+      const doc = await this.counters.findById(LIST_VERSION_ID).lean();
+      return doc?.seq ?? 0;
+    });
+  }
+
+  current(): Promise<number> {
+    return this.fresh.get();
   }
 
   /** Called after a change is stored: a reader that saw the old number read the list from before the change. */
