@@ -24,6 +24,7 @@ export const csrf = csrfSync({
  */
 export const pageLocals: RequestHandler = (req, res, next) => {
   let tokenIssued = false;
+  const tokenBefore = req.session?.csrfToken;
   res.locals.currentUser = req.user;
   // A one-time message from the previous request (after a redirect), shown once.
   if (req.session?.flash) {
@@ -43,7 +44,8 @@ export const pageLocals: RequestHandler = (req, res, next) => {
     render(view, options ?? {}, (err: Error | null, rendered: string) => {
       if (err) return next(err);
       const html = errorSummaryInPageOrder(rendered);
-      if (!tokenIssued) return void res.send(html);
+      // A token made for this page is stored before the page is sent; one the session already had needs no write.
+      if (!tokenIssued || req.session.csrfToken === tokenBefore) return void res.send(html);
       req.session.save((saveErr) => (saveErr ? next(saveErr) : res.send(html)));
     });
   }) as typeof res.render;

@@ -192,7 +192,7 @@ export class AnsweringService {
       // One clock judges the deadline: the time the submission is received, which its receipt shows.
       const receivedAt = store.now();
       store.checkOpen(tender, receivedAt);
-      const questionnaire = await store.questionnaires.findOne({ tender: tender._id }, { definition: 1, version: 1 }).lean();
+      const questionnaire = await store.questionnaires.findOne({ tender: tender._id }, { definition: 1, version: 1, locked: 1 }).lean();
       if (!questionnaire) throw new NotFoundError('This exercise has no questionnaire yet');
       const definition = definitionOf(questionnaire);
       // Answers to questions the officer has since removed are left out, never a reason to refuse.
@@ -209,15 +209,19 @@ export class AnsweringService {
         answers: kept,
         attachments,
       });
-      // The questions answered are locked first, on the version read: a change of questions made meanwhile means trying again.
-      const lock = await store.questionnaires.updateOne(
-        { _id: questionnaire._id, version: atVersion(questionnaire.version) },
-        { $set: { locked: true } },
-      );
-      if (!lock.matchedCount) return null;
+      // The questions answered are locked first, on the version read: a change of questions made meanwhile means trying
+      // again. Questions already locked never change again (changes need them unlocked, in their filter): nothing to write.
+      if (!questionnaire.locked) {
+        const lock = await store.questionnaires.updateOne(
+          { _id: questionnaire._id, version: atVersion(questionnaire.version) },
+          { $set: { locked: true } },
+        );
+        if (!lock.matchedCount) return null;
+      }
       // The version read in the filter: the answers sent are the draft's latest, and the same key sent twice at once is stored once.
       const res = await store.responses.updateOne(
-        { ...key, version: atVersion(found?.version) },
+        // The response found is changed by its id alone (fast on every engine); with none, the key makes it.
+        { ...(found ? { _id: found._id } : key), version: atVersion(found?.version) },
         {
           $set: { status: 'submitted', updatedAt: receivedAt },
           $inc: { version: 1 },
