@@ -6,9 +6,8 @@ import type { KeptPosts } from '../platform/kept-post';
 import { formRoute, isUploadProblem } from '../platform/form-route';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { checkUpload, defaultUploadLimits, formatBytes, receiveForm, receiveUpload } from '../platform/upload';
-import { errorSummary } from '../platform/validation';
 import type { TendersService } from '../tenders';
-import { checkAnswers, londonTime, sectionProgress } from './answer.summary';
+import { checkAnswers, londonTime, sectionErrorList, sectionProgress } from './answer.summary';
 import { answersFromForm, fieldName, formValues, noneWithOthers } from './answers.form';
 import { isAnswered, visibleQuestions } from './answer-rules';
 import type { QuestionnairesService, ResponseView } from './questionnaires.service';
@@ -100,7 +99,7 @@ export function answerPages(
       values: opts.values,
       files: fileLinks(ctx),
       errors,
-      errorList: errors ? errorSummary(errors) : undefined,
+      errorList: errors ? sectionErrorList(section.questions, errors) : undefined,
       maxFileSize: formatBytes(defaultUploadLimits.maxFileBytes),
       acceptedTypes: ACCEPTED_TYPES,
       ...(opts.restored ? { flash: 'You are signed in again. Check the answers you sent before you were signed out.' } : {}),

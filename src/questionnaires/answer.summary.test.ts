@@ -1,6 +1,15 @@
-import { answerText, checkAnswers, dateInWords, londonTime, receiptText, sectionOfQuestion, sectionProgress } from './answer.summary';
+import {
+  answerText,
+  checkAnswers,
+  dateInWords,
+  londonTime,
+  receiptText,
+  sectionErrorList,
+  sectionOfQuestion,
+  sectionProgress,
+} from './answer.summary';
 import { q } from '../../test/helpers/questions';
-import type { QuestionnaireDefinition } from './types';
+import type { Question, QuestionnaireDefinition } from './types';
 
 const definition: QuestionnaireDefinition = {
   sections: [
@@ -112,6 +121,26 @@ describe('the error summary of the check page', () => {
       '/tenders/t/response/sections/1#a-name',
       '/tenders/t/response/sections/2#a-staff',
       '/tenders/t/response/sections/2#a-cv',
+    ]);
+  });
+});
+
+describe('a section page’s error summary', () => {
+  const questions = [
+    { key: 'story', type: 'textarea', label: 'Tell us about your work ', required: true },
+    { key: 'staff', type: 'number', label: 'How many staff?', required: false },
+  ] as unknown as Question[];
+
+  test('names the question of each problem, so two length errors can be told apart', () => {
+    const list = sectionErrorList(questions, {
+      'a-story': 'Your answer must be 5,000 characters or fewer',
+      'a-staff': 'Answer this question',
+      other: 'Something else',
+    });
+    expect(list).toEqual([
+      { text: 'For “Tell us about your work”, your answer must be 5,000 characters or fewer', href: '#a-story' },
+      { text: 'Answer “How many staff?”', href: '#a-staff' },
+      { text: 'Something else', href: '#other' },
     ]);
   });
 });

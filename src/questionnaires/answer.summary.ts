@@ -136,6 +136,15 @@ export function checkAnswers(
 }
 
 /** A problem with one answer, said with its question: "Answer “What makes it harder to bid?”". */
+/** The error summary of one section's page: each problem names its question, as on the check page. */
+export function sectionErrorList(questions: readonly Question[], errors: Record<string, string>): { text: string; href: string }[] {
+  const labels = new Map(questions.map((q) => [fieldName(q.key), q.label] as const));
+  return Object.entries(errors).map(([field, message]) => ({
+    text: labels.has(field) ? namedProblem(labels.get(field)!, message) : message,
+    href: `#${field.replace(/\./g, '-')}`,
+  }));
+}
+
 function namedProblem(label: string, message: string): string {
   const question = `“${label.trim()}”`;
   if (message === 'Answer this question') return `Answer ${question}`;
