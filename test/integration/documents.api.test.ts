@@ -6,25 +6,9 @@ import { apiClient, signedInAs, startTestApp, testClock, type TestApp } from '..
 import { listen } from '../helpers/browser';
 import { send, type Client } from '../helpers/client';
 import { createOfficer, draftExercise, registeredSupplier } from '../helpers/factories';
+import { orphanChunks, storedFiles } from '../helpers/files';
 import { buildZip } from '../helpers/zip';
 import { docxEntries, elfExecutable, samplePdf, samplePng, sampleDocx, windowsExecutable } from '../helpers/sample-files';
-
-/** Everything the store holds: files on disk, or GridFS file records and chunks. */
-async function storedFiles(t: TestApp): Promise<string[]> {
-  if (t.config.uploadStore === 'gridfs') {
-    const files = await t.conn.db!.collection('uploads.files').find().toArray();
-    const chunks = await t.conn.db!.collection('uploads.chunks').countDocuments();
-    return [...files.map((f) => String(f._id)), ...(chunks > files.length * 1000 ? ['orphan chunks'] : [])];
-  }
-  return (await fs.readdir(t.config.uploadDir).catch(() => [] as string[])).sort();
-}
-
-async function orphanChunks(t: TestApp): Promise<number> {
-  if (t.config.uploadStore !== 'gridfs') return 0;
-  const ids = (await t.conn.db!.collection('uploads.files').find().toArray()).map((f) => String(f._id));
-  const chunks = await t.conn.db!.collection('uploads.chunks').find().toArray();
-  return chunks.filter((c) => !ids.includes(String(c.files_id))).length;
-}
 
 describe.each(['disk', 'gridfs'] as const)('exercise documents stored on %s', (store) => {
   const clock = testClock();
