@@ -227,3 +227,17 @@ describe('empty strings are treated as unset', () => {
     expect(parseConfig({ MONGODB_URI: '', EMBEDDED_DB: 'mongod' })).toMatchObject({ mongodbUri: undefined, embeddedDb: 'mongod' });
   });
 });
+
+describe('UPLOAD_DIR is never a folder the portal serves to anyone', () => {
+  test.each(['src/platform/static', 'src/platform/static/uploads', 'node_modules/govuk-frontend/dist/govuk', '.', 'src'])(
+    '%s is refused',
+    (dir) => {
+      const err = configError({ UPLOAD_DIR: dir });
+      expect(err.message).toContain('  - UPLOAD_DIR must not be, hold or be inside a folder the portal serves to anyone');
+    },
+  );
+
+  test.each(['./uploads', '/var/lib/portal/uploads', 'data/files'])('%s is accepted', (dir) => {
+    expect(parseConfig({ UPLOAD_DIR: dir }).uploadDir).toBe(path.resolve(projectRoot, dir));
+  });
+});

@@ -4,6 +4,17 @@ import { z } from 'zod';
 /** The project's root folder (holding package.json), whether running from src/ or dist/. */
 export const projectRoot = path.resolve(__dirname, '..');
 
+/** The portal's own scripts and styles, served to anyone as they are. */
+export const STATIC_DIR = path.join(projectRoot, 'src', 'platform', 'static');
+/** GOV.UK Frontend's built files, served to anyone as they are. */
+export const GOVUK_DIST = path.join(projectRoot, 'node_modules', 'govuk-frontend', 'dist');
+
+/** True when `dir` is `root` or inside it. */
+function within(dir: string, root: string): boolean {
+  const rel = path.relative(root, dir);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -108,6 +119,15 @@ const configSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    // Uploads are only ever sent through a route that checks who asks: never kept where anyone could fetch them.
+    const uploads = path.resolve(projectRoot, env.UPLOAD_DIR);
+    if ([STATIC_DIR, GOVUK_DIST].some((served) => within(uploads, served) || within(served, uploads))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['UPLOAD_DIR'],
+        message: 'must not be, hold or be inside a folder the portal serves to anyone (src/platform/static, GOV.UK Frontend)',
+      });
     }
   });
 

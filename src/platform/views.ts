@@ -2,11 +2,11 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import { ukTime } from './london-time';
 import nunjucks from 'nunjucks';
-import { projectRoot } from '../config';
+import { GOVUK_DIST, projectRoot, STATIC_DIR } from '../config';
 import { formatBytes } from './upload';
 import { allowAnyone } from './roles';
 
-const govukDist = path.join(projectRoot, 'node_modules', 'govuk-frontend', 'dist');
+const govukDist = GOVUK_DIST;
 
 /**
  * Server-side templates: each feature keeps its views under src/<feature>/views and names them
@@ -55,9 +55,6 @@ export function govukAssets(): express.Router {
   router.get('/govuk/govuk-frontend.min.js', allowAnyone(), (_req, res) => {
     res.sendFile(path.join(govukDist, 'govuk', 'govuk-frontend.min.js'), { maxAge: '1d' });
   });
-  router.use(
-    '/static',
-    express.static(path.join(projectRoot, 'src', 'platform', 'static'), { maxAge: '1d', index: false, fallthrough: false }),
-  );
+  router.use('/static', express.static(STATIC_DIR, { maxAge: '1d', index: false, fallthrough: false }));
   return router;
 }
