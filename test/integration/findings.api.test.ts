@@ -288,3 +288,25 @@ test('switching sharing off removes the exercise from the next findings; closing
   const findings = await getFindings();
   expect(findings).toMatchObject({ boroughs: 4, exercises: 4, published: true });
 });
+
+test('a sealed exercise adds its interests once that stage ends, but its answers only after its questionnaire deadline', async () => {
+  const before = await t.findings.counts();
+  clock.set('2027-01-20T09:00:00.000Z');
+  const lewisham = await officerOf(t, 'lewisham');
+  const sealed = await publishedExercise(lewisham, { sealed: true });
+  const [org] = await suppliers(t, 'voluntary', 1);
+  await expressInterest(org!, sealed);
+  await submitResponse(org!, sealed.id, { barriers: ['contract_size', 'payment_terms'] });
+
+  clock.set('2027-02-20T09:00:00.000Z');
+  const whileSealed = await t.findings.counts();
+  expect(whileSealed.exercises).toBe(before.exercises + 1);
+  expect(whileSealed.interests.voluntary).toBe(before.interests.voluntary! + 1);
+  expect(whileSealed.submitted).toEqual(before.submitted);
+  expect(whileSealed.barriers).toEqual(before.barriers);
+
+  clock.set('2027-03-01T12:00:00.001Z');
+  const opened = await t.findings.counts();
+  expect(opened.submitted.voluntary).toBe(before.submitted.voluntary! + 1);
+  expect(opened.barriers.payment_terms).toEqual({ ...before.barriers.payment_terms, voluntary: 1 });
+});
