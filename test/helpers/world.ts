@@ -75,10 +75,16 @@ function worldQuestionnaire(text: (what: string) => string) {
   };
 }
 
-async function answeringSupplier(t: TestApp, exerciseId: string, text: (what: string) => string, n: number) {
+async function answeringSupplier(t: TestApp, exerciseId: string, text: (what: string) => string, n: number, borough: string) {
   const supplier = await registeredSupplier(t.app, {
-    name: text(`supplier user ${n}`),
-    organisation: { name: text(`organisation ${n}`), sector: 'voluntary', legalForm: 'registered_charity', size: 'micro', identifiers: [] },
+    name: text(`${borough} supplier user ${n}`),
+    organisation: {
+      name: text(`${borough} organisation ${n}`),
+      sector: 'voluntary',
+      legalForm: 'registered_charity',
+      size: 'micro',
+      identifiers: [],
+    },
   });
   expectStatus(
     await send(supplier, 'post', `/api/v1/tenders/${exerciseId}/interests`, {
@@ -94,12 +100,16 @@ async function answeringSupplier(t: TestApp, exerciseId: string, text: (what: st
     'interest',
   );
   const file = expectStatus(
-    await send(supplier, 'post', `/api/v1/tenders/${exerciseId}/response/files`).attach('file', samplePdf(), `${text(`file ${n}`)}.pdf`),
+    await send(supplier, 'post', `/api/v1/tenders/${exerciseId}/response/files`).attach(
+      'file',
+      samplePdf(`${borough} file ${n}`),
+      `${text(`${borough} file ${n}`)}.pdf`,
+    ),
     201,
     'response file',
   );
   const answers = {
-    experience: text(`answer ${n}`),
+    experience: text(`${borough} answer ${n}`),
     tupe: true,
     pensions: text(`pensions answer ${n}`),
     likelihood: 3,
@@ -155,7 +165,7 @@ async function boroughSide(t: TestApp, borough: string, text: (what: string) => 
   const doc = expectStatus(
     await send(officer, 'post', `/api/v1/tenders/${exerciseId}/documents`)
       .field('title', text(`${borough} document`))
-      .attach('file', samplePdf(), `${text(`${borough} document file`)}.pdf`),
+      .attach('file', samplePdf(`${borough} document`), `${text(`${borough} document file`)}.pdf`),
     201,
     'document',
   );
@@ -167,8 +177,8 @@ async function boroughSide(t: TestApp, borough: string, text: (what: string) => 
     'edit',
   );
 
-  const first = await answeringSupplier(t, exerciseId, text, 1);
-  const second = await answeringSupplier(t, exerciseId, text, 2);
+  const first = await answeringSupplier(t, exerciseId, text, 1, borough);
+  const second = await answeringSupplier(t, exerciseId, text, 2, borough);
   const ask = (question: string) => send(first.supplier, 'post', `/api/v1/tenders/${exerciseId}/clarifications`, { question });
   const answered = expectStatus(await ask(text(`${borough} clarification question`)), 201, 'question');
   const open = expectStatus(await ask(text(`${borough} open clarification question`)), 201, 'question');
