@@ -165,3 +165,76 @@ describe('a sealed exercise at its questionnaire deadline', () => {
     expect((await send(officer, 'patch', `/api/v1/tenders/${id}`, { sealed: false })).status).toBe(200);
   });
 });
+
+/** Pages that offer a door: still offered at exactly the instant, gone one millisecond after. */
+const OFFERS: {
+  what: string;
+  deadline: DeadlineField;
+  prepare: (id: string) => Promise<Client>;
+  offered: (id: string, s: Client) => Promise<boolean>;
+}[] = [
+  {
+    what: 'the exercise page’s question form',
+    deadline: 'clarificationDeadline',
+    prepare: async (id) => interestedSupplier(t.app, id),
+    offered: async (id, s) => (await s.agent.get(`/tenders/${id}`).expect(200)).text.includes('id="ask"'),
+  },
+  {
+    what: 'the expression of interest form',
+    deadline: 'eoiDeadline',
+    prepare: async () => registeredSupplier(t.app),
+    offered: async (id, s) => (await s.agent.get(`/tenders/${id}/interest`)).status === 200,
+  },
+  {
+    what: 'the questionnaire’s first section',
+    deadline: 'questionnaireDeadline',
+    prepare: async (id) => interestedSupplier(t.app, id),
+    offered: async (id, s) => (await s.agent.get(`/tenders/${id}/response/sections/1`)).status === 200,
+  },
+];
+
+test.each(OFFERS)('$what ($deadline) is offered at exactly the instant, and not 1 ms after', async ({ deadline, prepare, offered }) => {
+  const id = await publishedExercise(officer, { questionnaire });
+  const supplier = await prepare(id);
+  const instant = new Date(tenderBody()[deadline]).toISOString();
+  clock.set(instant);
+  expect(await offered(id, supplier)).toBe(true);
+  clock.set(later(instant, 1));
+  expect(await offered(id, supplier)).toBe(false);
+});
+
+describe('what else the deadlines decide, at exactly the instant', () => {
+  test('the EOI stage counts towards shared findings only once its deadline has passed', async () => {
+    await publishedExercise(officer, { questionnaire });
+    const exercises = async () => (await officer.agent.get('/api/v1/findings').expect(200)).body.exercises as number;
+    const instant = new Date(tenderBody().eoiDeadline).toISOString();
+    clock.set(instant);
+    expect(await exercises()).toBe(0);
+    clock.set(later(instant, 1));
+    expect(await exercises()).toBeGreaterThan(0);
+  });
+
+  test('the officer’s early warning about a weak third-sector response lasts while interests are still taken', async () => {
+    const id = await publishedExercise(officer, { questionnaire });
+    await interestedSupplier(t.app, id);
+    const warning = async () => (await officer.agent.get(`/api/v1/tenders/${id}/analysis`).expect(200)).body.earlyWarning;
+    const instant = new Date(tenderBody().eoiDeadline).toISOString();
+    clock.set(instant);
+    expect(await warning()).toMatchObject({ daysLeft: 0, message: '1 of 1 interest is from the third sector; it closes now' });
+    clock.set(later(instant, 1));
+    expect(await warning()).toBeNull();
+  });
+
+  test('the OCDS engagement milestone is met only after the questionnaire deadline', async () => {
+    const id = await publishedExercise(officer, { questionnaire });
+    const milestone = async () =>
+      (
+        (await officer.agent.get(`/api/v1/tenders/${id}/ocds`).expect(200)).body.planning.milestones as { id: string; status: string }[]
+      ).find((m) => m.id === 'engagement')!.status;
+    const instant = new Date(tenderBody().questionnaireDeadline).toISOString();
+    clock.set(instant);
+    expect(await milestone()).toBe('scheduled');
+    clock.set(later(instant, 1));
+    expect(await milestone()).toBe('met');
+  });
+});
