@@ -87,6 +87,20 @@ async function answeringSupplier(t: TestApp, exerciseId: string, text: (what: st
     },
   });
   expectStatus(
+    await send(supplier, 'put', '/api/v1/organisations/mine', {
+      name: text(`${borough} organisation ${n}`),
+      sector: 'voluntary',
+      legalForm: 'registered_charity',
+      size: 'micro',
+      postcode: 'se1 7pb',
+      areas: ['camden', 'hackney'],
+      address: text(`${borough} address ${n}`),
+      contact: { name: text(`${borough} profile contact ${n}`), email: supplier.email },
+    }),
+    200,
+    'organisation profile',
+  );
+  expectStatus(
     await send(supplier, 'post', `/api/v1/tenders/${exerciseId}/interests`, {
       lotIds: ['lot-1'],
       contactName: text(`contact ${n}`),

@@ -1,5 +1,7 @@
 import { listRoutes } from '../../src/platform/routes';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { answerOrganisationSteps } from '../helpers/forms';
+import supertest from 'supertest';
 import { buildWorld, fillPath, ownValues, PAYLOAD, UNESCAPED, type World, type WorldRole } from '../helpers/world';
 
 // SECURITY.md 17: templates auto-escape; markup typed by users renders as text on every page, for every role.
@@ -44,21 +46,24 @@ function pagesToCrawl(): string[] {
 test('no page shows user-typed markup unescaped, for any role', async () => {
   const unescaped: string[] = [];
   const showing: Record<string, string[]> = {};
-  for (const role of ROLES) {
-    const client = await world.client(role);
-    showing[role] = [];
-    for (const url of pagesToCrawl()) {
-      const res = await client.agent.get(url);
-      const type = String(res.headers['content-type'] ?? '');
-      if (!type.startsWith('text/html')) {
-        // Data (JSON, plain text, downloads) is never sniffed into HTML by a browser.
-        if (!type || res.headers['x-content-type-options'] !== 'nosniff') unescaped.push(`${role} ${url} (${type || 'no type'})`);
-        continue;
+  // The roles crawl side by side (each in its own session), to keep the sweep quick.
+  await Promise.all(
+    ROLES.map(async (role) => {
+      const client = await world.client(role);
+      showing[role] = [];
+      for (const url of pagesToCrawl()) {
+        const res = await client.agent.get(url);
+        const type = String(res.headers['content-type'] ?? '');
+        if (!type.startsWith('text/html')) {
+          // Data (JSON, plain text, downloads) is never sniffed into HTML by a browser.
+          if (!type || res.headers['x-content-type-options'] !== 'nosniff') unescaped.push(`${role} ${url} (${type || 'no type'})`);
+          continue;
+        }
+        if (UNESCAPED.some((m) => res.text.includes(m))) unescaped.push(`${role} ${url}`);
+        if (res.status === 200 && res.text.includes('&lt;script&gt;x()&lt;/script&gt;')) showing[role]!.push(url);
       }
-      if (UNESCAPED.some((m) => res.text.includes(m))) unescaped.push(`${role} ${url}`);
-      if (res.status === 200 && res.text.includes('&lt;script&gt;x()&lt;/script&gt;')) showing[role]!.push(url);
-    }
-  }
+    }),
+  );
   expect(unescaped).toEqual([]);
   // The crawl reached the pages where the typed text is shown, for each role.
   const { exerciseId: id } = world.camden;
@@ -83,3 +88,14 @@ test('no page shows user-typed markup unescaped, for any role', async () => {
   );
   expect(showing.admin).toEqual(expect.arrayContaining(['/admin/audit']));
 }, 60_000);
+
+test('the registration pages show what was typed, escaped', async () => {
+  const agent = supertest.agent(t.app);
+  const check = await answerOrganisationSteps(agent, { 'organisation-name': { organisationName: `Readers ${PAYLOAD}` } });
+  expect(check.status).toBe(200);
+  expect(check.text).toContain('Readers &lt;script&gt;x()');
+  for (const url of ['/register/check-answers', '/register/organisation-name', '/register/your-details']) {
+    const page = await agent.get(url);
+    expect([url, UNESCAPED.some((m) => page.text.includes(m))]).toEqual([url, false]);
+  }
+});
