@@ -1,7 +1,7 @@
-import supertest from 'supertest';
-import { signedInAs, STRONG_PASSWORD, type TestApp } from './app';
+import type supertest from 'supertest';
+import { apiClient, signedInAs, STRONG_PASSWORD, type TestApp } from './app';
 import { send, type Client } from './client';
-import { createAdmin, registeredSupplier, sampleQuestionnaire, tenderBodyNextYear, uniqueEmail, type Supplier } from './factories';
+import { registeredSupplier, sampleQuestionnaire, tenderBodyNextYear, uniqueEmail, type Supplier } from './factories';
 import { samplePdf } from './sample-files';
 
 /**
@@ -45,7 +45,7 @@ export interface World {
   programme: Client;
   admin: Client;
   adminUserId: string;
-  /** Links with real tokens, as their emails carry them. */
+  /** The token of a pending invitation into camden's first organisation, as the invitation email carries it. */
   invitationToken: string;
   /** A signed-in client of each role (the supplier and officer are camden's), and a fresh anonymous one. */
   client(role: WorldRole): Promise<Client>;
@@ -262,7 +262,12 @@ async function boroughSide(t: TestApp, borough: string, text: (what: string) => 
 export async function buildWorld(t: TestApp, text: (what: string) => string = (what) => `Sample ${what}`): Promise<World> {
   const camden = await boroughSide(t, 'camden', text);
   const hackney = await boroughSide(t, 'hackney', text);
-  const admin = await createAdmin(t.auth);
+  const admin = await t.auth.createUser({
+    role: 'admin',
+    email: uniqueEmail('admin'),
+    password: STRONG_PASSWORD,
+    name: text('admin user'),
+  });
   const programmeUser = await t.auth.createUser({
     role: 'programme',
     email: uniqueEmail('programme'),
@@ -290,9 +295,7 @@ export async function buildWorld(t: TestApp, text: (what: string) => string = (w
       if (role === 'officer') return camden.officer;
       if (role === 'programme') return world.programme;
       if (role === 'admin') return world.admin;
-      const agent = supertest.agent(t.app);
-      const session = await agent.get('/api/v1/auth/session');
-      return { agent, csrfToken: (session.body as { csrfToken: string }).csrfToken };
+      return apiClient(t.app);
     },
   };
   return world;
