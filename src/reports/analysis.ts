@@ -233,9 +233,10 @@ export function weakResponseRules(thirdSector: SectorCounts, otherSectors: Secto
 
 /** Only while expressions of interest are open, and only when the response looks weak. */
 function earlyWarning(exercise: AnalysisExercise, now: Date, third: number, total: number): SectorAnalysis['earlyWarning'] {
-  if (exercise.status !== 'published' || now >= exercise.eoiDeadline) return null;
+  // Interests are still taken at the deadline's very instant (it passes only after it).
+  if (exercise.status !== 'published' || now > exercise.eoiDeadline) return null;
   const daysLeft = Math.ceil((exercise.eoiDeadline.getTime() - now.getTime()) / DAY_MS);
-  const days = daysLeft === 1 ? '1 day left' : `${daysLeft} days left`;
+  const days = daysLeft === 0 ? 'it closes now' : daysLeft === 1 ? '1 day left' : `${daysLeft} days left`;
   const interests = total === 1 ? 'interest is' : 'interests are';
   return { message: `${third} of ${total} ${interests} from the third sector; ${days}`, daysLeft, actions: [...EARLY_WARNING_ACTIONS] };
 }

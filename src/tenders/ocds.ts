@@ -319,7 +319,8 @@ function engagementOutcome(tender: Tender, now: string): Pick<OcdsMilestone, 'st
     const closedAt = tender.closedAt ? iso(tender.closedAt) : deadline;
     return { status: 'met', dateMet: closedAt < deadline ? closedAt : deadline };
   }
-  if (tender.status === 'published' && deadline <= now) return { status: 'met', dateMet: deadline };
+  // Answers are still taken at the deadline's very instant, so the engagement closes only after it.
+  if (tender.status === 'published' && deadline < now) return { status: 'met', dateMet: deadline };
   return { status: 'scheduled' };
 }
 
