@@ -166,3 +166,25 @@ test('the same routes with the caller’s own ids do answer, so each refusal abo
   }
   expect(failing).toEqual([]);
 });
+
+test('an officer reaching for another borough’s exercise on any officer route is refused, and each attempt is audited', async () => {
+  const officer = await world.client('officer');
+  const hackneyId = world.hackney.exerciseId;
+  const denials = () => t.conn.collection('auditevents').countDocuments({ target: `tender:${hackneyId}`, outcome: 'denied' });
+  const routes = listRoutes(t.app).filter(
+    (r) => pathParams(r.path)[0] === 'id' && r.roles?.includes('officer') && !r.roles.includes('anyone'),
+  );
+  const unaudited: string[] = [];
+  let reached = 0;
+  for (const r of routes) {
+    const before = await denials();
+    const res = await call(officer, r, fillPath(r.path, { ...ownValues(world), id: hackneyId }));
+    // A body this sweep does not fill in is refused (422) before any exercise is looked up: nothing was reached.
+    if (res.status === 422) continue;
+    reached += 1;
+    if (![403, 404].includes(res.status)) unaudited.push(`${key(r)}: answered ${res.status}`);
+    else if ((await denials()) === before) unaudited.push(`${key(r)}: refused with ${res.status}, not audited`);
+  }
+  expect(reached).toBeGreaterThan(30);
+  expect(unaudited).toEqual([]);
+});
