@@ -60,7 +60,7 @@ export function organisationInputSchema(boroughSlugs: readonly string[]) {
         .trim()
         .min(1, 'Enter your organisation’s name')
         .max(200, 'Organisation name must be 200 characters or fewer'),
-      sector: z.enum(SECTORS, { message: `Choose your sector: ${SECTORS.map((s) => SECTOR_LABELS[s]).join(', ')}` }),
+      sector: z.enum(SECTORS, { message: 'Select the sector your organisation is in' }),
       legalForm: z.enum(LEGAL_FORM_KEYS, { message: 'Choose your organisation’s legal form' }),
       size: z.enum(SIZES, { message: 'Choose your organisation’s size' }),
       identifiers: z.array(identifierSchema, { message: 'Identifiers must be a list' }).max(5, 'Give at most 5 identifiers').default([]),

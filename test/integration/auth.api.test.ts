@@ -285,7 +285,7 @@ describe('registration', () => {
       /register/,
     ],
     ['a bad postcode', { organisation: { postcode: 'LONDON' } }, 'organisation.postcode', /full UK postcode/],
-    ['an unknown sector', { organisation: { sector: 'charity' } }, 'organisation.sector', /Choose your sector/],
+    ['an unknown sector', { organisation: { sector: 'charity' } }, 'organisation.sector', /Select the sector your organisation is in/],
     ['an unknown size', { organisation: { size: 'huge' } }, 'organisation.size', /size/],
     [
       'a legal form from another sector',

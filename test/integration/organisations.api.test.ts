@@ -137,7 +137,7 @@ describe('a supplier’s own organisation profile', () => {
     ],
     ['a postcode', { postcode: 'nowhere' }, 'postcode', 'Enter a full UK postcode, like SW1A 1AA'],
     ['a missing postcode', { postcode: '' }, 'postcode', 'Enter a postcode'],
-    ['a sector', { sector: 'charity' }, 'sector', expect.stringMatching(/^Choose your sector: Private sector, Public sector/)],
+    ['a sector', { sector: 'charity' }, 'sector', 'Select the sector your organisation is in'],
     ['a legal form', { legalForm: 'charity' }, 'legalForm', 'Choose your organisation’s legal form'],
     [
       'a legal form of another sector',

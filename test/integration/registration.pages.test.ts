@@ -133,7 +133,8 @@ describe('registering an organisation in short pages, without JavaScript', () =>
     const noSector = await fillIn(agent, '/register/sector', {});
     expect(noSector.status).toBe(422);
     expect(errorLinks(noSector.text)).toEqual(['#sector']);
-    expect(noSector.text).toContain('Choose your sector: Private sector, Public sector');
+    expect(noSector.text).toContain('Select the sector your organisation is in');
+    expect(noSector.text).not.toContain('Private sector, Public sector');
     const madeUp = await fillIn(agent, '/register/sector', { sector: 'charity' });
     expect(madeUp.status).toBe(422);
     await fillIn(agent, '/register/sector', { sector: 'voluntary' }).then((r) => expect(r.status).toBe(303));
