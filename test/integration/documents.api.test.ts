@@ -1,12 +1,10 @@
 import fs from 'node:fs/promises';
-import http from 'node:http';
 import path from 'node:path';
 import supertest from 'supertest';
 import { apiClient, signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { listen } from '../helpers/browser';
 import { send, type Client } from '../helpers/client';
 import { createOfficer, draftExercise, registeredSupplier } from '../helpers/factories';
-import { orphanChunks, storedFiles } from '../helpers/files';
+import { abortedUpload, orphanChunks, storedFiles } from '../helpers/files';
 import { buildZip } from '../helpers/zip';
 import { docxEntries, elfExecutable, samplePdf, samplePng, sampleDocx, windowsExecutable } from '../helpers/sample-files';
 
@@ -183,36 +181,7 @@ describe.each(['disk', 'gridfs'] as const)('exercise documents stored on %s', (s
   test('an aborted upload leaves nothing behind and the portal carries on', async () => {
     const id = await draftExercise(camden);
     const before = await storedFiles(t);
-    const server = await listen(t.app);
-    try {
-      const boundary = '----portal-test-boundary';
-      const head =
-        `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nHalf a file\r\n` +
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
-      const cookie = (await camden.agent.jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false }))
-        .map((c) => `${c.name}=${c.value}`)
-        .join('; ');
-      await new Promise<void>((resolve) => {
-        const req = http.request(`${server.baseUrl}/api/v1/tenders/${id}/documents`, {
-          method: 'POST',
-          headers: {
-            'content-type': `multipart/form-data; boundary=${boundary}`,
-            'content-length': String(5 * 1024 * 1024),
-            'x-csrf-token': camden.csrfToken,
-            cookie,
-          },
-        });
-        req.on('error', () => resolve());
-        req.on('close', () => resolve());
-        req.write(head);
-        req.write(samplePdf());
-        req.write(Buffer.alloc(512 * 1024));
-        setTimeout(() => req.destroy(), 200);
-      });
-      await new Promise((r) => setTimeout(r, 300));
-    } finally {
-      await server.close();
-    }
+    await abortedUpload(t.app, camden, `/api/v1/tenders/${id}/documents`, { title: 'Half a file' });
     expect(await storedFiles(t)).toEqual(before);
     expect(await orphanChunks(t)).toBe(0);
     expect((await camden.agent.get(`/api/v1/tenders/${id}`)).body.documents).toEqual([]);

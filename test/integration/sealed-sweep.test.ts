@@ -3,6 +3,7 @@ import { listRoutes } from '../../src/platform/routes';
 import { signedInAs, STRONG_PASSWORD, startTestApp, testClock, type TestApp } from '../helpers/app';
 import { send, type Client } from '../helpers/client';
 import { createAdmin, createOfficer, interestedSupplier, publishedExercise, sampleQuestionnaire, uniqueEmail } from '../helpers/factories';
+import { download } from '../helpers/findings';
 import { samplePdf } from '../helpers/sample-files';
 import { readWorkbook } from '../helpers/workbook';
 import { fillPath, pathParams } from '../helpers/world';
@@ -83,14 +84,7 @@ async function walk(role: keyof typeof clients): Promise<{ walked: number; showi
   const showing: string[] = [];
   for (const r of routes) {
     const url = fillPath(r.path, values);
-    const res = await clients[role].agent
-      .get(url)
-      .buffer(true)
-      .parse((stream, done) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const { res } = await download(clients[role].agent, url);
     expect([url, res.status < 500]).toEqual([url, true]);
     const text = await answerText(res);
     const found = MARKS.filter((m) => text.includes(m));

@@ -1,9 +1,7 @@
-import http from 'node:http';
 import { Types } from 'mongoose';
 import { apiClient, signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { listen } from '../helpers/browser';
 import { send, type Client } from '../helpers/client';
-import { orphanChunks, storedFiles } from '../helpers/files';
+import { abortedUpload, orphanChunks, storedFiles } from '../helpers/files';
 import { createOfficer, interestedSupplier, publishedExercise, sampleQuestionnaire } from '../helpers/factories';
 import { samplePdf } from '../helpers/sample-files';
 
@@ -194,34 +192,7 @@ test('24. an aborted questionnaire attachment leaves no file, no record and no u
   const id = await exercise();
   const s = await interestedSupplier(t.app, id);
   const before = await storedFiles(t);
-  const server = await listen(t.app);
-  try {
-    const boundary = '----portal-attachment-boundary';
-    const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
-    const cookie = (await s.agent.jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false }))
-      .map((c) => `${c.name}=${c.value}`)
-      .join('; ');
-    await new Promise<void>((resolve) => {
-      const req = http.request(`${server.baseUrl}/api/v1/tenders/${id}/response/files`, {
-        method: 'POST',
-        headers: {
-          'content-type': `multipart/form-data; boundary=${boundary}`,
-          'content-length': String(5 * 1024 * 1024),
-          'x-csrf-token': s.csrfToken,
-          cookie,
-        },
-      });
-      req.on('error', () => resolve());
-      req.on('close', () => resolve());
-      req.write(head);
-      req.write(samplePdf());
-      req.write(Buffer.alloc(512 * 1024));
-      setTimeout(() => req.destroy(), 200);
-    });
-    await new Promise((r) => setTimeout(r, 300));
-  } finally {
-    await server.close();
-  }
+  await abortedUpload(t.app, s, `/api/v1/tenders/${id}/response/files`);
   expect(await storedFiles(t)).toEqual(before);
   expect(await orphanChunks(t)).toBe(0);
   expect(await t.conn.collection('responsefiles').countDocuments({ tender: new Types.ObjectId(id) })).toBe(0);
