@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import session, { type SessionData, type Store } from 'express-session';
 import MongoStore from 'connect-mongo';
+import type { Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { ServiceUnavailableError } from './errors';
 
@@ -43,7 +44,7 @@ export function sessions(opts: SessionOptions): RequestHandler {
     name: SESSION_COOKIE,
     // Without a configured secret (development and tests only) each process makes its own.
     secret: opts.secret ?? randomBytes(32).toString('hex'),
-    store: dependableStore(store),
+    store: dependableStore(store, readById(opts.conn.getClient().db(opts.conn.name).collection(SESSION_COLLECTION))),
     resave: false,
     saveUninitialized: false,
     rolling: true,
@@ -60,17 +61,44 @@ export function touchAfterSeconds(idleMinutes: number): number {
 
 type Callback = (err?: unknown) => void;
 
+interface StoredSession {
+  _id: string;
+  session: SessionData & { lastModified?: Date };
+  expires?: Date;
+  lastModified?: Date;
+}
+
+/**
+ * Reads a session by its id alone and leaves it out once past its expiry, as the store's own read does, but without
+ * the expiry in the query: a lookup by id alone is the one the embedded engine answers from its index (with any other
+ * condition it reads every session), and it is read on every request of everyone signed in.
+ */
+export function readById(collection: Collection<Document>): Store['get'] {
+  const sessions = collection as unknown as Collection<StoredSession>;
+  return (sid, callback) => {
+    sessions.findOne({ _id: sid }).then(
+      (doc) => {
+        if (!doc || (doc.expires && doc.expires.getTime() <= Date.now())) return callback(null, null);
+        // Kept with the session, as the store keeps it, so that a request soon after the last write does not write again.
+        if (doc.lastModified) doc.session.lastModified = doc.lastModified;
+        callback(null, doc.session);
+      },
+      (err: unknown) => callback(err),
+    );
+  };
+}
+
 /**
  * The session store as the portal needs it through a database blip. A session that cannot be read is a 503
  * (express-session then neither makes a new session nor deletes the old one, so nobody is signed out or refused
  * for a missing CSRF token); a failed write is a 503 too. A touch only moves the idle expiry on, so its failure
  * (the database is away, or the session was just swept or ended by sign-out elsewhere) never fails a request.
  */
-export function dependableStore(store: Store): Store {
+export function dependableStore(store: Store, read: Store['get'] = store.get.bind(store)): Store {
   const unavailable = (err: unknown) => Object.assign(new ServiceUnavailableError(), { cause: err });
   const wrapped = Object.create(store) as Store;
   wrapped.get = (sid: string, callback: (err: unknown, session?: SessionData | null) => void) => {
-    store.get(sid, (err, sess) => (err ? callback(unavailable(err)) : callback(null, sess)));
+    read(sid, (err, sess) => (err ? callback(unavailable(err)) : callback(null, sess)));
   };
   wrapped.set = (sid: string, sess: SessionData, callback?: Callback) => {
     store.set(sid, sess, (err?: unknown) => callback?.(err ? unavailable(err) : undefined));
