@@ -220,7 +220,7 @@ export class AnsweringService {
       }
       // The version read in the filter: the answers sent are the draft's latest, and the same key sent twice at once is stored once.
       const res = await store.responses.updateOne(
-        // The response found is changed by its id alone (fast on every engine); with none, the key makes it.
+        // The response found is changed by its id and the version read (the id is the primary key); with none, the key makes it.
         { ...(found ? { _id: found._id } : key), version: atVersion(found?.version) },
         {
           $set: { status: 'submitted', updatedAt: receivedAt },

@@ -78,7 +78,7 @@ export function saveDraftAnswers(
     } else {
       update = { $set: { answers: cleanAnswers(given), updatedAt: now }, $inc: { version: 1 } };
     }
-    // By the id just found for this organisation and exercise: a lookup by id alone is the one every engine makes fast.
+    // By the id just found for this organisation and exercise: with the id alone, every engine answers from its primary key.
     const saved = await store.responses.findOneAndUpdate({ _id: existing._id }, update, { returnDocument: 'after' });
     // A response removed between the check and the write: start again, as a first save.
     return saved ? (saved.toObject() as ResponseRecord) : null;
