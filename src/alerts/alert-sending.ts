@@ -88,7 +88,12 @@ export class AlertSender {
    */
   async resumeStalled(): Promise<number> {
     const cutoff = new Date(this.now().getTime() - STALLED_AFTER_MS);
-    const stalled = await this.runs.find({ finishedAt: null, startedAt: mongoose.trusted({ $lte: cutoff }) }).lean();
+    // A sweep takes a bounded number of runs; any more are taken by the next sweep a minute later.
+    const stalled = await this.runs
+      .find({ finishedAt: null, startedAt: mongoose.trusted({ $lte: cutoff }) })
+      .sort({ startedAt: 1 })
+      .limit(50)
+      .lean();
     let resumed = 0;
     for (const run of stalled) {
       const startedAt = this.now();

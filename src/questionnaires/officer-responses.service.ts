@@ -86,6 +86,7 @@ export class OfficerResponses {
   /** The organisations that have a response (draft or submitted) to the officer's exercise: only their ids are read. */
   async respondedOrganisations(tenderId: string, actor: PublicUser): Promise<Set<string>> {
     const tender = await this.readableByOfficer(tenderId, actor, 'list');
+    // bounded: one id per organisation that answered, which the record form leaves out of its choice.
     const ids = await this.store.responses.distinct('organisation', { tender: tender._id, borough: tender.borough });
     return new Set(ids.map(String));
   }

@@ -331,6 +331,7 @@ export class InterestsService {
   /** Organisations with an interest that is not withdrawn: they hear about published answers. */
   async interestedOrganisations(tenderId: string): Promise<string[]> {
     if (!Types.ObjectId.isValid(tenderId)) return [];
+    // bounded: one id per interested organisation, and every one of them is told.
     const ids = await this.interests.distinct('organisation', { tender: new Types.ObjectId(tenderId), status: 'active' });
     return ids.map(String);
   }

@@ -140,6 +140,7 @@ export class TendersService {
 
   /** Ids of the exercises with this reference (one per borough at most), for the audit log's filter. */
   async idsByReference(reference: string): Promise<string[]> {
+    // bounded: one exercise per borough at most has a reference (a unique index with the borough).
     return (await this.tenders.find({ reference: reference.toUpperCase() }, { _id: 1 }).lean()).map((t) => t._id.toString());
   }
 
