@@ -43,6 +43,13 @@ export async function startTestApp(opts: { config?: Record<string, string> } & S
   return appOn(conn, testConfig({ UPLOAD_DIR: uploadDir, ...opts.config }), opts, true);
 }
 
+/** The real app on a fresh database of another engine (one a test starts, stops or kills itself). */
+export async function startTestAppOn(uri: string, opts: { config?: Record<string, string> } & ServiceOptions = {}): Promise<TestApp> {
+  const conn = await connect({ uri, dbName: `test_${randomBytes(6).toString('hex')}` });
+  const uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'portal-uploads-'));
+  return appOn(conn, testConfig({ UPLOAD_DIR: uploadDir, ...opts.config }), opts, true);
+}
+
 /**
  * A second app server on the first one's database, file store and configuration, with its own connection and
  * services (so nothing held in one server's memory protects the other): for races between servers. The first
