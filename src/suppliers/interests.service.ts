@@ -2,6 +2,7 @@ import mongoose, { Types, type Connection } from 'mongoose';
 import { pageWindow, type ListPage } from '../platform/pagination';
 import type { PublicUser } from '../platform/roles';
 import { isDuplicateKey } from '../db/connection';
+import { streamCursor } from '../db/streamed-cursor';
 import type { AuditLog } from '../platform/audit';
 import { ukTime } from '../platform/london-time';
 import type { Notifier } from '../platform/notifications';
@@ -278,7 +279,7 @@ export class InterestsService {
     const projection = { organisation: 1, sector: 1, size: 1, status: 1, lotIds: 1, heardVia: 1, organisationName: 1, sectorWarnings: 1 };
     const cursor = this.interests.find({ tender: tender._id, borough: tender.borough }, projection).sort({ createdAt: 1 }).lean().cursor();
     let batch: ReportInterestDoc[] = [];
-    for await (const doc of cursor) {
+    for await (const doc of streamCursor(cursor)) {
       batch.push(doc as ReportInterestDoc);
       if (batch.length >= batchSize) {
         yield* await this.withOrganisations(batch);
@@ -323,7 +324,7 @@ export class InterestsService {
       .find({ tender: new Types.ObjectId(tenderId) }, projection)
       .lean()
       .cursor();
-    for await (const d of cursor) {
+    for await (const d of streamCursor(cursor)) {
       yield { organisationId: d.organisation.toString(), sector: d.sector, heardVia: d.heardVia, createdAt: d.createdAt, status: d.status };
     }
   }

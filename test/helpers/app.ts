@@ -108,6 +108,24 @@ export async function signedInAs(app: Express, email: string): Promise<Client> {
   return { agent, csrfToken: (res.body as { csrfToken: string }).csrfToken };
 }
 
+/** Signs in at a listening server with fetch (as signedInAs does through supertest); the session cookie to send. */
+export async function signInOverHttp(base: string, email: string): Promise<string> {
+  const cookieOf = (res: Response) =>
+    res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+  const first = await fetch(`${base}/api/v1/auth/session`);
+  const { csrfToken } = (await first.json()) as { csrfToken: string };
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, cookie: cookieOf(first) },
+    body: JSON.stringify({ email, password: STRONG_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status}`);
+  return cookieOf(res);
+}
+
 /** A clock tests can move. */
 export function testClock(start = '2027-01-10T09:00:00.000Z') {
   let current = new Date(start);

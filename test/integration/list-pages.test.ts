@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { signedInAs, startTestApp, type TestApp } from '../helpers/app';
 import type { Client } from '../helpers/client';
+import { bulkTime, insertInterests, insertOrganisations, insertResponses } from '../helpers/bulk';
 import { createOfficer, publishedExercise, registeredSupplier, type Supplier } from '../helpers/factories';
 
 // Lists that grow without bound come a page at a time: an officer's interests (50 a page), responses (50 a page) and
@@ -15,94 +16,7 @@ let camdenExercise: string;
 let hackneyExercise: string;
 
 const MANY = 55;
-const BASE = Date.parse('2027-01-05T10:00:00.000Z');
-// Every five records share a time, so only the id keeps their order.
-const createdAt = (i: number) => new Date(BASE + Math.floor(i / 5) * 60_000);
-
 const idOf = (id: string) => new Types.ObjectId(id);
-
-async function boroughOf(exerciseId: string): Promise<Types.ObjectId> {
-  const doc = await t.conn.collection('tenders').findOne({ _id: idOf(exerciseId) });
-  return doc!.borough as Types.ObjectId;
-}
-
-/** `n` organisations (charities) named `${prefix} organisation ${i}`; their ids. */
-async function insertOrganisations(n: number, prefix: string): Promise<Types.ObjectId[]> {
-  const at = new Date(BASE);
-  const docs = Array.from({ length: n }, (_, i) => ({
-    _id: new Types.ObjectId(),
-    name: `${prefix} organisation ${i}`,
-    sector: 'voluntary',
-    legalForm: 'registered_charity',
-    size: 'small',
-    identifiers: [],
-    postcode: 'N1 9GU',
-    areas: [],
-    sectorWarnings: [],
-    revision: 0,
-    createdAt: at,
-    updatedAt: at,
-  }));
-  await t.conn.collection('organisations').insertMany(docs);
-  return docs.map((d) => d._id);
-}
-
-/** `n` interests in the exercise, each from its own organisation, contact names numbered in creation order. */
-async function insertInterests(exerciseId: string, n: number, prefix: string) {
-  const borough = await boroughOf(exerciseId);
-  const organisations = await insertOrganisations(n, prefix);
-  await t.conn.collection('interests').insertMany(
-    Array.from({ length: n }, (_, i) => ({
-      _id: new Types.ObjectId(),
-      tender: idOf(exerciseId),
-      borough,
-      organisation: organisations[i],
-      sector: i % 2 ? 'voluntary' : 'private',
-      size: 'small',
-      organisationName: `${prefix} organisation ${i}`,
-      sectorWarnings: 0,
-      organisationRevision: 0,
-      lotIds: [],
-      contactName: `${prefix} ${String(i).padStart(3, '0')}`,
-      contactEmail: 'contact@example.org',
-      consortium: false,
-      willingToPartner: false,
-      heardVia: 'council_website',
-      heardViaOther: '',
-      status: 'active',
-      createdBy: 'test',
-      createdAt: createdAt(i),
-      withdrawnAt: null,
-      withdrawnBy: null,
-    })),
-  );
-}
-
-/** `n` responses to the exercise: every seventh submitted, the rest drafts. */
-async function insertResponses(exerciseId: string, n: number): Promise<string[]> {
-  const borough = await boroughOf(exerciseId);
-  const organisations = await insertOrganisations(n, 'Answering');
-  const docs = Array.from({ length: n }, (_, i) => {
-    const submitted = i % 7 === 0;
-    return {
-      _id: new Types.ObjectId(),
-      tender: idOf(exerciseId),
-      borough,
-      organisation: organisations[i],
-      answers: {},
-      status: submitted ? 'submitted' : 'draft',
-      revisions: submitted
-        ? [{ answers: {}, receivedAt: createdAt(i), sha256: 'a'.repeat(64), idempotencyKey: `k${i}`, submittedBy: 'test' }]
-        : [],
-      recordedBy: null,
-      createdAt: createdAt(i),
-      updatedAt: createdAt(i),
-      version: submitted ? 1 : 0,
-    };
-  });
-  await t.conn.collection('questionnaireresponses').insertMany(docs);
-  return docs.map((d) => d._id.toString());
-}
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -116,8 +30,8 @@ afterAll(() => t.close());
 
 describe('an officer’s expressions of interest', () => {
   beforeAll(async () => {
-    await insertInterests(camdenExercise, MANY, 'Camden');
-    await insertInterests(hackneyExercise, 7, 'Hackney');
+    await insertInterests(t.conn, camdenExercise, await insertOrganisations(t.conn, MANY, 'Camden'), 'Camden');
+    await insertInterests(t.conn, hackneyExercise, await insertOrganisations(t.conn, 7, 'Hackney'), 'Hackney');
   });
 
   it('come 50 a page through the API, oldest first, in an order that holds across pages', async () => {
@@ -178,8 +92,10 @@ describe('an officer’s expressions of interest', () => {
 describe('an officer’s questionnaire responses', () => {
   let ids: string[];
   beforeAll(async () => {
-    ids = await insertResponses(camdenExercise, MANY);
-    await insertResponses(hackneyExercise, 4);
+    // Every seventh submitted, the rest drafts.
+    const submitted = (i: number) => i % 7 === 0;
+    ids = await insertResponses(t.conn, camdenExercise, await insertOrganisations(t.conn, MANY, 'Answering'), { submitted });
+    await insertResponses(t.conn, hackneyExercise, await insertOrganisations(t.conn, 4, 'Answering'), { submitted });
   });
 
   it('come 50 a page through the API, oldest first, with no response on two pages', async () => {
@@ -220,10 +136,10 @@ describe('an organisation’s notifications', () => {
         title: `Notice ${String(i).padStart(3, '0')}`,
         body: 'An answer was published',
         link: '/tenders',
-        createdAt: createdAt(i),
+        createdAt: bulkTime(i),
         readAt: null,
       })).concat([
-        { organisation: other, kind: 'clarification', title: 'Not yours', body: '', link: '/', createdAt: createdAt(99), readAt: null },
+        { organisation: other, kind: 'clarification', title: 'Not yours', body: '', link: '/', createdAt: bulkTime(99), readAt: null },
       ]),
     );
   });
