@@ -1,4 +1,5 @@
 import mongoose, { Types, type Connection } from 'mongoose';
+import { streamCursor } from '../db/streamed-cursor';
 import type { Borough, Boroughs } from '../platform/boroughs';
 import type { PublicUser } from '../platform/roles';
 import type { AuditLog } from '../platform/audit';
@@ -277,7 +278,7 @@ export class TendersService {
     const now = this.now();
     const filter: Record<string, unknown> = { shareFindings: true, status: mongoose.trusted({ $in: ['published', 'closed'] }) };
     const projection = { borough: 1, status: 1, eoiDeadline: 1, sealed: 1, questionnaireDeadline: 1 };
-    for await (const t of this.tenders.find(filter, projection).lean().cursor()) {
+    for await (const t of streamCursor(this.tenders.find(filter, projection).lean().cursor())) {
       if (t.status !== 'closed' && t.eoiDeadline >= now) continue;
       // Sealed answers stay unread, even as counts, until the questionnaire deadline.
       yield { id: t._id.toString(), boroughId: t.borough.toString(), answersSealed: t.sealed && now <= t.questionnaireDeadline };
