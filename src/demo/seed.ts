@@ -21,7 +21,7 @@ async function seedExercises({ auth, tenders, clarifications, questionnaires }: 
   for (const demo of DEMO_EXERCISES) {
     const officer = await auth.findByEmail(`officer@${demo.borough}.example.org`);
     if (!officer) continue;
-    const existing = await tenders.list({ borough: demo.borough }, officer);
+    const existing = (await tenders.list({ borough: demo.borough }, officer)).items;
     if (existing.some((t) => t.title === demo.title)) continue;
     const at = (days: number) => new Date(start + days * DAY);
     const created = await tenders.create(
@@ -67,7 +67,7 @@ async function publishedDemoExercises(auth: Services['auth'], tenders: Services[
     const officer = await auth.findByEmail(`officer@${slug}.example.org`);
     const demo = DEMO_EXERCISES.find((e) => e.borough === slug && e.publish);
     if (!officer || !demo) continue;
-    const tender = (await tenders.list({ borough: slug, status: 'published' }, officer)).find((t) => t.title === demo.title);
+    const tender = (await tenders.list({ borough: slug, status: 'published' }, officer)).items.find((t) => t.title === demo.title);
     if (tender) found.set(slug, { tenderId: tender.id, officer });
   }
   return found;

@@ -1,6 +1,7 @@
 import mongoose, { Types, type Connection } from 'mongoose';
 import { streamCursor } from '../db/streamed-cursor';
 import type { Borough, Boroughs } from '../platform/boroughs';
+import { pageWindow, type ListPage } from '../platform/pagination';
 import type { PublicUser } from '../platform/roles';
 import type { AuditLog } from '../platform/audit';
 import { isDuplicateKey } from '../db/connection';
@@ -13,7 +14,10 @@ import { boroughCode, displayValue, tenderView, type Actor, type Tender, type Te
 import { TenderStore, type TenderDoc } from './tender.store';
 import { changeDetail, planEdit, publishProblems } from './tender-edit';
 import { TenderDocumentsService, type NewDocument } from './tender-documents.service';
-import { closingOrder, listPage, type TenderListPage } from './tender-list';
+import { listPage, orderedIds, type TenderListPage } from './tender-list';
+
+/** Exercises on one page of the API's list: more than any borough publishes, so most lists come whole. */
+const API_PAGE_SIZE = 500;
 
 export {
   boroughCode,
@@ -170,12 +174,23 @@ export class TendersService {
     return and.length ? { $and: [filter, ...and] } : filter;
   }
 
-  async list(query: ListTendersQuery, actor: Actor): Promise<Tender[]> {
+  /**
+   * One page (`query.page`, from 1) of whole exercises for the API, in the list's order; a page past the end is the
+   * last. Pages hold 500, so a list of up to 500 exercises comes whole on the first page, as it always has.
+   */
+  async list(query: ListTendersQuery, actor: Actor): Promise<ListPage<Tender>> {
     const filter = this.listFilter(query, actor);
-    if (!filter) return [];
-    const docs = await this.tenders.find(mongoose.trusted(filter)).sort({ publishedAt: -1, createdAt: -1 }).limit(500);
-    const items = docs.map((d) => this.toApi(d, actor));
-    return query.sort === 'closing' ? closingOrder(items, this.now()) : items;
+    if (!filter) return { items: [], total: 0, page: 1, pageSize: API_PAGE_SIZE, pageCount: 1 };
+    const ordered = await orderedIds(this.tenders, filter, { sort: query.sort === 'closing' ? 'closing' : 'newest', now: this.now() });
+    const { page, pageCount, skip } = pageWindow(query.page ?? 1, ordered.length, API_PAGE_SIZE);
+    const ids = ordered.slice(skip, skip + API_PAGE_SIZE);
+    const docs = ids.length ? await this.tenders.find({ _id: mongoose.trusted({ $in: ids }) }) : [];
+    const byId = new Map(docs.map((d) => [d._id.toString(), d]));
+    const items = ids.flatMap((id) => {
+      const d = byId.get(id.toString());
+      return d ? [this.toApi(d, actor)] : [];
+    });
+    return { items, total: ordered.length, page, pageSize: API_PAGE_SIZE, pageCount };
   }
 
   /** One page of the list, reading only what the list shows. */

@@ -168,3 +168,21 @@ describe('an organisation’s notifications', () => {
     await camden.agent.get('/notifications').expect(403);
   });
 });
+
+describe('the API’s list of exercises', () => {
+  it('comes a page at a time, with the page, its size and the total; a page past the end is the last', async () => {
+    const first = await camden.agent.get('/api/v1/tenders').expect(200);
+    expect(first.body).toMatchObject({ page: 1, pageSize: 500, total: 2, pageCount: 1 });
+    expect(first.body.items.map((i: { id: string }) => i.id).sort()).toEqual([camdenExercise, hackneyExercise].sort());
+    const past = await camden.agent.get('/api/v1/tenders?page=9').expect(200);
+    expect(past.body).toMatchObject({ page: 1, total: 2 });
+    expect(past.body.items).toHaveLength(2);
+  });
+
+  it('shows an officer their own council’s exercises on the dashboard, not another’s', async () => {
+    const res = await camden.agent.get('/dashboard').expect(200);
+    expect(res.text).toContain(`href="/tenders/${camdenExercise}"`);
+    expect(res.text).not.toContain(`href="/tenders/${hackneyExercise}"`);
+    expect(res.text).not.toContain('See all');
+  });
+});
