@@ -15,7 +15,7 @@ let server: http.Server;
 let port: number;
 let cookie: string;
 let exerciseId: string;
-const RESPONSES = 3_000;
+const RESPONSES = 5_000;
 
 beforeAll(async () => {
   t = await startTestApp();
