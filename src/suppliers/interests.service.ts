@@ -234,7 +234,7 @@ export class InterestsService {
     // Streamed with a narrow projection: memory stays flat however many interests there are.
     const active = new Map<Sector, number>(SECTORS.map((sector) => [sector, 0]));
     let withdrawn = 0;
-    for await (const d of this.interests.find({ tender: tender._id }, { sector: 1, status: 1 }).lean().cursor()) {
+    for await (const d of streamCursor(this.interests.find({ tender: tender._id }, { sector: 1, status: 1 }).lean().cursor())) {
       if (d.status === 'active') active.set(d.sector, (active.get(d.sector) ?? 0) + 1);
       else withdrawn += 1;
     }
