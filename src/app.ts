@@ -14,6 +14,7 @@ import { helpPages } from './platform/help-pages';
 import { requestLogger } from './platform/logger';
 import { requestTimeLimit, stopIfAnswered } from './platform/request-limit';
 import { notificationsPanel } from './platform/notifications';
+import { notificationsPages } from './platform/notifications.pages';
 import { auditPanel, auditRoutes } from './platform/audit.routes';
 import { panelPages } from './platform/panels';
 import { cspNonce, noStore, noStoreWhenSignedIn, securityHeaders } from './platform/security';
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps): Express {
       ],
     }),
   );
+  app.use(notificationsPages(deps.notifier));
   app.use(
     helpPages({
       sessionCookie: SESSION_COOKIE,

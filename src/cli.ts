@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+import type { Connection } from 'mongoose';
 import { createUserSchema } from './auth';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db';
-import { DEMO_PASSWORD, seedDemo } from './demo';
+import { DEMO_PASSWORD, seedDemo, seedScale } from './demo';
 import { AppError } from './platform/errors';
 import { parseInput } from './platform/validation';
 import { createServices, type Services } from './services';
@@ -14,16 +15,18 @@ Commands:
       Creates a user and prints its id. Officers need --borough (a London borough slug, like camden).
   disable-user --email E
       Disables a user and ends all their sessions.
-  seed-demo
+  seed-demo [--scale N]
       Adds demo boroughs' officers, a programme user, suppliers of every sector and published
       exercises for several boroughs with about 30 organisations' expressions of interest, and prints
-      the logins. Safe to run again.
+      the logins. Safe to run again. With --scale N, also N published exercises across every London
+      borough with 2N organisations, 8 to 30 interests each and their responses, written in batches
+      with a progress bar on stderr (again, only what is missing is added).
 
 The commands use the database of a running portal on the same DATA_DIR, or start one and stop it after.`;
 
 class UsageError extends Error {}
 
-async function withServices<T>(run: (services: Services) => Promise<T>): Promise<T> {
+async function withServices<T>(run: (services: Services, conn: Connection) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const database = await openDatabase(config, { mode: 'share' });
   let services: Services | undefined;
@@ -34,7 +37,7 @@ async function withServices<T>(run: (services: Services) => Promise<T>): Promise
       emailSecret: config.sessionSecret,
       auth: { twoFactor: { required: config.require2fa, secret: config.sessionSecret } },
     });
-    return await run(services);
+    return await run(services, database.conn);
   } finally {
     // Alerts of exercises the command published are queued before the database closes; any left, the portal's sweep finishes.
     await services?.alerts.sender.settled().catch((err: unknown) => {
@@ -74,14 +77,37 @@ async function disableUser(args: string[]): Promise<void> {
   });
 }
 
+/** The most exercises --scale makes: a bound on memory (the plan is held while writing), far past a year of London. */
+const MOST_SCALE = 100_000;
+
 async function seed(args: string[]): Promise<void> {
-  parseArgs({ args, options: {}, strict: true });
-  const { logins, exercisesAdded, organisationsAdded, interestsAdded, responsesSubmitted, draftsStarted } = await withServices(seedDemo);
+  const { values } = parseArgs({ args, options: { scale: { type: 'string' } }, strict: true });
+  const scale = values.scale === undefined ? 0 : Number(values.scale);
+  if (!Number.isInteger(scale) || scale < 0 || scale > MOST_SCALE || values.scale === '') {
+    throw new UsageError(`--scale takes a whole number of exercises from 1 to ${MOST_SCALE.toLocaleString('en-GB')}.`);
+  }
+  let seconds = 0;
+  const { demo, large } = await withServices(async (services, conn) => {
+    const demo = await seedDemo(services);
+    if (!scale) return { demo, large: null };
+    const started = Date.now();
+    const large = await seedScale(conn, services, { exercises: scale });
+    seconds = (Date.now() - started) / 1000;
+    return { demo, large };
+  });
+  const { logins, exercisesAdded, organisationsAdded, interestsAdded, responsesSubmitted, draftsStarted } = demo;
   console.log(`Demo data is ready. Every demo user's password is: ${DEMO_PASSWORD}\n`);
   for (const login of logins) console.log(`  ${login.role.padEnd(10)} ${login.email.padEnd(32)} ${login.detail}`);
   console.log(`\nExercises added this time: ${exercisesAdded}. See them at /tenders.`);
   console.log(`Organisations added: ${organisationsAdded}. Expressions of interest added: ${interestsAdded}.`);
   console.log(`Questionnaire responses submitted: ${responsesSubmitted}. Drafts started: ${draftsStarted}.`);
+  if (large) {
+    console.log(
+      `\nLarge demo (--scale ${scale}): added ${large.exercisesAdded} exercises, ${large.organisationsAdded} organisations, ` +
+        `${large.interestsAdded} expressions of interest and ${large.responsesAdded} responses ` +
+        `in ${seconds.toFixed(1)} s.`,
+    );
+  }
 }
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {

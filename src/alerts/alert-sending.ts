@@ -1,5 +1,5 @@
 import mongoose, { Types } from 'mongoose';
-import { insertNew } from '../db';
+import { insertNew, streamCursor } from '../db';
 import type { Boroughs } from '../platform/boroughs';
 import { NotFoundError } from '../platform/errors';
 import { ukTime } from '../platform/london-time';
@@ -88,7 +88,12 @@ export class AlertSender {
    */
   async resumeStalled(): Promise<number> {
     const cutoff = new Date(this.now().getTime() - STALLED_AFTER_MS);
-    const stalled = await this.runs.find({ finishedAt: null, startedAt: mongoose.trusted({ $lte: cutoff }) }).lean();
+    // A sweep takes a bounded number of runs; any more are taken by the next sweep a minute later.
+    const stalled = await this.runs
+      .find({ finishedAt: null, startedAt: mongoose.trusted({ $lte: cutoff }) })
+      .sort({ startedAt: 1 })
+      .limit(50)
+      .lean();
     let resumed = 0;
     for (const run of stalled) {
       const startedAt = this.now();
@@ -114,7 +119,7 @@ export class AlertSender {
       .find({ tender: new Types.ObjectId(tender.id) }, { subscription: 1 })
       .lean<Claim[]>()
       .cursor();
-    for await (const claim of cursor as AsyncIterable<Claim>) {
+    for await (const claim of streamCursor(cursor) as AsyncIterable<Claim>) {
       batch.push(claim);
       if (batch.length >= ALERT_BATCH) {
         await this.requeue(tender, batch);
@@ -148,7 +153,7 @@ export class AlertSender {
     let queued = 0;
     let batch: Recipient[] = [];
     const cursor = this.subscriptions.find({ confirmed: true }, { email: 1, boroughs: 1 }).lean<Recipient[]>().cursor();
-    for await (const subscription of cursor as AsyncIterable<Recipient>) {
+    for await (const subscription of streamCursor(cursor) as AsyncIterable<Recipient>) {
       const slugs = subscription.boroughs ?? [];
       if (slugs.length && !slugs.includes(tender.borough.slug)) continue;
       batch.push(subscription);

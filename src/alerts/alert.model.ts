@@ -43,6 +43,8 @@ const runSchema = new Schema(
   },
   { versionKey: false },
 );
+// The sweep's question: runs not finished that started long ago.
+runSchema.index({ finishedAt: 1, startedAt: 1 });
 
 export const subscriptionModel = (conn: Connection) => modelOn(conn, 'AlertSubscription', subscriptionSchema);
 export const deliveryModel = (conn: Connection) => modelOn(conn, 'AlertDelivery', deliverySchema);

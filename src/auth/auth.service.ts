@@ -21,6 +21,9 @@ interface UserDoc {
   disabledAt?: Date | null;
 }
 
+/** The most colleagues one organisation lists: far above any organisation's staff who use the portal. */
+const MOST_COLLEAGUES = 500;
+
 export interface AuthServiceOptions {
   throttleLimits?: ThrottleLimits;
   now?: () => Date;
@@ -188,6 +191,7 @@ export class AuthService {
     const users = await this.users
       .find({ organisation: new Types.ObjectId(organisationId), disabledAt: null })
       .sort({ name: 1, email: 1 })
+      .limit(MOST_COLLEAGUES)
       .lean();
     return users.map((u) => this.toPublicUser(u));
   }
@@ -221,6 +225,7 @@ export class AuthService {
   async activeEmailsOfOrganisations(organisationIds: string[]): Promise<string[]> {
     const ids = organisationIds.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
     if (!ids.length) return [];
+    // bounded: the users of the organisations named, only their addresses, and every one of them is told.
     const users = await this.users.find({ organisation: mongoose.trusted({ $in: ids }), disabledAt: null }, { email: 1 }).lean();
     return users.map((u) => u.email);
   }

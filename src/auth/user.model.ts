@@ -25,6 +25,9 @@ const userSchema = new Schema(
   { timestamps: true, strict: 'throw' },
 );
 
+// An organisation's colleagues, and who is told of its activity.
+userSchema.index({ organisation: 1 });
+
 export type UserRecord = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
 
 export function userModel(conn: Connection) {

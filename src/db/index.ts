@@ -15,6 +15,7 @@ import fs from 'node:fs';
 
 export { answeredWithin, connect, ping, isDatabaseUnavailable, isDuplicateKey } from './connection';
 export { insertNew } from './insert-new';
+export { openStreamedCursors, streamCursor } from './streamed-cursor';
 export * from './engine';
 
 export interface Database {

@@ -60,7 +60,7 @@ export async function seedSharedFindings({ auth, tenders, interests, questionnai
   const everyone = [...DEMO_SUPPLIERS.map((s) => ({ ...s, heardVia: 'council_website' as const })), ...DEMO_ORGANISATIONS];
   for (const [b, slug] of DEMO_BOROUGHS.entries()) {
     const officer = await auth.findByEmail(`officer@${slug}.example.org`);
-    if (!officer || (await tenders.list({ borough: slug }, officer)).some((t) => t.title === EARLIER_TITLE)) continue;
+    if (!officer || (await tenders.list({ borough: slug }, officer)).items.some((t) => t.title === EARLIER_TITLE)) continue;
     const demo = DEMO_EXERCISES.find((e) => e.borough === slug && e.publish)!;
     const tender = await tenders.create(
       {

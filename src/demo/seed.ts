@@ -21,7 +21,7 @@ async function seedExercises({ auth, tenders, clarifications, questionnaires }: 
   for (const demo of DEMO_EXERCISES) {
     const officer = await auth.findByEmail(`officer@${demo.borough}.example.org`);
     if (!officer) continue;
-    const existing = await tenders.list({ borough: demo.borough }, officer);
+    const existing = (await tenders.list({ borough: demo.borough }, officer)).items;
     if (existing.some((t) => t.title === demo.title)) continue;
     const at = (days: number) => new Date(start + days * DAY);
     const created = await tenders.create(
@@ -67,7 +67,7 @@ async function publishedDemoExercises(auth: Services['auth'], tenders: Services[
     const officer = await auth.findByEmail(`officer@${slug}.example.org`);
     const demo = DEMO_EXERCISES.find((e) => e.borough === slug && e.publish);
     if (!officer || !demo) continue;
-    const tender = (await tenders.list({ borough: slug, status: 'published' }, officer)).find((t) => t.title === demo.title);
+    const tender = (await tenders.list({ borough: slug, status: 'published' }, officer)).items.find((t) => t.title === demo.title);
     if (tender) found.set(slug, { tenderId: tender.id, officer });
   }
   return found;
@@ -90,6 +90,9 @@ async function seedInterests({ auth, registration, tenders, interests }: Service
     ...DEMO_ORGANISATIONS,
   ];
   const published = new Map([...(await publishedDemoExercises(auth, tenders))].map(([slug, { tenderId }]) => [slug, tenderId]));
+  // Read once per exercise: with a large demo alongside, a lookup per organisation reads a whole collection on the embedded engine.
+  const interested = new Map<string, Set<string>>();
+  for (const tenderId of published.values()) interested.set(tenderId, new Set(await interests.interestedOrganisations(tenderId)));
   for (const org of everyone) {
     let user = await auth.findByEmail(org.email);
     if (!user) {
@@ -103,7 +106,8 @@ async function seedInterests({ auth, registration, tenders, interests }: Service
     }
     for (const slug of org.interestedIn) {
       const tenderId = published.get(slug);
-      if (!tenderId || (await interests.mine(tenderId, user))) continue;
+      if (!tenderId || (user.organisationId && interested.get(tenderId)?.has(user.organisationId))) continue;
+      if (await interests.mine(tenderId, user)) continue;
       const tender = await tenders.get(tenderId, user);
       // Smaller organisations tend to go for one lot; larger ones for all of them.
       const lotIds =
@@ -147,12 +151,15 @@ async function seedResponses({ auth, tenders, interests, questionnaires }: Servi
       await questionnaires.setQuestionnaire(tender.id, structuredClone(LIBRARY_SMT_V1), 'library-smt-v1', exercise.officer);
     }
     const lots = lotChoices(await questionnaires.getQuestionnaire(tender.id, exercise.officer));
+    // Read once per exercise, not once per organisation (see seedInterests).
+    const active = new Set(await interests.interestedOrganisations(tender.id));
+    // bounded: one id per organisation that answered this exercise.
+    const answered = new Set((await questionnaires.responses.distinct('organisation', { tender: tender.id })).map(String));
     for (const [i, org] of everyone.entries()) {
       const user = await auth.findByEmail(org.email);
-      if (!user?.organisationId) continue;
+      if (!user?.organisationId || !active.has(user.organisationId) || answered.has(user.organisationId)) continue;
       const interest = await interests.mine(tender.id, user);
       if (!interest || interest.status !== 'active') continue;
-      if (await questionnaires.responses.exists({ tender: tender.id, organisation: user.organisationId })) continue;
       const thirdSector = interest.organisation.sector === 'voluntary' || interest.organisation.sector === 'social_enterprise';
       const roll = (i * 7 + b * 3) % 10;
       const plan =

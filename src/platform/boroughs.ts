@@ -51,6 +51,7 @@ export class Boroughs {
         updateOne: { filter: { slug: a.slug }, update: { $set: { name: a.name, onsCode: a.onsCode } }, upsert: true },
       })),
     );
+    // bounded: the 33 London authorities.
     const all = await this.boroughs.find().lean();
     this.byId = new Map(all.map((b) => [b._id.toString(), { id: b._id.toString(), slug: b.slug, name: b.name }]));
   }

@@ -4,12 +4,13 @@ import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { insertNew } from '../db/insert-new';
 import { modelOn } from '../db/model-on';
+import { pageWindow, type ListPage } from './pagination';
 import type { Panel } from './panels';
 
 /** In-app notifications, addressed to an organisation and seen by all its users. */
 const notificationSchema = new Schema(
   {
-    organisation: { type: Schema.Types.ObjectId, required: true, index: true },
+    organisation: { type: Schema.Types.ObjectId, required: true },
     kind: { type: String, required: true },
     title: { type: String, required: true },
     body: { type: String, default: '' },
@@ -21,6 +22,13 @@ const notificationSchema = new Schema(
 );
 
 /** Emails waiting to be sent: written with the notification, sent by the SMTP sender when SMTP_URL is set. */
+// The organisation's list, newest first: the filter then the sort, so a page is read from the index alone.
+notificationSchema.index({ organisation: 1, createdAt: -1, _id: -1 });
+
+/** How many notifications the dashboard shows, and how many a page of the full list. */
+export const PANEL_NOTIFICATIONS = 10;
+export const NOTIFICATION_PAGE_SIZE = 20;
+
 const outboxSchema = new Schema(
   {
     to: { type: String, required: true },
@@ -162,13 +170,18 @@ export class Notifier {
     await this.send(to.map((address) => ({ to: address, subject: message.subject, text, why: message.why })));
   }
 
-  async listFor(organisationId: string, limit = 20): Promise<NotificationView[]> {
-    const docs = await this.notifications
-      .find({ organisation: new Types.ObjectId(organisationId) })
-      .sort({ createdAt: -1 })
-      .limit(limit)
-      .lean();
-    return docs.map((n) => ({
+  /** The organisation's newest notifications, for its dashboard. */
+  async listFor(organisationId: string, limit = PANEL_NOTIFICATIONS): Promise<NotificationView[]> {
+    return (await this.page(organisationId, 1, limit)).items;
+  }
+
+  /** One page of the organisation's notifications, newest first (then by id, so pages never overlap). */
+  async page(organisationId: string, requested: number, pageSize = NOTIFICATION_PAGE_SIZE): Promise<ListPage<NotificationView>> {
+    const query = { organisation: new Types.ObjectId(organisationId) };
+    const total = await this.notifications.countDocuments(query);
+    const { page, pageCount, skip } = pageWindow(requested, total, pageSize);
+    const docs = await this.notifications.find(query).sort({ createdAt: -1, _id: -1 }).skip(skip).limit(pageSize).lean();
+    const items = docs.map((n) => ({
       id: n._id.toString(),
       kind: n.kind,
       title: n.title,
@@ -177,6 +190,7 @@ export class Notifier {
       createdAt: n.createdAt.toISOString(),
       read: Boolean(n.readAt),
     }));
+    return { items, total, page, pageSize, pageCount };
   }
 
   async markRead(organisationId: string, id: string): Promise<void> {
@@ -245,6 +259,10 @@ export function notificationsPanel(notifier: Notifier): Panel {
   return {
     id: 'notifications',
     template: 'platform/views/notifications-panel.njk',
-    data: async (user) => (user.organisationId ? { notifications: await notifier.listFor(user.organisationId) } : null),
+    data: async (user) => {
+      if (!user.organisationId) return null;
+      const newest = await notifier.page(user.organisationId, 1, PANEL_NOTIFICATIONS);
+      return { notifications: newest.items, total: newest.total };
+    },
   };
 }

@@ -31,3 +31,28 @@ export function paginationFor(list: { page: number; pageCount: number }, query: 
     items,
   };
 }
+
+/** One page of a list that grows: its items, and where it sits among the pages. */
+export interface ListPage<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pageCount: number;
+}
+
+/**
+ * Where page `requested` of `total` items starts. A page past the last shows the last one and a page before the
+ * first shows the first, as the public list does, so a link kept from a longer list still lands somewhere useful.
+ */
+export function pageWindow(requested: number, total: number, pageSize: number): { page: number; pageCount: number; skip: number } {
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(1, Math.floor(requested) || 1), pageCount);
+  return { page, pageCount, skip: (page - 1) * pageSize };
+}
+
+/** A `?page=` value from a link: a whole number from 1, anything else the first page. */
+export function pageParam(value: unknown): number {
+  const n = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : 1;
+  return n >= 1 ? n : 1;
+}

@@ -279,6 +279,7 @@ export class AnsweringService {
     const last = r?.revisions?.at(-1);
     if (!last) return null;
     const definition = await this.store.definitionFor(tender._id);
+    // bounded: an organisation holds at most 20 files per exercise (file-slots.ts).
     const files = await this.store.responseFiles.find({ tender: tender._id, organisation }, { filename: 1 }).lean();
     return { definition, answers: (last.answers ?? {}) as Answers, fileNames: new Map(files.map((f) => [f._id.toString(), f.filename])) };
   }

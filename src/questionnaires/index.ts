@@ -9,7 +9,8 @@ export {
 } from './questionnaires.service';
 export { questionnairesApi } from './questionnaires.api';
 export { BARRIERS } from './barriers';
-export { TEMPLATES, LIBRARY_SMT_V1, estimatedMinutes } from './template';
+export { TEMPLATES, LIBRARY_SMT_V1, estimatedMinutes, fitTemplateToLots } from './template';
+export { responseSha256 } from './canonical';
 export { visibleQuestions, answerCheck, isShown, allQuestions } from './answer-rules';
 export type { Question, Section, QuestionnaireDefinition, Answers, AnswerValue } from './types';
 export { answerPages } from './answer.pages';

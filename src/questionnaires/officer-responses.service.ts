@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { pageWindow, type ListPage } from '../platform/pagination';
 import type { PublicUser } from '../platform/roles';
 import { isDuplicateKey } from '../db/connection';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
@@ -8,6 +9,15 @@ import type { ResponseRecord } from './questionnaire.model';
 import type { QuestionnaireStore } from './questionnaire.store';
 import { normalised, responseView, type ResponseView } from './response.presenter';
 import type { Answers } from './types';
+
+/** Responses on one page of the officer's list (the API's and the page's). */
+export const RESPONSE_PAGE_SIZE = 50;
+
+export interface ResponsesPage extends ListPage<ResponseView> {
+  submitted: number;
+  /** Started but not submitted. */
+  started: number;
+}
 
 export interface RecordedResponseInput {
   organisationId: string;
@@ -44,19 +54,41 @@ export class OfficerResponses {
     return tender;
   }
 
-  /** Every response to the officer's exercise: submitted answers for submitted ones, progress for drafts. */
-  async listResponses(tenderId: string, actor: PublicUser): Promise<ResponseView[]> {
+  /**
+   * One page of the responses to the officer's exercise, oldest first (then by id, so pages never overlap): submitted
+   * answers for submitted ones, progress for drafts; with how many are submitted and started in all.
+   */
+  async listResponses(tenderId: string, actor: PublicUser, requested = 1): Promise<ResponsesPage> {
     const tender = await this.readableByOfficer(tenderId, actor, 'list');
+    const query = { tender: tender._id, borough: tender.borough };
+    const [total, submitted] = await Promise.all([
+      this.store.responses.countDocuments(query),
+      this.store.responses.countDocuments({ ...query, status: 'submitted' }),
+    ]);
+    const { page, pageCount, skip } = pageWindow(requested, total, RESPONSE_PAGE_SIZE);
     const definition = await this.store.definitionFor(tender._id);
-    const docs = (await this.store.responses.find({ tender: tender._id }).sort({ createdAt: 1 }).lean()) as ResponseRecord[];
+    const docs = (await this.store.responses
+      .find(query)
+      .sort({ createdAt: 1, _id: 1 })
+      .skip(skip)
+      .limit(RESPONSE_PAGE_SIZE)
+      .lean()) as ResponseRecord[];
     const organisations = await this.store.suppliers.byIds(docs.map((r) => r.organisation.toString()));
-    const views = [];
+    const items = [];
     for (const r of docs) {
       const view = await responseView(this.store, r, definition, 'submitted', organisations);
       // Drafts are counted as started, but their answers are the organisation's until submitted.
-      views.push(r.status === 'submitted' ? view : { ...view, answers: {}, files: [] });
+      items.push(r.status === 'submitted' ? view : { ...view, answers: {}, files: [] });
     }
-    return views;
+    return { items, total, page, pageSize: RESPONSE_PAGE_SIZE, pageCount, submitted, started: total - submitted };
+  }
+
+  /** The organisations that have a response (draft or submitted) to the officer's exercise: only their ids are read. */
+  async respondedOrganisations(tenderId: string, actor: PublicUser): Promise<Set<string>> {
+    const tender = await this.readableByOfficer(tenderId, actor, 'list');
+    // bounded: one id per organisation that answered, which the record form leaves out of its choice.
+    const ids = await this.store.responses.distinct('organisation', { tender: tender._id, borough: tender.borough });
+    return new Set(ids.map(String));
   }
 
   async oneResponse(tenderId: string, responseId: string, actor: PublicUser): Promise<ResponseView> {

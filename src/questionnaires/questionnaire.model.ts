@@ -66,6 +66,8 @@ const responseSchema = new Schema(
   { versionKey: false, minimize: false },
 );
 responseSchema.index({ tender: 1, organisation: 1 }, { unique: true });
+// The officer's list, a page at a time: the exercise, then the list's order.
+responseSchema.index({ tender: 1, createdAt: 1, _id: 1 });
 
 export type ResponseRecord = InferSchemaType<typeof responseSchema> & { _id: Types.ObjectId };
 

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { pageParam } from '../platform/pagination';
 import { allowAnyone, requireRole, signedInUser } from '../platform/roles';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { receiveUpload } from '../platform/upload';
@@ -46,7 +47,8 @@ export function questionnairesApi(questionnaires: QuestionnairesService, files: 
   });
 
   router.get('/tenders/:id/responses', requireRole('officer'), async (req, res) => {
-    res.json({ items: await questionnaires.listResponses(String(req.params.id), signedInUser(req)) });
+    const list = await questionnaires.listResponses(String(req.params.id), signedInUser(req), pageParam(req.query.page));
+    res.json({ items: list.items, page: list.page, pageSize: list.pageSize, total: list.total, pageCount: list.pageCount });
   });
 
   router.post('/tenders/:id/responses', requireRole('officer'), async (req, res) => {

@@ -10,13 +10,13 @@ import type { Notifier } from '../platform/notifications';
 import type { QuestionnaireModel, ResponseFileModel, ResponseModel } from './questionnaire.model';
 import { QuestionnaireDefinitions } from './questionnaire-definition.service';
 import { QuestionnaireStore } from './questionnaire.store';
-import { OfficerResponses, type RecordedResponseInput } from './officer-responses.service';
+import { OfficerResponses, type RecordedResponseInput, type ResponsesPage } from './officer-responses.service';
 import type { QuestionnaireView, Receipt, ResponseFileView, ResponseView } from './response.presenter';
 import { ReportReads, type ReportResponse } from './report-reads';
 import type { Answers, QuestionnaireDefinition } from './types';
 
 export type { QuestionnaireView, Receipt, ResponseFileView, ResponseProgress, ResponseView } from './response.presenter';
-export type { RecordedResponseInput } from './officer-responses.service';
+export type { RecordedResponseInput, ResponsesPage } from './officer-responses.service';
 export type { AnsweringContext, AnsweringPage } from './answering.service';
 export { MAX_FILES_PER_RESPONSE } from './answering.service';
 export type { ReportResponse } from './report-reads';
@@ -122,8 +122,12 @@ export class QuestionnairesService {
     return this.answering.progressFor(tenderId, organisationId);
   }
 
-  listResponses(tenderId: string, actor: PublicUser): Promise<ResponseView[]> {
-    return this.officers.listResponses(tenderId, actor);
+  listResponses(tenderId: string, actor: PublicUser, page = 1): Promise<ResponsesPage> {
+    return this.officers.listResponses(tenderId, actor, page);
+  }
+
+  respondedOrganisations(tenderId: string, actor: PublicUser): Promise<Set<string>> {
+    return this.officers.respondedOrganisations(tenderId, actor);
   }
 
   oneResponse(tenderId: string, responseId: string, actor: PublicUser): Promise<ResponseView> {

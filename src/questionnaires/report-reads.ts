@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { streamCursor } from '../db/streamed-cursor';
 import { definitionOf, type ResponseRecord } from './questionnaire.model';
 import type { QuestionnaireStore } from './questionnaire.store';
 import type { Answers, QuestionnaireDefinition } from './types';
@@ -35,7 +36,7 @@ export class ReportReads {
     if (opts.submittedOnly) query.status = 'submitted';
     const projection: Record<string, 1> = { organisation: 1, status: 1, recordedBy: 1 };
     if (opts.answers) projection.revisions = 1;
-    for await (const doc of this.store.responses.find(query, projection).lean().cursor()) {
+    for await (const doc of streamCursor(this.store.responses.find(query, projection).lean().cursor())) {
       const r = doc as unknown as Pick<ResponseRecord, 'organisation' | 'status' | 'recordedBy' | 'revisions'>;
       const last = r.status === 'submitted' ? r.revisions?.at(-1) : undefined;
       yield {
@@ -55,7 +56,7 @@ export class ReportReads {
   async *submittedAnswersTo(tenderId: string, key: string): AsyncGenerator<{ organisationId: string; answer: unknown }> {
     if (!Types.ObjectId.isValid(tenderId)) return;
     const query = { tender: new Types.ObjectId(tenderId), status: 'submitted' as const };
-    for await (const doc of this.store.responses.find(query, { organisation: 1, revisions: 1 }).lean().cursor()) {
+    for await (const doc of streamCursor(this.store.responses.find(query, { organisation: 1, revisions: 1 }).lean().cursor())) {
       const r = doc as unknown as Pick<ResponseRecord, 'organisation' | 'revisions'>;
       const answers = (r.revisions?.at(-1)?.answers ?? {}) as Answers;
       yield { organisationId: r.organisation.toString(), answer: Object.hasOwn(answers, key) ? answers[key] : undefined };

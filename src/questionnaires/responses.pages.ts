@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { requireRole, signedInUser } from '../platform/roles';
 import { ForbiddenError, NotFoundError, ValidationError, type AppError, type FieldErrors } from '../platform/errors';
 import { attempt, formRoute } from '../platform/form-route';
+import { pageParam, paginationFor } from '../platform/pagination';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { errorSummary, fieldErrors } from '../platform/validation';
 import { SECTOR_LABELS, type InterestsService, type Sector } from '../suppliers';
@@ -58,23 +59,25 @@ export function responsesPages(
 
   router.get('/tenders/:id/responses', requireRole('officer'), async (req, res) => {
     const tender = await ownTender(req);
-    const listed = await attempt(questionnaires.listResponses(tender.id, signedInUser(req)));
+    const listed = await attempt(questionnaires.listResponses(tender.id, signedInUser(req), pageParam(req.query.page)));
     if (!listed.ok) {
       if (isSealedError(listed.error)) return renderSealed(res, tender);
       if (listed.error instanceof NotFoundError)
         return res.render('questionnaires/views/responses-list.njk', { tender, noQuestionnaire: true });
       throw listed.error;
     }
-    const items = listed.value;
+    const list = listed.value;
     res.render('questionnaires/views/responses-list.njk', {
       tender,
-      items: items.map((r) => ({
+      list,
+      pagination: paginationFor(list, {}, `/tenders/${tender.id}/responses`),
+      items: list.items.map((r) => ({
         ...r,
         sectorLabel: SECTOR_LABELS[r.organisation.sector as Sector] ?? r.organisation.sector,
         recordedVia: r.recordedBy ? methodShort(r.recordedBy.method) : null,
       })),
-      submitted: items.filter((r) => r.status === 'submitted').length,
-      started: items.filter((r) => r.status === 'draft').length,
+      submitted: list.submitted,
+      started: list.started,
       canRecord: tender.status === 'published',
     });
   });
@@ -103,20 +106,15 @@ export function responsesPages(
       return null;
     }
     const sealed = sealedNow(tender);
-    const interested = await interests.listForOfficer(tender.id, { status: 'active' }, signedInUser(req));
+    const interested = await interests.activeOrganisations(tender.id, signedInUser(req));
     // While answers are sealed nobody may see who has answered, so the list is not narrowed: a duplicate is refused on saving.
-    const answered = sealed
-      ? new Set<string>()
-      : new Set((await questionnaires.listResponses(tender.id, signedInUser(req))).map((r) => r.organisation.id));
+    const answered = sealed ? new Set<string>() : await questionnaires.respondedOrganisations(tender.id, signedInUser(req));
     const definition = { sections: questionnaire.sections };
     return {
       tender,
       definition,
       questions: allQuestions(definition).filter((q) => q.type !== 'file'),
-      organisations: interested
-        .filter((i) => !answered.has(i.organisation.id))
-        .map((i) => ({ id: i.organisation.id, name: i.organisation.name }))
-        .sort((a, b) => a.name.localeCompare(b.name, 'en-GB')),
+      organisations: interested.filter((o) => !answered.has(o.id)).sort((a, b) => a.name.localeCompare(b.name, 'en-GB')),
       sealed,
     };
   }

@@ -130,6 +130,7 @@ export class ReportsService {
   // Decision log
 
   private async decisionsOf(tender: Types.ObjectId): Promise<DecisionView[]> {
+    // bounded: one decision per barrier code at most (a unique index).
     const docs = await this.decisions.find({ tender }).lean();
     const order = (code: string) => BARRIER_CODES.indexOf(code as (typeof BARRIER_CODES)[number]);
     return docs

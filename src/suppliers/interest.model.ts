@@ -60,6 +60,8 @@ const interestSchema = new Schema(
 // One expression of interest per organisation per exercise, whatever its status: the database decides races.
 interestSchema.index({ tender: 1, organisation: 1 }, { unique: true });
 interestSchema.index({ organisation: 1, createdAt: -1 });
+// The officer's list, a page at a time: the exercise, then the list's order.
+interestSchema.index({ tender: 1, createdAt: 1, _id: 1 });
 
 export type InterestRecord = InferSchemaType<typeof interestSchema> & { _id: Types.ObjectId };
 

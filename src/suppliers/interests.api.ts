@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { pageParam } from '../platform/pagination';
 import { requireRole, signedInUser } from '../platform/roles';
 import { NotFoundError } from '../platform/errors';
 import { parseInput } from '../platform/validation';
@@ -26,10 +27,11 @@ export function interestsApi(interests: InterestsService): Router {
   });
 
   router.get('/tenders/:id/interests', requireRole('officer'), async (req, res) => {
-    const filters = parseInput(interestFiltersSchema, req.query);
+    const { page: requested, ...query } = req.query;
+    const filters = parseInput(interestFiltersSchema, query);
     const id = String(req.params.id);
-    const { items, counts } = await interests.officerView(id, filters, signedInUser(req));
-    res.json({ items, counts });
+    const { items, counts } = await interests.officerView(id, filters, signedInUser(req), pageParam(requested));
+    res.json({ items: items.items, counts, page: items.page, pageSize: items.pageSize, total: items.total, pageCount: items.pageCount });
   });
 
   router.get('/tenders/:id/partners', requireRole('supplier'), async (req, res) => {

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { requireRole, type PublicUser, signedInUser } from '../platform/roles';
 import { ForbiddenError, ValidationError, type FieldErrors } from '../platform/errors';
 import { attempt, formRoute } from '../platform/form-route';
+import { pageParam, paginationFor } from '../platform/pagination';
 import { asList } from '../platform/form-fields';
 import { errorSummary, fieldErrors } from '../platform/validation';
 import { STATUS_LABELS, type Tender, type TendersService } from '../tenders';
@@ -114,13 +115,16 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
 
   router.get('/tenders/:id/interests', requireRole('officer'), async (req: Request, res) => {
     const id = String(req.params.id);
-    const parsed = interestFiltersSchema.safeParse(req.query);
+    const { page: requested, ...query } = req.query;
+    const parsed = interestFiltersSchema.safeParse(query);
     const filters = parsed.success ? parsed.data : {};
-    const view = await interests.officerView(id, filters, signedInUser(req));
+    const view = await interests.officerView(id, filters, signedInUser(req), pageParam(requested));
     const tender = tenders.toApi(view.tender, req.user);
     res.render('suppliers/views/interests.njk', {
       tender,
-      items: view.items,
+      items: view.items.items,
+      list: view.items,
+      pagination: paginationFor(view.items, filters, `/tenders/${tender.id}/interests`),
       counts: view.counts,
       filters,
       filterErrors: parsed.success ? undefined : fieldErrors(parsed.error),

@@ -1,6 +1,8 @@
 import mongoose, { Types, type Connection } from 'mongoose';
+import { pageWindow, type ListPage } from '../platform/pagination';
 import type { PublicUser } from '../platform/roles';
 import { isDuplicateKey } from '../db/connection';
+import { streamCursor } from '../db/streamed-cursor';
 import type { AuditLog } from '../platform/audit';
 import { ukTime } from '../platform/london-time';
 import type { Notifier } from '../platform/notifications';
@@ -13,6 +15,11 @@ import type { OrganisationCopy, SuppliersService } from './suppliers.service';
 import type { Interest, InterestCounts, MyInterest, OfficerInterest, Partner, ReportInterest } from './interests.types';
 
 export type { Interest, InterestCounts, MyInterest, OfficerInterest, Partner, ReportInterest, SectorCount } from './interests.types';
+
+/** Interests on one page of the officer's list (the API's and the page's). */
+export const INTEREST_PAGE_SIZE = 50;
+/** The most organisations a choice or a partner list offers: a bound on one request's work, far above any exercise seen. */
+const MOST_LISTED = 5_000;
 
 type ReportInterestDoc = Pick<
   InterestRecord,
@@ -170,9 +177,20 @@ export class InterestsService {
     if (!updated) throw new NotFoundError('Your organisation has no interest in this exercise to withdraw');
   }
 
-  /** Every interest in one of the officer's own exercises, with filters; another borough's exercise is 404. */
-  async listForOfficer(tenderId: string, filters: InterestFilters, actor: PublicUser): Promise<OfficerInterest[]> {
-    return this.itemsFor(await this.tenders.findOwn(tenderId, actor), filters);
+  /** The active interests' organisations in one of the officer's own exercises, by name (for choosing one); another borough's exercise is 404. */
+  async activeOrganisations(tenderId: string, actor: PublicUser): Promise<{ id: string; name: string }[]> {
+    const tender = await this.tenders.findOwn(tenderId, actor);
+    const docs = await this.interests
+      .find({ tender: tender._id, borough: tender.borough, status: 'active' }, { organisation: 1, organisationName: 1 })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(MOST_LISTED)
+      .lean();
+    const older = docs.filter((d) => d.organisationName == null).map((d) => d.organisation.toString());
+    const names = older.length ? await this.suppliers.byIds(older) : new Map<string, { name: string }>();
+    return docs.map((d) => {
+      const id = d.organisation.toString();
+      return { id, name: d.organisationName ?? names.get(id)?.name ?? '' };
+    });
   }
 
   /** Interests not withdrawn, by sector, with the third-sector roll-up. */
@@ -180,40 +198,50 @@ export class InterestsService {
     return this.countsFor(await this.tenders.findOwn(tenderId, actor));
   }
 
-  /** The officer's page and API: the exercise (checked once), the filtered interests and the counts. */
-  async officerView(tenderId: string, filters: InterestFilters, actor: PublicUser) {
+  /** The officer's page and API: the exercise (checked once), one page of the filtered interests and the counts. */
+  async officerView(tenderId: string, filters: InterestFilters, actor: PublicUser, page = 1) {
     const tender = await this.tenders.findOwn(tenderId, actor);
-    const [items, counts] = await Promise.all([this.itemsFor(tender, filters), this.countsFor(tender)]);
+    const [items, counts] = await Promise.all([this.pageFor(tender, filters, page), this.countsFor(tender)]);
     return { tender, items, counts };
   }
 
-  private async itemsFor(tender: OwnTender, filters: InterestFilters): Promise<OfficerInterest[]> {
+  /** One page, oldest first (then by id, so the order never changes between pages); only the page's organisations are read. */
+  private async pageFor(tender: OwnTender, filters: InterestFilters, requested: number): Promise<ListPage<OfficerInterest>> {
     const query: Record<string, unknown> = { tender: tender._id, borough: tender.borough };
     if (filters.sector) query.sector = filters.sector;
     if (filters.size) query.size = filters.size;
     if (filters.status) query.status = filters.status;
     if (filters.lot) query.lotIds = filters.lot;
-    const docs = (await this.interests.find(query).sort({ createdAt: 1 }).lean()) as InterestRecord[];
+    // The copy of the organisation's warnings on each interest is kept up to date with its profile.
+    if (filters.sectorCheck === 'warning') query.sectorWarnings = mongoose.trusted({ $gt: 0 });
+    const total = await this.interests.countDocuments(query);
+    const { page, pageCount, skip } = pageWindow(requested, total, INTEREST_PAGE_SIZE);
+    const docs = (await this.interests
+      .find(query)
+      .sort({ createdAt: 1, _id: 1 })
+      .skip(skip)
+      .limit(INTEREST_PAGE_SIZE)
+      .lean()) as InterestRecord[];
     const orgs = await this.suppliers.byIds(docs.map((d) => d.organisation.toString()));
     const items = docs.map((d) => {
       const org = orgs.get(d.organisation.toString());
       return { ...this.toView(d, org?.name ?? ''), sectorWarnings: org?.sectorWarnings ?? [] };
     });
-    return filters.sectorCheck === 'warning' ? items.filter((i) => i.sectorWarnings.length > 0) : items;
+    return { items, total, page, pageSize: INTEREST_PAGE_SIZE, pageCount };
   }
 
   private async countsFor(tender: OwnTender): Promise<InterestCounts> {
-    const docs = await this.interests.find({ tender: tender._id }, { sector: 1, status: 1 }).lean();
-    const active = docs.filter((d) => d.status === 'active');
-    const bySector = SECTORS.map((sector) => ({ sector, interests: active.filter((d) => d.sector === sector).length }));
+    // Streamed with a narrow projection: memory stays flat however many interests there are.
+    const active = new Map<Sector, number>(SECTORS.map((sector) => [sector, 0]));
+    let withdrawn = 0;
+    for await (const d of streamCursor(this.interests.find({ tender: tender._id }, { sector: 1, status: 1 }).lean().cursor())) {
+      if (d.status === 'active') active.set(d.sector, (active.get(d.sector) ?? 0) + 1);
+      else withdrawn += 1;
+    }
+    const bySector = SECTORS.map((sector) => ({ sector, interests: active.get(sector) ?? 0 }));
+    const total = bySector.reduce((sum, s) => sum + s.interests, 0);
     const thirdSector = bySector.filter((s) => THIRD_SECTOR.includes(s.sector)).reduce((sum, s) => sum + s.interests, 0);
-    return {
-      bySector,
-      thirdSector,
-      otherSectors: active.length - thirdSector,
-      total: active.length,
-      withdrawn: docs.length - active.length,
-    };
+    return { bySector, thirdSector, otherSectors: total - thirdSector, total, withdrawn };
   }
 
   /**
@@ -229,7 +257,8 @@ export class InterestsService {
     }
     const docs = (await this.interests
       .find({ tender: tender._id, status: 'active', willingToPartner: true, organisation: mongoose.trusted({ $ne: organisation }) })
-      .sort({ createdAt: 1 })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(MOST_LISTED)
       .lean()) as InterestRecord[];
     const orgs = await this.suppliers.byIds(docs.map((d) => d.organisation.toString()));
     return docs.map((d) => ({
@@ -250,7 +279,7 @@ export class InterestsService {
     const projection = { organisation: 1, sector: 1, size: 1, status: 1, lotIds: 1, heardVia: 1, organisationName: 1, sectorWarnings: 1 };
     const cursor = this.interests.find({ tender: tender._id, borough: tender.borough }, projection).sort({ createdAt: 1 }).lean().cursor();
     let batch: ReportInterestDoc[] = [];
-    for await (const doc of cursor) {
+    for await (const doc of streamCursor(cursor)) {
       batch.push(doc as ReportInterestDoc);
       if (batch.length >= batchSize) {
         yield* await this.withOrganisations(batch);
@@ -295,7 +324,7 @@ export class InterestsService {
       .find({ tender: new Types.ObjectId(tenderId) }, projection)
       .lean()
       .cursor();
-    for await (const d of cursor) {
+    for await (const d of streamCursor(cursor)) {
       yield { organisationId: d.organisation.toString(), sector: d.sector, heardVia: d.heardVia, createdAt: d.createdAt, status: d.status };
     }
   }
@@ -303,6 +332,7 @@ export class InterestsService {
   /** Organisations with an interest that is not withdrawn: they hear about published answers. */
   async interestedOrganisations(tenderId: string): Promise<string[]> {
     if (!Types.ObjectId.isValid(tenderId)) return [];
+    // bounded: one id per interested organisation, and every one of them is told.
     const ids = await this.interests.distinct('organisation', { tender: new Types.ObjectId(tenderId), status: 'active' });
     return ids.map(String);
   }

@@ -155,6 +155,8 @@ export class InvitationsService {
     const docs = await this.invitations
       .find({ organisation: new Types.ObjectId(organisationId), acceptedAt: null, expiresAt: mongoose.trusted({ $gt: this.now() }) })
       .sort({ createdAt: -1 })
+      // Invitations are counted per organisation and address, so far fewer are ever waiting.
+      .limit(200)
       .lean();
     return docs.map((d) => toInvitation(d as unknown as InvitationDoc));
   }

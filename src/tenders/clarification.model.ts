@@ -6,7 +6,7 @@ export type ClarificationStatus = (typeof CLARIFICATION_STATUSES)[number];
 
 const clarificationSchema = new Schema(
   {
-    tender: { type: Schema.Types.ObjectId, required: true, index: true },
+    tender: { type: Schema.Types.ObjectId, required: true },
     borough: { type: Schema.Types.ObjectId, required: true },
     organisation: { type: Schema.Types.ObjectId, required: true },
     askedBy: { type: String, required: true },
@@ -24,6 +24,8 @@ const clarificationSchema = new Schema(
   },
   { versionKey: false },
 );
+// An exercise's questions in the order they were asked.
+clarificationSchema.index({ tender: 1, askedAt: 1 });
 
 export type ClarificationRecord = InferSchemaType<typeof clarificationSchema> & { _id: Types.ObjectId };
 

@@ -6,6 +6,9 @@ import { clarificationModel, type ClarificationModel, type ClarificationRecord, 
 import type { PublishedEnquiry } from './ocds';
 import { isOwnBoroughOfficer, type Actor, type TendersService } from './tenders.service';
 
+/** The most questions one exercise lists: far above any exercise seen, and a bound on one request's work. */
+const MOST_QUESTIONS = 2_000;
+
 export interface Clarification {
   id: string;
   /** The question as everyone sees it: as published, when the officer changed its wording. */
@@ -41,6 +44,7 @@ export class ClarificationsService {
     this.clarifications = clarificationModel(conn);
     // Anyone who asked a question on the exercise has an interest in the answers.
     this.addInterestSource(async (tenderId) => {
+      // bounded: one id per organisation that asked, and every one of them is told.
       const ids = await this.clarifications.distinct('organisation', { tender: new Types.ObjectId(tenderId) });
       return ids.map(String);
     });
@@ -90,7 +94,7 @@ export class ClarificationsService {
     const tender = await this.tenders.findVisible(tenderId, actor);
     const officer = isOwnBoroughOfficer(actor, tender.borough.toString());
     const ownOrg = actor?.role === 'supplier' ? actor.organisationId : null;
-    const docs = await this.clarifications.find({ tender: tender._id }).sort({ askedAt: 1 }).lean();
+    const docs = await this.clarifications.find({ tender: tender._id }).sort({ askedAt: 1, _id: 1 }).limit(MOST_QUESTIONS).lean();
     const visible = docs.filter((c) => officer || c.status === 'published' || (ownOrg && c.organisation.toString() === ownOrg));
     const names = officer ? await this.organisationNames(visible.map((c) => c.organisation.toString())) : undefined;
     return visible.map((c) => this.toView(c, { officer, mine: Boolean(ownOrg && c.organisation.toString() === ownOrg), names }));
@@ -100,7 +104,8 @@ export class ClarificationsService {
   async publishedEnquiries(tenderId: string): Promise<PublishedEnquiry[]> {
     const docs = await this.clarifications
       .find({ tender: new Types.ObjectId(tenderId), status: 'published' })
-      .sort({ publishedAt: 1 })
+      .sort({ publishedAt: 1, _id: 1 })
+      .limit(MOST_QUESTIONS)
       .lean();
     return docs.map((c) => ({
       id: c._id.toString(),

@@ -60,26 +60,39 @@ export function closingOrder<T extends { status: string; eoiDeadline: Date | str
 }
 
 const newestFirst = (a: OrderKey, b: OrderKey) =>
-  (b.publishedAt?.getTime() ?? 0) - (a.publishedAt?.getTime() ?? 0) || b.createdAt.getTime() - a.createdAt.getTime();
+  (b.publishedAt?.getTime() ?? 0) - (a.publishedAt?.getTime() ?? 0) ||
+  b.createdAt.getTime() - a.createdAt.getTime() ||
+  // Then by id, so that exercises made in the same instant keep one order from page to page.
+  b._id.toString().localeCompare(a._id.toString());
 
 /**
  * One page of the exercises matching `filter`. The order is worked out from a narrow read of every match (ids and
  * dates only), then only the page's exercises are read, with only the fields the list shows.
  */
+/** The ids of the exercises matching `filter`, in the list's order, from a narrow read of every match (ids and dates only). */
+export async function orderedIds(
+  tenders: TenderModel,
+  filter: Record<string, unknown>,
+  opts: { sort: 'newest' | 'closing'; now: Date },
+): Promise<Types.ObjectId[]> {
+  const keys = (await tenders
+    .find(mongoose.trusted(filter), { status: 1, eoiDeadline: 1, questionnaireDeadline: 1, publishedAt: 1, createdAt: 1 })
+    .limit(MOST_ORDERED)
+    .lean()) as OrderKey[];
+  const ordered = opts.sort === 'closing' ? closingOrder([...keys].sort(newestFirst), opts.now) : [...keys].sort(newestFirst);
+  return ordered.map((k) => k._id);
+}
+
 export async function listPage(
   tenders: TenderModel,
   boroughs: Boroughs,
   filter: Record<string, unknown>,
   opts: { sort: 'newest' | 'closing'; page: number; now: Date },
 ): Promise<TenderListPage> {
-  const keys = (await tenders
-    .find(mongoose.trusted(filter), { status: 1, eoiDeadline: 1, questionnaireDeadline: 1, publishedAt: 1, createdAt: 1 })
-    .limit(MOST_ORDERED)
-    .lean()) as OrderKey[];
-  const ordered = opts.sort === 'closing' ? closingOrder([...keys].sort(newestFirst), opts.now) : [...keys].sort(newestFirst);
+  const ordered = await orderedIds(tenders, filter, opts);
   const pageCount = Math.max(1, Math.ceil(ordered.length / LIST_PAGE_SIZE));
   const page = Math.min(Math.max(1, opts.page), pageCount);
-  const ids = ordered.slice((page - 1) * LIST_PAGE_SIZE, page * LIST_PAGE_SIZE).map((k) => k._id);
+  const ids = ordered.slice((page - 1) * LIST_PAGE_SIZE, page * LIST_PAGE_SIZE);
   const docs = ids.length
     ? await tenders
         .find(

@@ -87,6 +87,8 @@ const tenderSchema = new Schema(
 );
 tenderSchema.index({ borough: 1, reference: 1 }, { unique: true });
 tenderSchema.index({ status: 1, publishedAt: -1 });
+// The audit log's filter names an exercise by its reference, whichever borough it belongs to.
+tenderSchema.index({ reference: 1 });
 
 export type TenderRecord = InferSchemaType<typeof tenderSchema> & { _id: Types.ObjectId };
 

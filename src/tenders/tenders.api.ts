@@ -11,7 +11,8 @@ export function tendersApi(tenders: TendersService): Router {
 
   router.get('/tenders', allowAnyone(), async (req, res) => {
     const query = parseInput(listTendersQuery, req.query);
-    res.json({ items: await tenders.list(query, req.user) });
+    const list = await tenders.list(query, req.user);
+    res.json({ items: list.items, page: list.page, pageSize: list.pageSize, total: list.total, pageCount: list.pageCount });
   });
 
   router.post('/tenders', requireRole('officer'), async (req, res) => {

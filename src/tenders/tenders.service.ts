@@ -1,5 +1,7 @@
 import mongoose, { Types, type Connection } from 'mongoose';
+import { streamCursor } from '../db/streamed-cursor';
 import type { Borough, Boroughs } from '../platform/boroughs';
+import { pageWindow, type ListPage } from '../platform/pagination';
 import type { PublicUser } from '../platform/roles';
 import type { AuditLog } from '../platform/audit';
 import { isDuplicateKey } from '../db/connection';
@@ -12,7 +14,10 @@ import { boroughCode, displayValue, tenderView, type Actor, type Tender, type Te
 import { TenderStore, type TenderDoc } from './tender.store';
 import { changeDetail, planEdit, publishProblems } from './tender-edit';
 import { TenderDocumentsService, type NewDocument } from './tender-documents.service';
-import { closingOrder, listPage, type TenderListPage } from './tender-list';
+import { listPage, orderedIds, type TenderListPage } from './tender-list';
+
+/** Exercises on one page of the API's list: more than any borough publishes, so most lists come whole. */
+const API_PAGE_SIZE = 500;
 
 export {
   boroughCode,
@@ -140,6 +145,7 @@ export class TendersService {
 
   /** Ids of the exercises with this reference (one per borough at most), for the audit log's filter. */
   async idsByReference(reference: string): Promise<string[]> {
+    // bounded: one exercise per borough at most has a reference (a unique index with the borough).
     return (await this.tenders.find({ reference: reference.toUpperCase() }, { _id: 1 }).lean()).map((t) => t._id.toString());
   }
 
@@ -168,12 +174,23 @@ export class TendersService {
     return and.length ? { $and: [filter, ...and] } : filter;
   }
 
-  async list(query: ListTendersQuery, actor: Actor): Promise<Tender[]> {
+  /**
+   * One page (`query.page`, from 1) of whole exercises for the API, in the list's order; a page past the end is the
+   * last. Pages hold 500, so a list of up to 500 exercises comes whole on the first page, as it always has.
+   */
+  async list(query: ListTendersQuery, actor: Actor): Promise<ListPage<Tender>> {
     const filter = this.listFilter(query, actor);
-    if (!filter) return [];
-    const docs = await this.tenders.find(mongoose.trusted(filter)).sort({ publishedAt: -1, createdAt: -1 }).limit(500);
-    const items = docs.map((d) => this.toApi(d, actor));
-    return query.sort === 'closing' ? closingOrder(items, this.now()) : items;
+    if (!filter) return { items: [], total: 0, page: 1, pageSize: API_PAGE_SIZE, pageCount: 1 };
+    const ordered = await orderedIds(this.tenders, filter, { sort: query.sort === 'closing' ? 'closing' : 'newest', now: this.now() });
+    const { page, pageCount, skip } = pageWindow(query.page ?? 1, ordered.length, API_PAGE_SIZE);
+    const ids = ordered.slice(skip, skip + API_PAGE_SIZE);
+    const docs = ids.length ? await this.tenders.find({ _id: mongoose.trusted({ $in: ids }) }) : [];
+    const byId = new Map(docs.map((d) => [d._id.toString(), d]));
+    const items = ids.flatMap((id) => {
+      const d = byId.get(id.toString());
+      return d ? [this.toApi(d, actor)] : [];
+    });
+    return { items, total: ordered.length, page, pageSize: API_PAGE_SIZE, pageCount };
   }
 
   /** One page of the list, reading only what the list shows. */
@@ -186,6 +203,11 @@ export class TendersService {
   /** Moves on after every change to any exercise: see ListVersion. */
   listVersion(): Promise<number> {
     return this.store.listVersion.current();
+  }
+
+  /** Exercises were written in bulk without this service (the demo's large load): lists kept by any server are out of date. */
+  listChanged(): Promise<void> {
+    return this.store.listVersion.moveOn();
   }
 
   /**
@@ -271,7 +293,7 @@ export class TendersService {
     const now = this.now();
     const filter: Record<string, unknown> = { shareFindings: true, status: mongoose.trusted({ $in: ['published', 'closed'] }) };
     const projection = { borough: 1, status: 1, eoiDeadline: 1, sealed: 1, questionnaireDeadline: 1 };
-    for await (const t of this.tenders.find(filter, projection).lean().cursor()) {
+    for await (const t of streamCursor(this.tenders.find(filter, projection).lean().cursor())) {
       if (t.status !== 'closed' && t.eoiDeadline >= now) continue;
       // Sealed answers stay unread, even as counts, until the questionnaire deadline.
       yield { id: t._id.toString(), boroughId: t.borough.toString(), answersSealed: t.sealed && now <= t.questionnaireDeadline };

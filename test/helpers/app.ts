@@ -43,6 +43,13 @@ export async function startTestApp(opts: { config?: Record<string, string> } & S
   return appOn(conn, testConfig({ UPLOAD_DIR: uploadDir, ...opts.config }), opts, true);
 }
 
+/** The real app on a fresh database of another engine (one a test starts, stops or kills itself). */
+export async function startTestAppOn(uri: string, opts: { config?: Record<string, string> } & ServiceOptions = {}): Promise<TestApp> {
+  const conn = await connect({ uri, dbName: `test_${randomBytes(6).toString('hex')}` });
+  const uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'portal-uploads-'));
+  return appOn(conn, testConfig({ UPLOAD_DIR: uploadDir, ...opts.config }), opts, true);
+}
+
 /**
  * A second app server on the first one's database, file store and configuration, with its own connection and
  * services (so nothing held in one server's memory protects the other): for races between servers. The first
@@ -99,6 +106,24 @@ export async function signedInAs(app: Express, email: string): Promise<Client> {
   const res = await agent.post('/api/v1/auth/login').set('X-CSRF-Token', csrfToken).send({ email, password: STRONG_PASSWORD });
   if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { agent, csrfToken: (res.body as { csrfToken: string }).csrfToken };
+}
+
+/** Signs in at a listening server with fetch (as signedInAs does through supertest); the session cookie to send. */
+export async function signInOverHttp(base: string, email: string): Promise<string> {
+  const cookieOf = (res: Response) =>
+    res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+  const first = await fetch(`${base}/api/v1/auth/session`);
+  const { csrfToken } = (await first.json()) as { csrfToken: string };
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, cookie: cookieOf(first) },
+    body: JSON.stringify({ email, password: STRONG_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status}`);
+  return cookieOf(res);
 }
 
 /** A clock tests can move. */

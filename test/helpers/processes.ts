@@ -62,3 +62,20 @@ export async function startServerProcess(env: { mongodbUri: string; sessionSecre
       }),
   };
 }
+
+/** `npm run cli -- <args>` (src/cli.ts through tsx) on `mongodbUri`, to its end: its exit status and output. */
+export function runCli(args: string[], env: { mongodbUri: string }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    const child = spawn(tsx, ['src/cli.ts', ...args], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_LEVEL: 'warn', MONGODB_URI: env.mongodbUri },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}

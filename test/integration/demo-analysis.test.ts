@@ -10,7 +10,7 @@ afterAll(async () => t.close());
 test("seed-demo: Hackney's weak third-sector response fires share and conversion gap, with decisions and you said, we did", async () => {
   await seedDemo(t);
   const officer = (await t.auth.findByEmail('officer@hackney.example.org'))!;
-  const tender = (await t.tenders.list({ borough: 'hackney', status: 'published' }, officer))[0]!;
+  const tender = (await t.tenders.list({ borough: 'hackney', status: 'published' }, officer)).items[0]!;
   const a = await t.reports.analysisFor(tender.id, officer);
   const fired = Object.fromEntries(a.rules.map((r) => [r.id, r.fired]));
   expect(fired.share).toBe(true);
