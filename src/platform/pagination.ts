@@ -56,3 +56,6 @@ export function pageParam(value: unknown): number {
   const n = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : 1;
   return n >= 1 ? n : 1;
 }
+
+/** How many items an API list gives a page: lists that once came whole still do up to this many, bounded beyond it. */
+export const API_PAGE_SIZE = 500;

@@ -58,20 +58,20 @@ export class OfficerResponses {
    * One page of the responses to the officer's exercise, oldest first (then by id, so pages never overlap): submitted
    * answers for submitted ones, progress for drafts; with how many are submitted and started in all.
    */
-  async listResponses(tenderId: string, actor: PublicUser, requested = 1): Promise<ResponsesPage> {
+  async listResponses(tenderId: string, actor: PublicUser, requested = 1, pageSize = RESPONSE_PAGE_SIZE): Promise<ResponsesPage> {
     const tender = await this.readableByOfficer(tenderId, actor, 'list');
     const query = { tender: tender._id, borough: tender.borough };
     const [total, submitted] = await Promise.all([
       this.store.responses.countDocuments(query),
       this.store.responses.countDocuments({ ...query, status: 'submitted' }),
     ]);
-    const { page, pageCount, skip } = pageWindow(requested, total, RESPONSE_PAGE_SIZE);
+    const { page, pageCount, skip } = pageWindow(requested, total, pageSize);
     const definition = await this.store.definitionFor(tender._id);
     const docs = (await this.store.responses
       .find(query)
       .sort({ createdAt: 1, _id: 1 })
       .skip(skip)
-      .limit(RESPONSE_PAGE_SIZE)
+      .limit(pageSize)
       .lean()) as ResponseRecord[];
     const organisations = await this.store.suppliers.byIds(docs.map((r) => r.organisation.toString()));
     const items = [];
@@ -80,7 +80,7 @@ export class OfficerResponses {
       // Drafts are counted as started, but their answers are the organisation's until submitted.
       items.push(r.status === 'submitted' ? view : { ...view, answers: {}, files: [] });
     }
-    return { items, total, page, pageSize: RESPONSE_PAGE_SIZE, pageCount, submitted, started: total - submitted };
+    return { items, total, page, pageSize, pageCount, submitted, started: total - submitted };
   }
 
   /** The organisations that have a response (draft or submitted) to the officer's exercise: only their ids are read. */

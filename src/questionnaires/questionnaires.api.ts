@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { pageParam } from '../platform/pagination';
+import { API_PAGE_SIZE, pageParam } from '../platform/pagination';
 import { allowAnyone, requireRole, signedInUser } from '../platform/roles';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { receiveUpload } from '../platform/upload';
@@ -47,7 +47,7 @@ export function questionnairesApi(questionnaires: QuestionnairesService, files: 
   });
 
   router.get('/tenders/:id/responses', requireRole('officer'), async (req, res) => {
-    const list = await questionnaires.listResponses(String(req.params.id), signedInUser(req), pageParam(req.query.page));
+    const list = await questionnaires.listResponses(String(req.params.id), signedInUser(req), pageParam(req.query.page), API_PAGE_SIZE);
     res.json({ items: list.items, page: list.page, pageSize: list.pageSize, total: list.total, pageCount: list.pageCount });
   });
 

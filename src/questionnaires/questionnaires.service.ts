@@ -122,8 +122,8 @@ export class QuestionnairesService {
     return this.answering.progressFor(tenderId, organisationId);
   }
 
-  listResponses(tenderId: string, actor: PublicUser, page = 1): Promise<ResponsesPage> {
-    return this.officers.listResponses(tenderId, actor, page);
+  listResponses(tenderId: string, actor: PublicUser, page = 1, pageSize?: number): Promise<ResponsesPage> {
+    return this.officers.listResponses(tenderId, actor, page, pageSize);
   }
 
   respondedOrganisations(tenderId: string, actor: PublicUser): Promise<Set<string>> {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { pageParam } from '../platform/pagination';
+import { API_PAGE_SIZE, pageParam } from '../platform/pagination';
 import { requireRole, signedInUser } from '../platform/roles';
 import { NotFoundError } from '../platform/errors';
 import { parseInput } from '../platform/validation';
@@ -30,7 +30,7 @@ export function interestsApi(interests: InterestsService): Router {
     const { page: requested, ...query } = req.query;
     const filters = parseInput(interestFiltersSchema, query);
     const id = String(req.params.id);
-    const { items, counts } = await interests.officerView(id, filters, signedInUser(req), pageParam(requested));
+    const { items, counts } = await interests.officerView(id, filters, signedInUser(req), pageParam(requested), API_PAGE_SIZE);
     res.json({ items: items.items, counts, page: items.page, pageSize: items.pageSize, total: items.total, pageCount: items.pageCount });
   });
 

@@ -199,14 +199,19 @@ export class InterestsService {
   }
 
   /** The officer's page and API: the exercise (checked once), one page of the filtered interests and the counts. */
-  async officerView(tenderId: string, filters: InterestFilters, actor: PublicUser, page = 1) {
+  async officerView(tenderId: string, filters: InterestFilters, actor: PublicUser, page = 1, pageSize = INTEREST_PAGE_SIZE) {
     const tender = await this.tenders.findOwn(tenderId, actor);
-    const [items, counts] = await Promise.all([this.pageFor(tender, filters, page), this.countsFor(tender)]);
+    const [items, counts] = await Promise.all([this.pageFor(tender, filters, page, pageSize), this.countsFor(tender)]);
     return { tender, items, counts };
   }
 
   /** One page, oldest first (then by id, so the order never changes between pages); only the page's organisations are read. */
-  private async pageFor(tender: OwnTender, filters: InterestFilters, requested: number): Promise<ListPage<OfficerInterest>> {
+  private async pageFor(
+    tender: OwnTender,
+    filters: InterestFilters,
+    requested: number,
+    pageSize: number,
+  ): Promise<ListPage<OfficerInterest>> {
     const query: Record<string, unknown> = { tender: tender._id, borough: tender.borough };
     if (filters.sector) query.sector = filters.sector;
     if (filters.size) query.size = filters.size;
@@ -215,19 +220,14 @@ export class InterestsService {
     // The copy of the organisation's warnings on each interest is kept up to date with its profile.
     if (filters.sectorCheck === 'warning') query.sectorWarnings = mongoose.trusted({ $gt: 0 });
     const total = await this.interests.countDocuments(query);
-    const { page, pageCount, skip } = pageWindow(requested, total, INTEREST_PAGE_SIZE);
-    const docs = (await this.interests
-      .find(query)
-      .sort({ createdAt: 1, _id: 1 })
-      .skip(skip)
-      .limit(INTEREST_PAGE_SIZE)
-      .lean()) as InterestRecord[];
+    const { page, pageCount, skip } = pageWindow(requested, total, pageSize);
+    const docs = (await this.interests.find(query).sort({ createdAt: 1, _id: 1 }).skip(skip).limit(pageSize).lean()) as InterestRecord[];
     const orgs = await this.suppliers.byIds(docs.map((d) => d.organisation.toString()));
     const items = docs.map((d) => {
       const org = orgs.get(d.organisation.toString());
       return { ...this.toView(d, org?.name ?? ''), sectorWarnings: org?.sectorWarnings ?? [] };
     });
-    return { items, total, page, pageSize: INTEREST_PAGE_SIZE, pageCount };
+    return { items, total, page, pageSize, pageCount };
   }
 
   private async countsFor(tender: OwnTender): Promise<InterestCounts> {

@@ -1,7 +1,7 @@
 import mongoose, { Types, type Connection } from 'mongoose';
 import { streamCursor } from '../db/streamed-cursor';
 import type { Borough, Boroughs } from '../platform/boroughs';
-import { pageWindow, type ListPage } from '../platform/pagination';
+import { API_PAGE_SIZE, pageWindow, type ListPage } from '../platform/pagination';
 import type { PublicUser } from '../platform/roles';
 import type { AuditLog } from '../platform/audit';
 import { isDuplicateKey } from '../db/connection';
@@ -17,7 +17,6 @@ import { TenderDocumentsService, type NewDocument } from './tender-documents.ser
 import { listPage, orderedIds, type TenderListPage } from './tender-list';
 
 /** Exercises on one page of the API's list: more than any borough publishes, so most lists come whole. */
-const API_PAGE_SIZE = 500;
 
 export {
   boroughCode,
