@@ -21,7 +21,7 @@ export function loggedPath(url: string): string {
 
 /**
  * Logs one line per request with a request id, which is also sent back as X-Request-Id: `info` for answers below
- * 400, `warn` for 4xx, `error` for 5xx and for requests the client gave up on. The line is only built when its level
+ * 400, `warn` for 4xx and for requests the client gave up on before the answer was complete, `error` for 5xx. The line is only built when its level
  * is logged, so a busy server logging warnings and above does no work for the requests that went well.
  */
 export function requestLogger(logger: Logger): RequestHandler {
@@ -33,8 +33,9 @@ export function requestLogger(logger: Logger): RequestHandler {
     const done = () => {
       res.off('finish', done);
       res.off('close', done);
-      const aborted = !res.writableFinished;
-      const level = aborted || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+      // Gone before the answer was complete: the client gave up (a closed tab, a cut download), not a fault here.
+      const aborted = !res.writableEnded;
+      const level = res.statusCode >= 500 ? 'error' : aborted || res.statusCode >= 400 ? 'warn' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
         {
