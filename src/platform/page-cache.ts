@@ -10,14 +10,23 @@ import type { Request, Response } from 'express';
 
 const NONCE_PLACEHOLDER = `nonce-placeholder-${randomBytes(8).toString('hex')}`;
 
-/** A kept page, cut where the nonce goes, as bytes ready to send. */
+/** A kept page, cut where the nonce goes, as bytes ready to send; served only before `until` (a time in ms). */
 export interface KeptPage {
   parts: Buffer[];
+  until: number;
 }
 
 /** Cuts a page rendered with the placeholder nonce into the bytes around each place the nonce goes. */
-function keep(html: string): KeptPage {
-  return { parts: html.split(NONCE_PLACEHOLDER).map((part) => Buffer.from(part, 'utf8')) };
+function keep(html: string, until: number): KeptPage {
+  return { parts: html.split(NONCE_PLACEHOLDER).map((part) => Buffer.from(part, 'utf8')), until };
+}
+
+/**
+ * What a cached page's view data may add: the instant from which the page would be built differently with nothing
+ * stored having changed (a deadline passing), after which the kept page is not served.
+ */
+export interface CacheHints {
+  keptUntil?: Date | null;
 }
 
 export class PageCache {
@@ -27,8 +36,13 @@ export class PageCache {
 
   constructor(private readonly most = 200) {}
 
-  get(key: string): KeptPage | undefined {
+  /** The page kept under `key`, unless its time has run out at `now` (ms). */
+  get(key: string, now = Date.now()): KeptPage | undefined {
     const page = this.pages.get(key);
+    if (page !== undefined && page.until <= now) {
+      this.pages.delete(key);
+      return undefined;
+    }
     if (page !== undefined) {
       // The most recently used page goes to the back, so the one dropped is the least recently used.
       this.pages.delete(key);
@@ -37,8 +51,8 @@ export class PageCache {
     return page;
   }
 
-  set(key: string, html: string): KeptPage {
-    const page = keep(html);
+  set(key: string, html: string, until = Infinity): KeptPage {
+    const page = keep(html, until);
     this.pages.set(key, page);
     if (this.pages.size > this.most) this.pages.delete(this.pages.keys().next().value as string);
     return page;
@@ -76,9 +90,10 @@ export async function renderCached(
   cache: PageCache,
   key: string,
   view: string,
-  build: () => Promise<object>,
+  build: () => Promise<object & CacheHints>,
+  now = Date.now(),
 ): Promise<void> {
-  const kept = cache.get(key);
+  const kept = cache.get(key, now);
   if (kept !== undefined) return sendKept(res, kept);
   // Requests that miss together (a new version, the next minute) wait for one build rather than each doing it.
   let building = cache.building.get(key);
@@ -97,7 +112,7 @@ async function renderForCache(
   cache: PageCache,
   key: string,
   view: string,
-  build: () => Promise<object>,
+  build: () => Promise<object & CacheHints>,
 ): Promise<{ page?: KeptPage; locals: object }> {
   const locals = await build();
   let tokenIssued = false;
@@ -116,5 +131,5 @@ async function renderForCache(
     );
   });
   if (tokenIssued) return { locals };
-  return { page: cache.set(key, html), locals };
+  return { page: cache.set(key, html, locals.keptUntil?.getTime() ?? Infinity), locals };
 }

@@ -20,7 +20,7 @@ export function publicListCache(tenders: TendersService): PublicListCache {
     `${await tenders.listVersion()}|${Math.floor(tenders.now().getTime() / 60_000)}|${req.originalUrl}`;
   const serveKept: RequestHandler = async (req, res, next) => {
     if (req.method !== 'GET' || req.path !== '/tenders' || (req.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`)) return next();
-    const kept = pages.get(await keyFor(req));
+    const kept = pages.get(await keyFor(req), tenders.now().getTime());
     if (kept === undefined) return next();
     sendKept(res, kept);
   };

@@ -23,6 +23,11 @@ export interface TenderListPage {
   page: number;
   pageSize: number;
   pageCount: number;
+  /**
+   * The first instant at which a deadline of a listed exercise will have passed (its tags and the closing order then
+   * change without any exercise changing), or null when no published exercise has one still to come.
+   */
+  changesAt: Date | null;
 }
 
 export const LIST_PAGE_SIZE = 20;
@@ -65,31 +70,53 @@ const newestFirst = (a: OrderKey, b: OrderKey) =>
   // Then by id, so that exercises made in the same instant keep one order from page to page.
   b._id.toString().localeCompare(a._id.toString());
 
-/**
- * One page of the exercises matching `filter`. The order is worked out from a narrow read of every match (ids and
- * dates only), then only the page's exercises are read, with only the fields the list shows.
- */
+/** A narrow read of every exercise matching `filter`: ids and dates only, enough to order them. */
+function orderKeys(tenders: TenderModel, filter: Record<string, unknown>): Promise<OrderKey[]> {
+  return tenders
+    .find(mongoose.trusted(filter), { status: 1, eoiDeadline: 1, questionnaireDeadline: 1, publishedAt: 1, createdAt: 1 })
+    .limit(MOST_ORDERED)
+    .lean() as Promise<OrderKey[]>;
+}
+
+function inOrder(keys: OrderKey[], opts: { sort: 'newest' | 'closing'; now: Date }): Types.ObjectId[] {
+  const ordered = opts.sort === 'closing' ? closingOrder([...keys].sort(newestFirst), opts.now) : [...keys].sort(newestFirst);
+  return ordered.map((k) => k._id);
+}
+
 /** The ids of the exercises matching `filter`, in the list's order, from a narrow read of every match (ids and dates only). */
 export async function orderedIds(
   tenders: TenderModel,
   filter: Record<string, unknown>,
   opts: { sort: 'newest' | 'closing'; now: Date },
 ): Promise<Types.ObjectId[]> {
-  const keys = (await tenders
-    .find(mongoose.trusted(filter), { status: 1, eoiDeadline: 1, questionnaireDeadline: 1, publishedAt: 1, createdAt: 1 })
-    .limit(MOST_ORDERED)
-    .lean()) as OrderKey[];
-  const ordered = opts.sort === 'closing' ? closingOrder([...keys].sort(newestFirst), opts.now) : [...keys].sort(newestFirst);
-  return ordered.map((k) => k._id);
+  return inOrder(await orderKeys(tenders, filter), opts);
 }
 
+/** The first instant after `now` at which a published exercise's deadline will have passed (1 ms after the deadline). */
+export function nextDeadlinePassing(keys: Pick<OrderKey, 'status' | 'eoiDeadline' | 'questionnaireDeadline'>[], now: Date): Date | null {
+  let first = Infinity;
+  for (const k of keys) {
+    if (k.status !== 'published') continue;
+    for (const deadline of [k.eoiDeadline, k.questionnaireDeadline]) {
+      const passes = new Date(deadline).getTime() + 1;
+      if (passes > now.getTime() && passes < first) first = passes;
+    }
+  }
+  return Number.isFinite(first) ? new Date(first) : null;
+}
+
+/**
+ * One page of the exercises matching `filter`. The order is worked out from a narrow read of every match (ids and
+ * dates only), then only the page's exercises are read, with only the fields the list shows.
+ */
 export async function listPage(
   tenders: TenderModel,
   boroughs: Boroughs,
   filter: Record<string, unknown>,
   opts: { sort: 'newest' | 'closing'; page: number; now: Date },
 ): Promise<TenderListPage> {
-  const ordered = await orderedIds(tenders, filter, opts);
+  const keys = await orderKeys(tenders, filter);
+  const ordered = inOrder(keys, opts);
   const pageCount = Math.max(1, Math.ceil(ordered.length / LIST_PAGE_SIZE));
   const page = Math.min(Math.max(1, opts.page), pageCount);
   const ids = ordered.slice((page - 1) * LIST_PAGE_SIZE, page * LIST_PAGE_SIZE);
@@ -119,7 +146,7 @@ export async function listPage(
       },
     ];
   });
-  return { items, total: ordered.length, page, pageSize: LIST_PAGE_SIZE, pageCount };
+  return { items, total: ordered.length, page, pageSize: LIST_PAGE_SIZE, pageCount, changesAt: nextDeadlinePassing(keys, opts.now) };
 }
 
 /**

@@ -154,9 +154,11 @@ export function tendersPages(
         queryErrors: parsed.success ? undefined : fieldErrors(parsed.error),
         statusLabels: STATUS_LABELS,
         boroughs: boroughs.list(),
+        // A deadline passing changes the tags and the closing order: a kept copy is not served from then.
+        keptUntil: list.changesAt,
       };
     };
-    if (cacheKey) return renderCached(res, listCache.pages, cacheKey, 'tenders/views/list.njk', render);
+    if (cacheKey) return renderCached(res, listCache.pages, cacheKey, 'tenders/views/list.njk', render, now.getTime());
     res.render('tenders/views/list.njk', await render());
   });
 

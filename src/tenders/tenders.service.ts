@@ -195,7 +195,7 @@ export class TendersService {
   /** One page of the list, reading only what the list shows. */
   async listPage(query: ListTendersQuery, actor: Actor, page: number): Promise<TenderListPage> {
     const filter = this.listFilter(query, actor);
-    if (!filter) return { items: [], total: 0, page: 1, pageSize: 0, pageCount: 1 };
+    if (!filter) return { items: [], total: 0, page: 1, pageSize: 0, pageCount: 1, changesAt: null };
     return listPage(this.tenders, this.boroughs, filter, { sort: query.sort === 'closing' ? 'closing' : 'newest', page, now: this.now() });
   }
 
