@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, NotFoundError, ServiceUnavailableError, ConflictError, type FieldErrors } from './errors';
+import { loggedPath, requestIdOf } from './logger';
 
 /** Hands database-level failures to the handler as typed errors, without importing the db layer here. */
 export interface ErrorClassifiers {
@@ -61,11 +62,11 @@ export function errorHandler(logger: Logger, classify: ErrorClassifiers): ErrorR
     const appError = toAppError(err, classify);
     // Already answered (the request time limit gave up on it): a late failure has nobody left to tell.
     if (res.writableEnded) {
-      logger.warn({ err, url: req.originalUrl.split('?')[0] }, 'request failed after it was answered');
+      logger.warn({ err, reqId: requestIdOf(req), url: loggedPath(req.originalUrl) }, 'request failed after it was answered');
       return;
     }
     if (appError.status >= 500) {
-      logger.error({ err, url: req.originalUrl.split('?')[0] }, 'request failed');
+      logger.error({ err, reqId: requestIdOf(req), url: loggedPath(req.originalUrl) }, 'request failed');
     }
     if (res.headersSent) {
       next(err);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
-import { createLogger, requestLogger } from './logger';
+import { createLogger, loggedPath, requestLogger } from './logger';
 
 /** An app whose request log is kept as parsed lines. */
 function loggedApp(level: string) {
@@ -74,4 +74,13 @@ test('a request the client gave up on is logged once, as a warning (not a fault 
   server.close();
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatchObject({ level: 40, msg: 'request aborted', req: { url: '/slow' } });
+});
+
+test('a link’s token is hidden whatever the case of the path and however many slashes lead it', () => {
+  expect(loggedPath('/Password-Reset/abcDEF123')).toBe('/password-reset/[hidden]');
+  expect(loggedPath('//password-reset//abcDEF123?x=1')).toBe('/password-reset/[hidden]');
+  expect(loggedPath('/INVITATIONS/tok3n/accept')).toBe('/invitations/[hidden]/accept');
+  expect(loggedPath('//invitations/tok3n')).toBe('/invitations/[hidden]');
+  expect(loggedPath('/password-reset/sent')).toBe('/password-reset/sent');
+  expect(loggedPath('/tenders/abc')).toBe('/tenders/abc');
 });

@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 export type { Logger };
 
@@ -14,9 +14,15 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 
 /** The path of a request as logged: no query string, and no secret that a path carries (an invitation or reset link's token). */
 export function loggedPath(url: string): string {
+  // Paths match whatever their case, and extra slashes, as the router takes them.
   return (url.split('?')[0] ?? '')
-    .replace(/^\/invitations\/[^/]+/, '/invitations/[hidden]')
-    .replace(/^\/password-reset\/(?!sent$)[^/]+/, '/password-reset/[hidden]');
+    .replace(/^\/+invitations\/+[^/]+/i, '/invitations/[hidden]')
+    .replace(/^\/+password-reset\/+(?!sent\/?$)[^/]+/i, '/password-reset/[hidden]');
+}
+
+/** The id the request log gave this request (also sent back as X-Request-Id), for other log lines about it. */
+export function requestIdOf(req: Request): string | undefined {
+  return (req as { id?: string }).id;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { isApiRequest } from './error-handler';
 import { RETRY_AFTER_SECONDS, ServiceUnavailableError } from './errors';
+import { loggedPath, requestIdOf } from './logger';
 
 export interface RequestLimitOptions {
   /** The longest a request waits while the database does not answer. */
@@ -47,7 +48,7 @@ export function requestTimeLimit(opts: RequestLimitOptions): RequestHandler {
         timer = setTimeout(() => void check(), opts.limitMs - pingMs);
         return;
       }
-      opts.logger.warn({ url: req.originalUrl.split('?')[0] }, 'the database did not answer in time; answered 503');
+      opts.logger.warn({ reqId: requestIdOf(req), url: loggedPath(req.originalUrl) }, 'the database did not answer in time; answered 503');
       // The handler may still try to write when its database call fails; that must not become an unhandled error.
       res.on('error', () => undefined);
       await answerUnavailable(req, res, end);
