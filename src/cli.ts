@@ -82,8 +82,9 @@ const MOST_SCALE = 100_000;
 
 async function seed(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { scale: { type: 'string' } }, strict: true });
-  const scale = values.scale === undefined ? 0 : Number(values.scale);
-  if (!Number.isInteger(scale) || scale < 0 || scale > MOST_SCALE || values.scale === '') {
+  // Digits only, from 1: "0", " 5", "1e2", "0x10" and "5.0" are refused rather than read as numbers they might mean.
+  const scale = values.scale === undefined ? 0 : /^[1-9]\d{0,5}$/.test(values.scale) ? Number(values.scale) : NaN;
+  if (!Number.isInteger(scale) || scale > MOST_SCALE) {
     throw new UsageError(`--scale takes a whole number of exercises from 1 to ${MOST_SCALE.toLocaleString('en-GB')}.`);
   }
   let seconds = 0;

@@ -197,6 +197,17 @@ test('seed-demo adds demo logins and is safe to run twice', async () => {
   expect(login.body.user.role).toBe('supplier');
 }, 360_000);
 
+test('seed-demo --scale refuses anything but a whole number from 1, before touching the database', () => {
+  for (const value of ['0', '-1', ' 5', '1e2', '0x10', '5.0', 'abc', '100001']) {
+    const res = cli('seed-demo', `--scale=${value}`);
+    expect([value, res.status, res.stderr]).toEqual([
+      value,
+      1,
+      expect.stringContaining('--scale takes a whole number of exercises from 1 to 100,000'),
+    ]);
+  }
+}, 120_000);
+
 test('SIGTERM finishes the request in flight, then stops the server and its engine', async () => {
   const record = readEngineRecord(dataDir);
   expect(record).toBeDefined();
