@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { STRONG_PASSWORD } from '../helpers/app';
-import { browserSuite, describeInBrowser, type InPageComputedStyle, type InPageDocument } from '../helpers/browser';
+import { browserSuite, describeInBrowser, untilInPage, type InPageComputedStyle, type InPageDocument } from '../helpers/browser';
 import { registeredSupplier, uniqueEmail } from '../helpers/factories';
 import { samplePdf } from '../helpers/sample-files';
 
@@ -86,7 +86,7 @@ describeInBrowser('pages in a real browser (Chromium)', () => {
     await expect(page.locator('#password-error').textContent()).resolves.toMatch(/\S/);
 
     // GOV.UK Frontend's error summary script moves focus to the summary, and its links focus their field.
-    await page.waitForFunction(() => document.activeElement?.classList.contains('govuk-error-summary'), undefined, { timeout: 5_000 });
+    await untilInPage(page, () => document.activeElement?.classList.contains('govuk-error-summary'));
     await summary.getByRole('link').first().click();
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('email');
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { signedInAs } from '../helpers/app';
-import { browserSuite, describeInBrowser, type OpenedPage } from '../helpers/browser';
+import { browserSuite, describeInBrowser, untilInPage, type OpenedPage } from '../helpers/browser';
 import { createOfficer, interestedSupplier, publishedExercise, sampleQuestionnaire, tenderBodyNextYear } from '../helpers/factories';
 import { samplePdf } from '../helpers/sample-files';
 
@@ -52,10 +52,9 @@ describeInBrowser('answering a questionnaire in a real browser (Chromium)', () =
     await page.locator('input[name="a-tupe"][value="yes"]').check();
     await expect(pensions.isVisible()).resolves.toBe(true);
     // Screen readers are told, politely, what has appeared.
-    await page.waitForFunction(
+    await untilInPage(
+      page,
       `document.getElementById('question-announcer').textContent === 'Another question has appeared: How did you handle pensions?'`,
-      null,
-      { timeout: 5_000 },
     );
     await page.locator('input[name="a-tupe"][value="no"]').check();
     await expect(pensions.isVisible()).resolves.toBe(false);

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { signedInAs, STRONG_PASSWORD } from '../helpers/app';
-import { browserSuite, describeInBrowser } from '../helpers/browser';
+import { browserSuite, describeInBrowser, untilInPage } from '../helpers/browser';
 import { registeredSupplier, uniqueEmail } from '../helpers/factories';
 import { samplePdf } from '../helpers/sample-files';
 import {
@@ -169,9 +169,7 @@ describeInBrowser('pages reflow at 320 px wide (WCAG 1.4.10)', () => {
     await heardVia.focus();
     await page.keyboard.press('ArrowRight');
     // The arrow key may scroll smoothly: wait for it.
-    await page.waitForFunction(`document.querySelector('[aria-label="How organisations heard, by sector"]').scrollLeft > 0`, null, {
-      timeout: 5_000,
-    });
+    await untilInPage(page, `document.querySelector('[aria-label="How organisations heard, by sector"]').scrollLeft > 0`);
     expect(await page.evaluate('window.scrollX')).toBe(0);
     expect(problems.list).toEqual([]);
   }, 60_000);

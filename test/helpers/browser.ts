@@ -136,6 +136,20 @@ export async function watchProblems(page: Page): Promise<PageProblems> {
   };
 }
 
+/**
+ * Waits until `check` (run in the page) is true. Playwright's page.waitForFunction polls with eval() inside
+ * the page, which the portal's Content Security Policy forbids once the first, synchronous check has
+ * failed; each page.evaluate() here is a fresh call from outside the page, which the policy allows.
+ */
+export async function untilInPage(page: Page, check: string | (() => unknown), timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(check)) return;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting in the page for: ${String(check)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Signs in through the sign-in form, as a person would, and waits for the dashboard. */
 export async function signInThroughPage(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/login');
