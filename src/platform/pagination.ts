@@ -5,7 +5,11 @@ export interface PaginationView {
   items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[];
 }
 
-export function paginationFor(list: { page: number; pageCount: number }, query: Record<string, unknown>, path = ''): PaginationView | null {
+export function paginationFor(
+  list: { page: number; pageCount: number },
+  query: Record<string, unknown>,
+  path: string,
+): PaginationView | null {
   if (list.pageCount <= 1) return null;
   const href = (page: number) => {
     const params = new URLSearchParams();
@@ -14,7 +18,7 @@ export function paginationFor(list: { page: number; pageCount: number }, query: 
     }
     if (page > 1) params.set('page', String(page));
     const qs = params.toString();
-    return `${path}?${qs}`;
+    return qs ? `${path}?${qs}` : path;
   };
   // The first and last pages, and the pages either side of this one; gaps shown as an ellipsis.
   const shown = [...new Set([1, list.page - 1, list.page, list.page + 1, list.pageCount])]

@@ -75,6 +75,8 @@ describe('an officer’s expressions of interest', () => {
     expect(first.text).not.toContain('Camden 050');
     const second = await camden.agent.get(`/tenders/${camdenExercise}/interests?page=2`).expect(200);
     expect(second.text).toContain('Showing 51 to 55 of 55');
+    expect(second.text).toContain(`href="/tenders/${camdenExercise}/interests"`);
+    expect(second.text).not.toContain(`/interests?"`);
     expect(second.text).toContain('Camden 054');
     expect(second.text).not.toContain('Camden 049');
     const all = await camden.agent.get(`/tenders/${camdenExercise}/interests?sector=private`).expect(200);
@@ -111,6 +113,8 @@ describe('an officer’s questionnaire responses', () => {
     expect(first.text).not.toContain(`response-${ids[50]}`);
     const second = await camden.agent.get(`/tenders/${camdenExercise}/responses?page=2`).expect(200);
     expect(second.text).toContain('Showing 51 to 55 of 55');
+    expect(second.text).toContain(`href="/tenders/${camdenExercise}/responses"`);
+    expect(second.text).not.toContain(`/responses?"`);
     expect(second.text).toContain(`response-${ids[54]}`);
     expect(second.text).not.toContain(`response-${ids[0]}"`);
   });
@@ -153,6 +157,9 @@ describe('an organisation’s notifications', () => {
     expect(first.text).toContain('href="/notifications?page=2"');
     const titles = (html: string) => [...html.matchAll(/Notice (\d{3})/g)].map((m) => Number(m[1]));
     const second = await supplier.agent.get('/notifications?page=2').expect(200);
+    // The way back to page 1 is the list's own address, with no empty query on the end.
+    expect(second.text).toContain('href="/notifications"');
+    expect(second.text).not.toContain('href="/notifications?"');
     expect([...titles(first.text), ...titles(second.text)]).toEqual(Array.from({ length: 25 }, (_, i) => 24 - i));
     const past = await supplier.agent.get('/notifications?page=7').expect(200);
     expect(titles(past.text)).toEqual([4, 3, 2, 1, 0]);
