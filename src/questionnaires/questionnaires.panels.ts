@@ -11,9 +11,11 @@ export function supplierInterestsPanel(interests: InterestsService, questionnair
       const organisationId = user.organisationId;
       if (user.role !== 'supplier' || !organisationId) return null;
       const mine = await interests.forOrganisation(user);
-      const myInterests = await Promise.all(
-        mine.map(async (m) => ({ ...m, questionnaire: await questionnaires.progressFor(m.tender.id, organisationId) })),
+      const progress = await questionnaires.progressForMany(
+        mine.map((m) => m.tender.id),
+        organisationId,
       );
+      const myInterests = mine.map((m) => ({ ...m, questionnaire: progress.get(m.tender.id)! }));
       return { myInterests };
     },
   };

@@ -118,6 +118,10 @@ export class QuestionnairesService {
     return this.answering.ownFile(tenderId, fileId, actor);
   }
 
+  progressForMany(tenderIds: string[], organisationId: string) {
+    return this.answering.progressForMany(tenderIds, organisationId);
+  }
+
   progressFor(tenderId: string, organisationId: string) {
     return this.answering.progressFor(tenderId, organisationId);
   }

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type supertest from 'supertest';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import type { Client } from '../helpers/client';
+import { send, type Client } from '../helpers/client';
 import { createOfficer, interestedSupplier, publishedExercise, registeredSupplier, sampleQuestionnaire } from '../helpers/factories';
 import { csrfFrom, signInThroughForm } from '../helpers/forms';
 import { samplePdf } from '../helpers/sample-files';
@@ -442,4 +442,37 @@ test('the dashboard and the interest page link to the questionnaire', async () =
   expect((await pages.get('/dashboard')).text).toContain('In progress');
   const interest = await pages.get(`/tenders/${id}/interest`).expect(200);
   expect(interest.text).toMatch(new RegExp(`href="/tenders/${id}/response"[^>]*id="start-questionnaire">Start the questionnaire`));
+});
+
+test('the dashboard shows each exercise’s own questionnaire progress, however many the organisation follows', async () => {
+  const short = await publishedExercise(camden, { questionnaire: sampleQuestionnaire({ only: ['experience'] }) });
+  const [started, sent, untouched, noQuestionnaire] = [await exercise(), short, await exercise(), await exercise({}, false)];
+  const s = await supplier(started, 'Many Exercises Trust');
+  for (const id of [sent, untouched, noQuestionnaire]) {
+    const res = await send(s, 'post', `/api/v1/tenders/${id}/interests`, {
+      lotIds: ['lot-1'],
+      contactName: 'S',
+      contactEmail: 's@example.org',
+      heardVia: 'event',
+    });
+    expect(res.status).toBe(201);
+  }
+  await saveOk(s.pages, started, 1, { 'a-experience': 'Started', 'a-tupe': 'no', 'a-likelihood': '3' });
+  await saveOk(s.pages, sent, 1, { 'a-experience': 'Done' });
+  const check = (await s.pages.get(`/tenders/${sent}/response/check`).expect(200)).text;
+  const form = { _csrf: csrfFrom(check), idempotencyKey: /name="idempotencyKey" value="([^"]+)"/.exec(check)![1]! };
+  expect((await s.pages.post(`/tenders/${sent}/response/submit`).type('form').send(form)).status).toBe(303);
+
+  const dashboard = (await s.pages.get('/dashboard').expect(200)).text;
+  const rowOf = (id: string) => {
+    const row = new RegExp(`<tr class="govuk-table__row">\\s*<td[^>]*><a class="govuk-link" href="/tenders/${id}">[\\s\\S]*?</tr>`).exec(
+      dashboard,
+    );
+    if (!row) throw new Error(`no dashboard row for ${id}`);
+    return row[0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  };
+  expect(rowOf(started)).toContain('In progress Answer');
+  expect(rowOf(sent)).toContain('Sent View or change');
+  expect(rowOf(untouched)).toContain('Not started Answer');
+  expect(rowOf(noQuestionnaire)).toContain('Not ready yet');
 });
