@@ -256,6 +256,8 @@ export function answerPages(
       req.session.flash = 'Your answers are saved. Your answer brought up another question in this section.';
       return res.redirect(303, `${base(id)}/sections/${n}#${fieldName(revealed.key)}`);
     }
+    const unanswered = section.questions.filter((q) => q.required && after.has(q.key) && !isAnswered(saved.answers[q.key]));
+    if (unanswered.length) req.session.flash = leftUnanswered(section.title, unanswered);
     res.redirect(303, n < ctx.definition.sections.length ? `${base(id)}/sections/${n + 1}` : `${base(id)}/check`);
   }
 
@@ -338,4 +340,18 @@ export function answerPages(
   receiptRoutes(router, questionnaires, load);
 
   return router;
+}
+
+/** What a supplier is told on moving on from a section with required questions still blank: saved, and which ones wait. */
+export function leftUnanswered(sectionTitle: string, questions: { label: string }[]): string {
+  const named = questions.slice(0, 3).map((q) => `“${q.label}”`);
+  const more = questions.length - named.length;
+  const list =
+    more > 0
+      ? `${named.join(', ')} and ${more} more`
+      : named.length > 1
+        ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`
+        : named[0];
+  const count = questions.length === 1 ? '1 required question' : `${questions.length} required questions`;
+  return `Your answers are saved. You have not answered ${count} in “${sectionTitle}” yet: ${list}. You can go back to ${questions.length === 1 ? 'it' : 'them'} at any time before you send your answers.`;
 }

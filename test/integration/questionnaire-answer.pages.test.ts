@@ -431,6 +431,22 @@ test('another organisation never sees this organisation’s answers, files or re
   expect((await storedResponse(id, a.organisationId))?.answers.experience).toBe('A secret plan for the libraries');
 });
 
+test('moving on from a section with required questions left blank saves it and names what is still to answer', async () => {
+  const id = await exercise();
+  const { pages } = await supplier(id, 'Half Done Readers');
+  const moved = await saveOk(pages, id, 1, { 'a-experience': 'Some of it' });
+  expect(moved.headers.location).toBe(`/tenders/${id}/response/sections/2`);
+  const next = await pages.get(`/tenders/${id}/response/sections/2`).expect(200);
+  expect(next.text).toContain(
+    'Your answers are saved. You have not answered 2 required questions in “About you” yet: “Have you taken on staff under TUPE?” and “How likely are you to bid?”. You can go back to them at any time before you send your answers.',
+  );
+  // Said once: the next page shown does not repeat it.
+  expect((await pages.get(`/tenders/${id}/response/sections/2`).expect(200)).text).not.toContain('You have not answered');
+  // A complete section moves on without it; a question its answer brings up (pensions) counts once it is shown.
+  await saveOk(pages, id, 1, { 'a-experience': 'All of it', 'a-tupe': 'no', 'a-likelihood': '4' });
+  expect((await pages.get(`/tenders/${id}/response/sections/2`).expect(200)).text).not.toContain('You have not answered');
+});
+
 test('the dashboard and the interest page link to the questionnaire', async () => {
   const id = await exercise();
   const { pages } = await supplier(id, 'Linked Readers');
