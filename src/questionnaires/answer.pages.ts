@@ -352,6 +352,5 @@ export function leftUnanswered(sectionTitle: string, questions: { label: string 
       : named.length > 1
         ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`
         : named[0];
-  const count = questions.length === 1 ? '1 required question' : `${questions.length} required questions`;
-  return `Your answers are saved. You have not answered ${count} in “${sectionTitle}” yet: ${list}. You can go back to ${questions.length === 1 ? 'it' : 'them'} at any time before you send your answers.`;
+  return `Your answers are saved. Still to answer in “${sectionTitle}”: ${list}.`;
 }

@@ -438,13 +438,13 @@ test('moving on from a section with required questions left blank saves it and n
   expect(moved.headers.location).toBe(`/tenders/${id}/response/sections/2`);
   const next = await pages.get(`/tenders/${id}/response/sections/2`).expect(200);
   expect(next.text).toContain(
-    'Your answers are saved. You have not answered 2 required questions in “About you” yet: “Have you taken on staff under TUPE?” and “How likely are you to bid?”. You can go back to them at any time before you send your answers.',
+    'Your answers are saved. Still to answer in “About you”: “Have you taken on staff under TUPE?” and “How likely are you to bid?”.',
   );
   // Said once: the next page shown does not repeat it.
-  expect((await pages.get(`/tenders/${id}/response/sections/2`).expect(200)).text).not.toContain('You have not answered');
+  expect((await pages.get(`/tenders/${id}/response/sections/2`).expect(200)).text).not.toContain('Still to answer');
   // A complete section moves on without it; a question its answer brings up (pensions) counts once it is shown.
   await saveOk(pages, id, 1, { 'a-experience': 'All of it', 'a-tupe': 'no', 'a-likelihood': '4' });
-  expect((await pages.get(`/tenders/${id}/response/sections/2`).expect(200)).text).not.toContain('You have not answered');
+  expect((await pages.get(`/tenders/${id}/response/sections/2`).expect(200)).text).not.toContain('Still to answer');
 });
 
 test('the dashboard and the interest page link to the questionnaire', async () => {
