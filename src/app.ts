@@ -176,11 +176,15 @@ export function createApp(deps: AppDeps): Express {
       deps.tenders,
       deps.clarifications,
       deps.boroughs,
-      async (tender, user) => ({
-        ...(await interestOnExercise(deps.interests, tender, user)),
-        ...(await questionnaireOnExercise(deps.questionnaires, tender, user)),
-        ...(await youSaidWeDidOnExercise(deps.reports, tender)),
-      }),
+      async (tender, user) =>
+        Object.assign(
+          {},
+          ...(await Promise.all([
+            interestOnExercise(deps.interests, tender, user),
+            questionnaireOnExercise(deps.questionnaires, tender, user),
+            youSaidWeDidOnExercise(deps.reports, tender),
+          ])),
+        ) as Record<string, unknown>,
       listCache,
     ),
   );

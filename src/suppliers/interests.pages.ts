@@ -161,7 +161,8 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
 
 /** What the exercise page shows about interests: the supplier's own, or the officer's count. */
 export async function interestOnExercise(interests: InterestsService, tender: Tender, user: PublicUser | undefined) {
-  if (user?.role === 'supplier') return { myInterest: await interests.mine(tender.id, user) };
+  // The page has already found the exercise visible to this user.
+  if (user?.role === 'supplier') return { myInterest: await interests.mineIn(tender.id, user) };
   if (user?.role === 'officer' && user.borough?.id === tender.borough.id) {
     return { interestCounts: await interests.counts(tender.id, user) };
   }

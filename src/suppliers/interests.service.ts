@@ -157,9 +157,13 @@ export class InterestsService {
 
   /** The organisation's own interest in an exercise, or null. */
   async mine(tenderId: string, actor: PublicUser): Promise<Interest | null> {
+    return this.mineIn((await this.tenders.findVisible(tenderId, actor))._id.toString(), actor);
+  }
+
+  /** The same, for an exercise the actor has just been found able to see (the exercise page reads it once). */
+  async mineIn(visibleTenderId: string, actor: PublicUser): Promise<Interest | null> {
     const organisation = this.organisationOf(actor);
-    const tender = await this.tenders.findVisible(tenderId, actor);
-    const doc = await this.interests.findOne({ tender: tender._id, organisation }).lean();
+    const doc = await this.interests.findOne({ tender: new Types.ObjectId(visibleTenderId), organisation }).lean();
     if (!doc) return null;
     const org = await this.suppliers.getOrganisation(organisation.toString());
     return this.toView(doc as InterestRecord, org.name);

@@ -91,7 +91,11 @@ export class ClarificationsService {
 
   /** Published answers to everyone; every question to the borough's officers; a supplier also sees its own. */
   async list(tenderId: string, actor: Actor): Promise<Clarification[]> {
-    const tender = await this.tenders.findVisible(tenderId, actor);
+    return this.listOf(await this.tenders.findVisible(tenderId, actor), actor);
+  }
+
+  /** The same, for an exercise the actor has just been found able to see (the exercise page reads it once). */
+  async listOf(tender: { _id: Types.ObjectId; borough: Types.ObjectId }, actor: Actor): Promise<Clarification[]> {
     const officer = isOwnBoroughOfficer(actor, tender.borough.toString());
     const ownOrg = actor?.role === 'supplier' ? actor.organisationId : null;
     const docs = await this.clarifications.find({ tender: tender._id }).sort({ askedAt: 1, _id: 1 }).limit(MOST_QUESTIONS).lean();

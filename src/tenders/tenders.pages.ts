@@ -184,9 +184,11 @@ export function tendersPages(
 
   /** The exercise page; `ask` re-shows the question form with what was typed and its problem. */
   async function renderExercise(req: Request, res: Response, status = 200, ask?: { value: string; error: string }) {
-    const tender = await tenders.get(String(req.params.id), req.user);
+    // The exercise is read once: its questions and the other features' parts of the page are read alongside.
+    const doc = await tenders.findVisible(String(req.params.id), req.user);
+    const tender = tenders.toApi(doc, req.user);
     const own = isOwnBoroughOfficer(req.user, tender.borough.id);
-    const questions = await clarifications.list(tender.id, req.user);
+    const [questions, more] = await Promise.all([clarifications.listOf(doc, req.user), extras(tender, req.user)]);
     const now = tenders.now();
     const errors = ask ? { question: ask.error } : undefined;
     res.status(status).render('tenders/views/show.njk', {
@@ -206,7 +208,7 @@ export function tendersPages(
       askValue: ask?.value,
       errors,
       errorList: errors ? errorSummary(errors) : undefined,
-      ...(await extras(tender, req.user)),
+      ...more,
     });
   }
 
