@@ -70,7 +70,7 @@ export class AnsweringService {
   async context(tenderId: string, actor: PublicUser, mode: 'answer' | 'read' = 'answer'): Promise<AnsweringContext> {
     if (actor.role !== 'supplier' || !actor.organisationId) throw new NotFoundError();
     const tender = await this.store.tenders.findVisible(tenderId, actor);
-    const interest = await this.store.interests.mine(tenderId, actor);
+    const interest = await this.store.interests.mineIn(tender._id.toString(), actor);
     const ctx = { tender, organisation: new Types.ObjectId(actor.organisationId), interest };
     this.checkInterest(ctx, mode);
     return ctx;
@@ -98,7 +98,7 @@ export class AnsweringService {
     // Only the borough's officers learn whether the questions are locked.
     const questionnaire = questionnaireView(q, null);
     if (actor.role !== 'supplier' || !actor.organisationId) return { ...none, tender, open, questionnaire };
-    const interest = await this.store.interests.mine(tenderId, actor);
+    const interest = await this.store.interests.mineIn(record._id.toString(), actor);
     if (!interest) return { ...none, tender, open, questionnaire, noInterest: NO_INTEREST };
     const organisation = new Types.ObjectId(actor.organisationId);
     const definition = definitionOf(q);

@@ -66,3 +66,20 @@ test('a supplier’s dashboard makes as many reads for six exercises as for one'
   expect((await pages.get('/dashboard')).text.match(/govuk-tag--grey">Not started/g)).toHaveLength(6);
   expect(six.sort()).toEqual(one.sort());
 });
+
+test('saving and sending answers read the exercise once each', async () => {
+  const officer = await signedInAs(t.app, (await createOfficer(t.auth, 'islington')).email);
+  const id = await publishedExercise(officer, {
+    tender: tenderBodyNextYear(),
+    questionnaire: sampleQuestionnaire({ only: ['experience'] }),
+  });
+  const supplier = await interestedSupplier(t.app, id, { name: 'Deadline Readers' });
+  const save = await operationsDuring(async () =>
+    expect((await send(supplier, 'put', `/api/v1/tenders/${id}/response`, { answers: { experience: 'Ten years' } })).status).toBe(200),
+  );
+  expect(save.filter((op) => op === 'tenders.findOne')).toHaveLength(1);
+  const submit = await operationsDuring(async () =>
+    expect((await send(supplier, 'post', `/api/v1/tenders/${id}/response/submit`).set('Idempotency-Key', 'budget-1')).status).toBe(201),
+  );
+  expect(submit.filter((op) => op === 'tenders.findOne')).toHaveLength(1);
+});
