@@ -1,13 +1,30 @@
 import { Router } from 'express';
 import { ROLES, allowAnyone, requireRole, signedInUser, type PublicUser } from './roles';
 
+/**
+ * What the panels of one page read in common: the first panel to ask for a read starts it, and the others asking for
+ * the same key get the same answer, so a page does each read once. It lives as long as one request.
+ */
+export class SharedReads {
+  private readonly reads = new Map<string, Promise<unknown>>();
+
+  once<T>(key: string, read: () => Promise<T>): Promise<T> {
+    let pending = this.reads.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = read();
+      this.reads.set(key, pending);
+    }
+    return pending;
+  }
+}
+
 /** A part of the home page or of a dashboard that a feature supplies: its own template and its own data. */
 export interface Panel<U = PublicUser> {
   id: string;
   /** The partial, named from src/ like every view; it reads what `data` gave as `panel.data`. */
   template: string;
   /** What the partial shows to this user, or null when the panel is not for them. */
-  data(user: U): Promise<object | null>;
+  data(user: U, shared: SharedReads): Promise<object | null>;
 }
 
 /** The home page is open to everyone, so its panels may get no user. */
@@ -19,7 +36,8 @@ export interface PagePanels {
 }
 
 async function panelsFor<U>(panels: Panel<U>[], user: U) {
-  const shown = await Promise.all(panels.map(async ({ id, template, data }) => ({ id, template, data: await data(user) })));
+  const shared = new SharedReads();
+  const shown = await Promise.all(panels.map(async ({ id, template, data }) => ({ id, template, data: await data(user, shared) })));
   return shown.filter((panel) => panel.data !== null);
 }
 

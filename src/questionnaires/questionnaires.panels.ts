@@ -1,5 +1,5 @@
 import type { Panel } from '../platform/panels';
-import type { InterestsService } from '../suppliers';
+import { MOST_ON_DASHBOARD, type InterestsService } from '../suppliers';
 import type { QuestionnairesService } from './questionnaires.service';
 
 /** A supplier's exercises, each with how far its questionnaire has got. */
@@ -7,16 +7,17 @@ export function supplierInterestsPanel(interests: InterestsService, questionnair
   return {
     id: 'interests',
     template: 'questionnaires/views/interests-panel.njk',
-    async data(user) {
+    async data(user, shared) {
       const organisationId = user.organisationId;
       if (user.role !== 'supplier' || !organisationId) return null;
-      const mine = await interests.forOrganisation(user);
+      const mine = await interests.forOrganisationOnce(user, shared);
       const progress = await questionnaires.progressForMany(
         mine.map((m) => m.tender.id),
         organisationId,
       );
       const myInterests = mine.map((m) => ({ ...m, questionnaire: progress.get(m.tender.id)! }));
-      return { myInterests };
+      // Only the newest are listed: the dashboard says so when the list stops there.
+      return { myInterests, listedMost: mine.length >= MOST_ON_DASHBOARD ? MOST_ON_DASHBOARD : null };
     },
   };
 }

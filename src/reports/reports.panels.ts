@@ -18,9 +18,9 @@ export function youSaidWeDidPanel(interests: InterestsService, reports: ReportsS
   return {
     id: 'you-said-we-did',
     template: 'reports/views/you-said-we-did-panel.njk',
-    async data(user) {
+    async data(user, shared) {
       if (user.role !== 'supplier' || !user.organisationId) return null;
-      const mine = await interests.forOrganisation(user);
+      const mine = await interests.forOrganisationOnce(user, shared);
       const published = await reports.youSaidWeDidForMany(mine.map((m) => m.tender.id));
       const items = mine.flatMap((m) => {
         const summary = published.get(m.tender.id);

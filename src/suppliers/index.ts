@@ -4,6 +4,7 @@ export * from './sectors';
 export { organisationsApi } from './organisations.api';
 export {
   InterestsService,
+  MOST_ON_DASHBOARD,
   type Interest,
   type OfficerInterest,
   type InterestCounts,

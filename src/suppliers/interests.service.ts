@@ -1,5 +1,6 @@
 import mongoose, { Types, type Connection } from 'mongoose';
 import { pageWindow, type ListPage } from '../platform/pagination';
+import type { SharedReads } from '../platform/panels';
 import type { PublicUser } from '../platform/roles';
 import { isDuplicateKey } from '../db/connection';
 import { streamCursor } from '../db/streamed-cursor';
@@ -18,6 +19,8 @@ export type { Interest, InterestCounts, MyInterest, OfficerInterest, Partner, Re
 
 /** Interests on one page of the officer's list (the API's and the page's). */
 export const INTEREST_PAGE_SIZE = 50;
+/** How many of an organisation's interests its dashboard lists, newest first. */
+export const MOST_ON_DASHBOARD = 100;
 /** The most organisations a choice or a partner list offers: a bound on one request's work, far above any exercise seen. */
 const MOST_LISTED = 5_000;
 
@@ -341,10 +344,15 @@ export class InterestsService {
     return ids.map(String);
   }
 
+  /** The same, read once for all the panels of a page that show them. */
+  forOrganisationOnce(actor: PublicUser, shared: SharedReads): Promise<MyInterest[]> {
+    return shared.once(`interests-of:${actor.id}`, () => this.forOrganisation(actor));
+  }
+
   /** The organisation's interests with their exercises, newest first, for its dashboard. */
   async forOrganisation(actor: PublicUser): Promise<MyInterest[]> {
     const organisation = this.organisationOf(actor);
-    const docs = (await this.interests.find({ organisation }).sort({ createdAt: -1 }).limit(100).lean()) as InterestRecord[];
+    const docs = (await this.interests.find({ organisation }).sort({ createdAt: -1 }).limit(MOST_ON_DASHBOARD).lean()) as InterestRecord[];
     if (!docs.length) return [];
     const [org, tenders] = await Promise.all([
       this.suppliers.getOrganisation(organisation.toString()),

@@ -1,4 +1,4 @@
-import mongoose from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import supertest from 'supertest';
 import { signedInAs, startTestApp, type TestApp } from '../helpers/app';
 import { send } from '../helpers/client';
@@ -63,8 +63,38 @@ test('a supplier’s dashboard makes as many reads for six exercises as for one'
     expect(res.status).toBe(201);
   }
   const six = await operationsDuring(() => pages.get('/dashboard').expect(200));
-  expect((await pages.get('/dashboard')).text.match(/govuk-tag--grey">Not started/g)).toHaveLength(6);
+  const dashboard = (await pages.get('/dashboard')).text;
+  expect(dashboard.match(/govuk-tag--grey">Not started/g)).toHaveLength(6);
   expect(six.sort()).toEqual(one.sort());
+  // Two panels show the interests (progress, and what councils changed): the page reads them once.
+  expect(six.filter((op) => op === 'interests.find')).toHaveLength(1);
+  expect(dashboard).not.toContain('most recently said it is interested in');
+});
+
+test('a dashboard lists the newest 100 exercises an organisation follows, and says so', async () => {
+  const officer = await signedInAs(t.app, (await createOfficer(t.auth, 'barnet')).email);
+  const first = await publishedExercise(officer, { tender: tenderBodyNextYear({ title: 'Exercise 000' }) });
+  const supplier = await interestedSupplier(t.app, first, { name: 'Everywhere Libraries Ltd' });
+  // 104 more published exercises and interests, copied in the database: 105 in all.
+  const tenders = t.conn.collection('tenders');
+  const interests = t.conn.collection('interests');
+  const tender = (await tenders.findOne({ _id: new Types.ObjectId(first) }))!;
+  const interest = (await interests.findOne({ tender: tender._id }))!;
+  for (let i = 1; i <= 104; i += 1) {
+    const copy = { ...tender, _id: new Types.ObjectId(), title: `Exercise ${String(i).padStart(3, '0')}`, reference: `BAR-COPY-${i}` };
+    await tenders.insertOne(copy);
+    await interests.insertOne({
+      ...interest,
+      _id: new Types.ObjectId(),
+      tender: copy._id,
+      createdAt: new Date(interest.createdAt.getTime() + i * 1000),
+    });
+  }
+  const pages = await signInThroughForm(t.app, supplier.email);
+  const dashboard = (await pages.get('/dashboard').expect(200)).text;
+  expect(dashboard).toContain('These are the 100 exercises your organisation most recently said it is interested in.');
+  const listed = [...dashboard.matchAll(/>Exercise (\d{3})<\/a>/g)].map((m) => Number(m[1]));
+  expect(listed).toEqual(Array.from({ length: 100 }, (_, i) => 104 - i));
 });
 
 test('saving and sending answers read the exercise once each', async () => {
