@@ -124,6 +124,12 @@ export async function interestedSupplier(app: Express, exerciseId: string, organ
   const supplier = await registeredSupplier(app, {
     organisation: { sector: 'voluntary', legalForm: 'registered_charity', size: 'micro', identifiers: [], ...organisation },
   });
+  await expressInterest(supplier, exerciseId);
+  return supplier;
+}
+
+/** A signed-in supplier's organisation expresses interest in a published exercise, through the API. */
+export async function expressInterest(supplier: Client, exerciseId: string): Promise<void> {
   const res = await send(supplier, 'post', `/api/v1/tenders/${exerciseId}/interests`, {
     lotIds: ['lot-1'],
     contactName: 'S',
@@ -131,7 +137,6 @@ export async function interestedSupplier(app: Express, exerciseId: string, organ
     heardVia: 'event',
   });
   if (res.status !== 201) throw new Error(`expressing interest failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return supplier;
 }
 
 interface SampleQuestion extends Record<string, unknown> {

@@ -2,7 +2,14 @@ import mongoose, { Types } from 'mongoose';
 import supertest from 'supertest';
 import { signedInAs, startTestApp, type TestApp } from '../helpers/app';
 import { send } from '../helpers/client';
-import { createOfficer, interestedSupplier, publishedExercise, sampleQuestionnaire, tenderBodyNextYear } from '../helpers/factories';
+import {
+  createOfficer,
+  expressInterest,
+  interestedSupplier,
+  publishedExercise,
+  sampleQuestionnaire,
+  tenderBodyNextYear,
+} from '../helpers/factories';
 import { signInThroughForm } from '../helpers/forms';
 
 /*
@@ -53,15 +60,7 @@ test('a supplier’s dashboard makes as many reads for six exercises as for one'
   const supplier = await interestedSupplier(t.app, ids[0]!, { name: 'Busy Readers' });
   const pages = await signInThroughForm(t.app, supplier.email);
   const one = await operationsDuring(() => pages.get('/dashboard').expect(200));
-  for (const id of ids.slice(1)) {
-    const res = await send(supplier, 'post', `/api/v1/tenders/${id}/interests`, {
-      lotIds: ['lot-1'],
-      contactName: 'S',
-      contactEmail: 's@example.org',
-      heardVia: 'event',
-    });
-    expect(res.status).toBe(201);
-  }
+  for (const id of ids.slice(1)) await expressInterest(supplier, id);
   const six = await operationsDuring(() => pages.get('/dashboard').expect(200));
   const dashboard = (await pages.get('/dashboard')).text;
   expect(dashboard.match(/govuk-tag--grey">Not started/g)).toHaveLength(6);

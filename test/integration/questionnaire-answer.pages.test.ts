@@ -1,8 +1,15 @@
 import { Types } from 'mongoose';
 import type supertest from 'supertest';
 import { signedInAs, startTestApp, testClock, type TestApp } from '../helpers/app';
-import { send, type Client } from '../helpers/client';
-import { createOfficer, interestedSupplier, publishedExercise, registeredSupplier, sampleQuestionnaire } from '../helpers/factories';
+import type { Client } from '../helpers/client';
+import {
+  createOfficer,
+  expressInterest,
+  interestedSupplier,
+  publishedExercise,
+  registeredSupplier,
+  sampleQuestionnaire,
+} from '../helpers/factories';
 import { csrfFrom, signInThroughForm } from '../helpers/forms';
 import { samplePdf } from '../helpers/sample-files';
 
@@ -464,15 +471,7 @@ test('the dashboard shows each exercise’s own questionnaire progress, however 
   const short = await publishedExercise(camden, { questionnaire: sampleQuestionnaire({ only: ['experience'] }) });
   const [started, sent, untouched, noQuestionnaire] = [await exercise(), short, await exercise(), await exercise({}, false)];
   const s = await supplier(started, 'Many Exercises Trust');
-  for (const id of [sent, untouched, noQuestionnaire]) {
-    const res = await send(s, 'post', `/api/v1/tenders/${id}/interests`, {
-      lotIds: ['lot-1'],
-      contactName: 'S',
-      contactEmail: 's@example.org',
-      heardVia: 'event',
-    });
-    expect(res.status).toBe(201);
-  }
+  for (const id of [sent, untouched, noQuestionnaire]) await expressInterest(s, id);
   await saveOk(s.pages, started, 1, { 'a-experience': 'Started', 'a-tupe': 'no', 'a-likelihood': '3' });
   await saveOk(s.pages, sent, 1, { 'a-experience': 'Done' });
   const check = (await s.pages.get(`/tenders/${sent}/response/check`).expect(200)).text;
