@@ -27,13 +27,13 @@ export { MAX_FILES_PER_RESPONSE } from './file-slots';
 
 const NO_INTEREST = 'Express interest in this exercise before answering its questionnaire';
 
-/** Who answers which exercise: read once per request and handed to each call that needs it. */
 /** How far an organisation's response to one exercise has got. */
 export interface QuestionnaireProgress {
   status: 'not_started' | 'draft' | 'submitted';
   hasQuestionnaire: boolean;
 }
 
+/** Who answers which exercise: read once per request and handed to each call that needs it. */
 export interface AnsweringContext {
   tender: TenderRead;
   organisation: Types.ObjectId;
