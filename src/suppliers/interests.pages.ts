@@ -4,7 +4,7 @@ import { ForbiddenError, ValidationError, type FieldErrors } from '../platform/e
 import { attempt, formRoute } from '../platform/form-route';
 import { pageParam, paginationFor } from '../platform/pagination';
 import { asList } from '../platform/form-fields';
-import { errorSummary, fieldErrors } from '../platform/validation';
+import { errorSummary, fieldErrors, parseFilters } from '../platform/validation';
 import { STATUS_LABELS, type Tender, type TendersService } from '../tenders';
 import { HEARD_VIA, HEARD_VIA_LABELS } from './interest.model';
 import { expressInterestSchema, interestFiltersSchema } from './interests.schemas';
@@ -116,8 +116,7 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
   router.get('/tenders/:id/interests', requireRole('officer'), async (req: Request, res) => {
     const id = String(req.params.id);
     const { page: requested, ...query } = req.query;
-    const parsed = interestFiltersSchema.safeParse(query);
-    const filters = parsed.success ? parsed.data : {};
+    const { filters, errors: filterErrors } = parseFilters(interestFiltersSchema, query);
     const view = await interests.officerView(id, filters, signedInUser(req), pageParam(requested));
     const tender = tenders.toApi(view.tender, req.user);
     res.render('suppliers/views/interests.njk', {
@@ -127,7 +126,7 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
       pagination: paginationFor(view.items, filters, `/tenders/${tender.id}/interests`),
       counts: view.counts,
       filters,
-      filterErrors: parsed.success ? undefined : fieldErrors(parsed.error),
+      filterErrors,
       sectors: SECTORS,
       sectorLabels: SECTOR_LABELS,
       thirdSector: THIRD_SECTOR,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalFilter } from '../platform/validation';
 import { HEARD_VIA, HEARD_VIA_LABELS, INTEREST_STATUSES } from './interest.model';
 import { SECTORS, SIZES } from './sectors';
 
@@ -39,12 +40,13 @@ export const expressInterestSchema = z
 export type ExpressInterestInput = z.infer<typeof expressInterestSchema>;
 
 /** Filters on the officer's list of interests. */
+// The officer's filter form sends every field, those left on "all" empty: an empty value is no filter.
 export const interestFiltersSchema = z.object({
-  sector: z.enum(SECTORS, { message: `Sector must be one of ${SECTORS.join(', ')}` }).optional(),
-  size: z.enum(SIZES, { message: `Size must be one of ${SIZES.join(', ')}` }).optional(),
-  lot: z.string().trim().min(1).max(40).optional(),
-  status: z.enum(INTEREST_STATUSES, { message: 'Status must be active or withdrawn' }).optional(),
-  sectorCheck: z.enum(['warning'], { message: 'sectorCheck can only be warning' }).optional(),
+  sector: optionalFilter(z.enum(SECTORS, { message: `Sector must be one of ${SECTORS.join(', ')}` })),
+  size: optionalFilter(z.enum(SIZES, { message: `Size must be one of ${SIZES.join(', ')}` })),
+  lot: optionalFilter(z.string().trim().max(40, 'Choose a lot from the list')),
+  status: optionalFilter(z.enum(INTEREST_STATUSES, { message: 'Status must be active or withdrawn' })),
+  sectorCheck: optionalFilter(z.enum(['warning'], { message: 'sectorCheck can only be warning' })),
 });
 
 export type InterestFilters = z.infer<typeof interestFiltersSchema>;

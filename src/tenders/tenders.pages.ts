@@ -8,7 +8,7 @@ import { mayUseCache, renderCached } from '../platform/page-cache';
 import { publicListCache, type PublicListCache } from './list-cache';
 import { paginationFor } from '../platform/pagination';
 import { formRoute, isUploadProblem, isValidationProblem } from '../platform/form-route';
-import { errorSummary, fieldErrors, parseInput } from '../platform/validation';
+import { errorSummary, fieldErrors, parseFilters, parseInput } from '../platform/validation';
 import { askSchema } from './clarifications.schemas';
 import type { ClarificationsService } from './clarifications.service';
 import { fleschReadingEase, GLOSSARY, PLAIN_ENGLISH_THRESHOLD } from './readability';
@@ -135,11 +135,10 @@ export function tendersPages(
   };
 
   router.get('/tenders', allowAnyone(), async (req, res) => {
-    const parsed = listTendersQuery.safeParse(req.query);
-    const query = parsed.success ? parsed.data : {};
+    const { filters: query, errors: queryErrors } = parseFilters(listTendersQuery, req.query);
     const now = tenders.now();
     const cacheKey =
-      mayUseCache(req, res) && parsed.success
+      mayUseCache(req, res) && !queryErrors
         ? `${await tenders.listVersion()}|${Math.floor(now.getTime() / 60_000)}|${req.originalUrl}`
         : null;
     const render = async () => {
@@ -151,7 +150,7 @@ export function tendersPages(
         pageCount: list.pageCount,
         pagination: paginationFor(list, req.query as Record<string, unknown>, '/tenders'),
         query,
-        queryErrors: parsed.success ? undefined : fieldErrors(parsed.error),
+        queryErrors,
         statusLabels: STATUS_LABELS,
         boroughs: boroughs.list(),
         // A deadline passing changes the tags and the closing order: a kept copy is not served from then.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalFilter } from '../platform/validation';
 
 export const TUPE_VALUES = ['yes', 'no', 'unknown'] as const;
 export const EVENT_FORMATS = ['in_person', 'online', 'hybrid'] as const;
@@ -137,11 +138,12 @@ export const sharingSchema = z.object({
 
 export const TENDER_LIST_STATUSES = ['published', 'closed', 'cancelled', 'draft'] as const;
 
+// The list's form sends every field, those left on "any" empty: an empty value is no filter.
 export const listTendersQuery = z.object({
-  borough: z.string().trim().max(60).optional(),
-  status: z.enum(TENDER_LIST_STATUSES, { message: 'Status must be published, closed, cancelled or draft' }).optional(),
-  q: z.string().trim().max(200, 'Search must be 200 characters or fewer').optional(),
-  sort: z.enum(['newest', 'closing'], { message: 'Sort by newest or closing' }).optional(),
+  borough: optionalFilter(z.string().trim().max(60, 'Choose a borough from the list')),
+  status: optionalFilter(z.enum(TENDER_LIST_STATUSES, { message: 'Status must be published, closed, cancelled or draft' })),
+  q: optionalFilter(z.string().trim().max(200, 'Search must be 200 characters or fewer')),
+  sort: optionalFilter(z.enum(['newest', 'closing'], { message: 'Sort by newest or closing' })),
   // A page number comes from a link, never typed: one that makes no sense shows the first page.
   page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
 });

@@ -60,6 +60,24 @@ describeInBrowser('expressions of interest in a real browser (Chromium)', () => 
     const counts = await page.locator('#counts').innerText();
     expect(counts).toMatch(/Voluntary and community sector\s+2\s+100%/);
     await page.screenshot({ path: '/tmp/e2e-interests-officer.png', fullPage: true });
+    // The filter form sends every field, those left on "All" empty: what was chosen still applies.
+    await page.getByLabel('Status').selectOption('withdrawn');
+    await Promise.all([page.waitForURL(/status=withdrawn/), page.getByRole('button', { name: 'Apply filters' }).click()]);
+    expect(await page.getByRole('heading', { name: /^Organisations/ }).innerText()).toBe('Organisations (0)');
+    await expect(page.getByLabel('Status').inputValue()).resolves.toBe('withdrawn');
+    await expect(page.locator('.govuk-error-message').count()).resolves.toBe(0);
+    expect(problems.list).toEqual([]);
+  });
+
+  test('a visitor filters the public list by borough with the filter form', async () => {
+    const { page, problems } = await suite.openPage();
+    await page.goto('/tenders');
+    await expect(page.getByRole('status').innerText()).resolves.toMatch(/^1 exercise found/);
+    await page.getByLabel('Borough').selectOption('hackney');
+    await Promise.all([page.waitForURL(/borough=hackney/), page.getByRole('button', { name: 'Apply filters' }).click()]);
+    await expect(page.getByRole('status').innerText()).resolves.toMatch(/^0 exercises found/);
+    await expect(page.getByLabel('Borough').inputValue()).resolves.toBe('hackney');
+    await expect(page.locator('.govuk-error-message').count()).resolves.toBe(0);
     expect(problems.list).toEqual([]);
   });
 });

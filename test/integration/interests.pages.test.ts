@@ -127,6 +127,16 @@ test('the officer sees counts by sector, badges and filters; names are shown as 
   expect(filtered.text).not.toContain('onerror=alert(1)&gt; Readers');
   const bad = await officer.get(`/tenders/${exerciseId}/interests?sector=nonsense`).expect(200);
   expect(bad.text).toContain('Sector must be one of');
+  // The form as a browser sends it: the filters left on "all" come empty and mean no filter.
+  const asSent = await officer.get(`/tenders/${exerciseId}/interests?sector=private&size=&lot=&status=&sectorCheck=`).expect(200);
+  expect(asSent.text).toContain('onerror=alert(1)&gt; Readers');
+  expect(asSent.text).toMatch(/Organisations \(1\)/);
+  expect(asSent.text).not.toContain('govuk-error-message');
+  // One bad value is named on its own field and the others still apply.
+  const oneBad = await officer.get(`/tenders/${exerciseId}/interests?sector=private&size=enormous&status=`).expect(200);
+  expect(oneBad.text).toContain('Size must be one of');
+  expect(oneBad.text).toMatch(/Organisations \(1\)/);
+  expect(oneBad.text).toMatch(/<option value="private" selected>/);
 
   const exercise = await officer.get(`/tenders/${exerciseId}`).expect(200);
   expect(exercise.text).toMatch(/Expressions of interest \(\d+, of which \d+ from the third sector\)/);

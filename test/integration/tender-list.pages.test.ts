@@ -42,6 +42,23 @@ test('the list shows 20 exercises a page, with links to the others that keep the
   expect(titles((await supertest(s.one.app).get('/tenders?q=Paged&page=two').expect(200)).text)[0]).toBe('Paged library exercise 23');
 });
 
+test('the filter form as a browser sends it (the fields left on "any" empty) filters by what was chosen', async () => {
+  const camden = await supertest(s.one.app).get('/tenders?q=Paged&borough=camden&status=&sort=newest').expect(200);
+  expect(camden.text).toContain('23 exercises found: page 1 of 2');
+  expect(camden.text).not.toContain('govuk-error-message');
+  const hackney = await supertest(s.one.app).get('/tenders?q=Paged&borough=hackney&status=&sort=newest').expect(200);
+  expect(hackney.text).toContain('0 exercises found');
+  expect(hackney.text).toMatch(/<option value="hackney" selected>/);
+  const searched = await supertest(s.one.app).get('/tenders?q=nothing-matches-this&borough=&status=&sort=').expect(200);
+  expect(searched.text).toContain('0 exercises found');
+  expect(searched.text).toContain('value="nothing-matches-this"');
+  // A value that makes no sense (a link edited by hand) is named on its field; the other choices still apply.
+  const bad = await supertest(s.one.app).get('/tenders?q=Paged&borough=hackney&status=nonsense').expect(200);
+  expect(bad.text).toContain('Status must be published, closed, cancelled or draft');
+  expect(bad.text).toContain('0 exercises found');
+  expect(bad.text).toContain('value="Paged"');
+});
+
 test('sorted by closing date, the order runs across pages', async () => {
   const first = await supertest(s.one.app).get('/tenders?q=Paged&sort=closing').expect(200);
   expect(titles(first.text)[0]).toBe('Paged library exercise 23');
