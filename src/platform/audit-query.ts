@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AUDIT_MAX_PAGE, type AuditFilter, type AuditRecord } from './audit';
 import { fromLondon } from './london-time';
+import { blankAsUnset } from './validation';
 
 /** The events the portal records, with what an admin reads for each; the filter's select offers these. */
 export const KNOWN_AUDIT_EVENTS: { name: string; label: string }[] = [
@@ -51,8 +52,7 @@ function instant(text: string, end: boolean): Date | null {
   return end ? new Date(at.getTime() + 1) : at;
 }
 
-const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-const text = (max: number, message: string) => z.preprocess(blankToUndefined, z.string({ message }).trim().max(max, message).optional());
+const text = (max: number, message: string) => z.preprocess(blankAsUnset, z.string({ message }).trim().max(max, message).optional());
 const EVENT_MESSAGE = 'Choose an event from the list, or give an event name such as auth.sign_in, or auth. for all of them';
 const TIME_MESSAGE = (which: string) => `Enter the ${which} date as a real date, like 2027-01-31, or an ISO time like 2027-01-31T09:00:00Z`;
 
@@ -60,7 +60,7 @@ const TIME_MESSAGE = (which: string) => `Enter the ${which} date as a real date,
 export const auditQuerySchema = z
   .object({
     event: z.preprocess(
-      blankToUndefined,
+      blankAsUnset,
       z
         .string()
         .trim()
@@ -73,7 +73,7 @@ export const auditQuerySchema = z
     from: text(40, TIME_MESSAGE('from')),
     to: text(40, TIME_MESSAGE('to')),
     page: z.preprocess(
-      blankToUndefined,
+      blankAsUnset,
       z.coerce
         .number({ message: 'Enter a page number' })
         .int('Enter a whole page number')
