@@ -9,7 +9,7 @@ import { answeredWithin, isDatabaseUnavailable, isDuplicateKey, ping } from './d
 import { csrf, pageLocals } from './platform/csrf';
 import { errorHandler, notFound } from './platform/error-handler';
 import { healthRouter } from './platform/health';
-import { keptPosts } from './platform/kept-post';
+import { keptPosts, type Keepable } from './platform/kept-post';
 import { helpPages } from './platform/help-pages';
 import { requestLogger } from './platform/logger';
 import { requestTimeLimit, stopIfAnswered } from './platform/request-limit';
@@ -105,7 +105,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requireSecondFactor(auth));
   app.use(noStoreWhenSignedIn);
   // A section of answers sent after its session ended is kept for its sender, not refused for its old token.
-  const kept = keptPosts({ secret, idleMinutes, keepable: (path) => /^\/tenders\/[^/]+\/response\/sections\/\d+$/.test(path) });
+  const kept = keptPosts({ secret, idleMinutes, keepable: keepableForm });
   app.use(kept.keepAfterExpiry);
   app.use(csrf.csrfSynchronisedProtection);
   app.use(pageLocals);
@@ -186,11 +186,12 @@ export function createApp(deps: AppDeps): Express {
           ])),
         ) as Record<string, unknown>,
       listCache,
+      kept,
     ),
   );
   app.use(clarificationPages(deps.tenders, deps.clarifications));
   app.use(organisationPages(deps.suppliers, deps.invitations, auth, deps.boroughs));
-  app.use(interestsPages(deps.interests, deps.tenders));
+  app.use(interestsPages(deps.interests, deps.tenders, kept));
   app.use(builderPages(deps.questionnaires, deps.tenders));
   app.use(responsesPages(deps.questionnaires, deps.tenders, deps.interests, deps.files));
   app.use(answerPages(deps.questionnaires, deps.tenders, deps.files, kept));
@@ -202,4 +203,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound);
   app.use(errorHandler(logger, { isDatabaseUnavailable, isDuplicateKey }));
   return app;
+}
+
+/**
+ * The forms kept when they arrive after their session ended. A section of answers is saved once its sender signs in
+ * again; an expression of interest, a question and a "Send answers" are shown again, filled in, to check and send.
+ */
+function keepableForm(path: string): Keepable | null {
+  const section = /^\/tenders\/[^/]+\/response\/sections\/\d+$/.exec(path);
+  if (section) return { returnTo: path, saves: true };
+  const exercise = /^\/tenders\/([0-9a-f]{24})\/(interest|questions|response\/submit)$/.exec(path);
+  if (!exercise) return null;
+  const [, id, form] = exercise;
+  if (form === 'interest') return { returnTo: path, saves: false };
+  if (form === 'questions') return { returnTo: `/tenders/${id}`, saves: false };
+  return { returnTo: `/tenders/${id}/response/check`, saves: false };
 }

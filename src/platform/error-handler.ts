@@ -122,18 +122,27 @@ function formPage(req: Request): string {
 /** What an out-of-date form says: signed out after a quiet spell, or a page left open too long, and how to go on. */
 function expiredForm(req: Request): Record<string, string> {
   const back = formPage(req);
+  // Registering needs no account: its answers live in a session that has ended, so there is nobody to sign in as.
+  if (!req.user && /^\/register(\/|$)/.test(req.path)) {
+    return {
+      title: 'Your answers were cleared',
+      message:
+        'The form was out of date. This happens when the page was open for a long time without anything being sent: the answers you gave were cleared to keep them private. Start again to create your account.',
+      retryHref: '/register',
+      retryText: 'Start again',
+    };
+  }
   if (!req.user) {
     return {
       title: 'What you sent was not saved',
       message:
-        'The security token on the form is missing or out of date. This happens when you were signed out because you did nothing for a while. Sign in again, then send it again.',
+        'The form was out of date. This happens when you were signed out because you did nothing for a while. Sign in again, then send it again.',
       signInHref: `/login?next=${encodeURIComponent(back)}`,
     };
   }
   return {
     title: 'What you sent was not saved',
-    message:
-      'The security token on the form is out of date. This happens when the page was open from before you last signed in. Go back to the page, then send it again.',
+    message: 'The form was out of date. This happens when the page was open from before you last signed in. Go back to the page, then send it again.',
     retryHref: back,
   };
 }

@@ -13,6 +13,8 @@ export interface KeptPost {
   owner: string;
   /** When it arrived (ms since the epoch). */
   at: number;
+  /** Whether the form came with a file, which is not kept: it has to be chosen again. */
+  droppedFile?: boolean;
 }
 
 declare module 'express-session' {
@@ -23,6 +25,8 @@ declare module 'express-session' {
 
 /** The hidden field a keepable form carries: a tag of the user it was shown to. */
 export const OWNER_FIELD = '_owner';
+/** What a page says above a form sent after its session ended, shown again, filled in, once its sender signed in. */
+export const RESTORED_NOTICE = 'You are signed in again. What you typed is below. It is not sent yet: check it, then send it.';
 /** A kept post older than this is thrown away rather than saved. */
 export const KEEP_MINUTES = 60;
 
@@ -35,15 +39,24 @@ export interface KeptPosts {
   take(req: Request): KeptPost | undefined;
   /** Puts a kept post back after sign-in, only if the one signed in is the one who sent it. */
   carry(req: Request, kept: KeptPost | undefined, userId: string): void;
-  /** The kept fields for this path, once, for the signed-in user; undefined when there are none. */
-  claim(req: Request, path: string): Record<string, unknown> | undefined;
+  /** The post kept for this path, once, for the signed-in user; undefined when there is none. */
+  claim(req: Request, path: string): KeptPost | undefined;
+}
+
+/** Where a kept form's sender goes on signing in again, and whether the form is then saved there or shown to send. */
+export interface Keepable {
+  returnTo: string;
+  saves: boolean;
 }
 
 export interface KeptPostOptions {
   secret: string;
   idleMinutes: number;
-  /** Which paths may be kept: only forms that re-save through their service's own checks. */
-  keepable: (path: string) => boolean;
+  /**
+   * Which paths may be kept, and where their sender goes after signing in: only forms whose page there either saves
+   * them through their service's own checks or shows them filled in to send.
+   */
+  keepable: (path: string) => Keepable | null;
 }
 
 // A cross-site post could otherwise plant answers in a browser for its owner to save on signing in.
@@ -59,13 +72,15 @@ function sameSite(req: Request): boolean {
   }
 }
 
-/** The text fields of a multipart form onto req.body; its file, if any, is read and dropped. */
-function readFields(req: Request, res: Response): Promise<void> {
+/** The text fields of a multipart form onto req.body; its file, if any, is read and dropped (true when there was one). */
+function readFields(req: Request, res: Response): Promise<boolean> {
   const parse = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: defaultUploadLimits.maxFileBytes, files: 1, fields: 200, fieldSize: defaultUploadLimits.maxFieldBytes },
   }).any();
-  return new Promise((resolve, reject) => parse(req, res, (err?: unknown) => (err ? reject(err as Error) : resolve())));
+  return new Promise((resolve, reject) =>
+    parse(req, res, (err?: unknown) => (err ? reject(err as Error) : resolve(Array.isArray(req.files) && req.files.length > 0))),
+  );
 }
 
 export function keptPosts(opts: KeptPostOptions): KeptPosts {
@@ -74,10 +89,12 @@ export function keptPosts(opts: KeptPostOptions): KeptPosts {
   const fresh = (kept: KeptPost) => Date.now() - kept.at < KEEP_MINUTES * 60_000;
 
   const keepAfterExpiry: RequestHandler = async (req, res, next) => {
-    if (req.method !== 'POST' || req.user || !opts.keepable(req.path) || !sameSite(req)) return next();
+    const keepable = req.method === 'POST' && !req.user ? opts.keepable(req.path) : null;
+    if (!keepable || !sameSite(req)) return next();
+    let droppedFile = false;
     try {
       // A multipart form has not been read yet; its file, if any, is not kept.
-      if (req.is('multipart/form-data')) await readFields(req, res);
+      if (req.is('multipart/form-data')) droppedFile = await readFields(req, res);
     } catch {
       return next();
     }
@@ -85,10 +102,12 @@ export function keptPosts(opts: KeptPostOptions): KeptPosts {
     const owner = body[OWNER_FIELD];
     if (typeof owner !== 'string' || !owner) return next();
     const fields = Object.fromEntries(Object.entries(body).filter(([k]) => k !== '_csrf' && k !== OWNER_FIELD));
-    req.session.keptPost = { path: req.path, fields, owner, at: Date.now() };
+    req.session.keptPost = { path: req.path, fields, owner, at: Date.now(), ...(droppedFile ? { droppedFile } : {}) };
     res.status(401).render('platform/views/signed-out.njk', {
       idleMinutes: opts.idleMinutes,
-      signInHref: `/login?next=${encodeURIComponent(req.path)}`,
+      saves: keepable.saves,
+      droppedFile,
+      signInHref: `/login?next=${encodeURIComponent(keepable.returnTo)}`,
     });
   };
 
@@ -110,7 +129,7 @@ export function keptPosts(opts: KeptPostOptions): KeptPosts {
       const kept = req.session?.keptPost;
       if (!kept || !req.user || kept.path !== path) return undefined;
       delete req.session.keptPost;
-      return fresh(kept) && sameTag(kept.owner, tag(req.user.id)) ? kept.fields : undefined;
+      return fresh(kept) && sameTag(kept.owner, tag(req.user.id)) ? kept : undefined;
     },
   };
 }

@@ -106,7 +106,7 @@ export function answerPages(
     });
   };
 
-  const renderCheck = (res: Response, status: number, ctx: Answering, problems?: FieldErrors) => {
+  const renderCheck = (res: Response, status: number, ctx: Answering, problems?: FieldErrors, notice?: string) => {
     const check = checkAnswers(ctx.definition, ctx.answers, ctx.response?.files ?? [], base(ctx.tender.id), problems);
     res.status(status).render('questionnaires/views/answer-check.njk', {
       tender: ctx.tender,
@@ -117,6 +117,7 @@ export function answerPages(
       idempotencyKey: randomUUID(),
       errors: problems,
       errorList: check.errorList,
+      notice,
     });
   };
 
@@ -149,12 +150,12 @@ export function answerPages(
     if (!ctx.open) return renderClosed(res, ctx);
     const section = ctx.definition.sections[n - 1]!;
     const restored = kept?.claim(req, `${base(ctx.tender.id)}/sections/${n}`);
-    if (restored) return saveRestored(req, res, ctx, n, restored);
+    if (restored) return saveRestored(req, res, ctx, n, restored.fields as FormBody, restored.droppedFile ?? false);
     renderSection(res, 200, ctx, n, { values: formValues(section.questions, ctx.answers), answers: ctx.answers });
   });
 
   /** Saves a section sent just before its session ended, once its sender has signed in again, through the same checks as Save. */
-  async function saveRestored(req: Request, res: Response, ctx: Answering, n: number, fields: FormBody) {
+  async function saveRestored(req: Request, res: Response, ctx: Answering, n: number, fields: FormBody, droppedFile: boolean) {
     const section = ctx.definition.sections[n - 1]!;
     const posted = answersFromForm(section.questions, fields);
     try {
@@ -169,7 +170,9 @@ export function answerPages(
       if (err instanceof ConflictError) return renderClosed(res, ctx, err.message);
       throw err;
     }
-    req.session.flash = 'You are signed in again and the answers you sent are saved.';
+    req.session.flash = droppedFile
+      ? 'You are signed in again and the answers you sent are saved. The file you chose was not kept: choose it again.'
+      : 'You are signed in again and the answers you sent are saved.';
     res.redirect(303, `${base(ctx.tender.id)}/sections/${n}`);
   }
 
@@ -315,7 +318,9 @@ export function answerPages(
   router.get('/tenders/:id/response/check', requireRole('supplier'), async (req, res) => {
     const ctx = await load(req, res);
     if (!ctx) return;
-    renderCheck(res, 200, ctx);
+    // "Send answers" pressed after the session ended: the draft is safe, and the answers are not sent yet.
+    const unsent = kept?.claim(req, `${base(ctx.tender.id)}/submit`);
+    renderCheck(res, 200, ctx, undefined, unsent ? NOT_SENT_NOTICE : undefined);
   });
 
   router.post(
@@ -341,6 +346,8 @@ export function answerPages(
 
   return router;
 }
+
+const NOT_SENT_NOTICE = 'You are signed in again. Your answers are saved, but they are not sent yet: check them, then send them.';
 
 /** What a supplier is told on moving on from a section with required questions still blank: saved, and which ones wait. */
 export function leftUnanswered(sectionTitle: string, questions: { label: string }[]): string {

@@ -4,6 +4,7 @@ import { ForbiddenError, ValidationError, type FieldErrors } from '../platform/e
 import { attempt, formRoute } from '../platform/form-route';
 import { pageParam, paginationFor } from '../platform/pagination';
 import { asList } from '../platform/form-fields';
+import { RESTORED_NOTICE, type KeptPosts } from '../platform/kept-post';
 import { errorSummary, fieldErrors, parseFilters } from '../platform/validation';
 import { STATUS_LABELS, type Tender, type TendersService } from '../tenders';
 import { HEARD_VIA, HEARD_VIA_LABELS } from './interest.model';
@@ -40,22 +41,25 @@ function interestFromForm(body: FormBody): { input: Record<string, unknown>; for
 const heardViaItems = HEARD_VIA.map((value) => ({ value, text: HEARD_VIA_LABELS[value] }));
 
 /** Pages for expressions of interest: the supplier's form and withdrawal, the officer's list, the partner finder. */
-export function interestsPages(interests: InterestsService, tenders: TendersService): Router {
+export function interestsPages(interests: InterestsService, tenders: TendersService, kept?: KeptPosts): Router {
   const router = Router();
 
-  const renderForm = (res: Response, status: number, tender: Tender, values: FormBody, errors?: FieldErrors) =>
+  const renderForm = (res: Response, status: number, tender: Tender, values: FormBody, errors?: FieldErrors, notice?: string) =>
     res.status(status).render('suppliers/views/interest.njk', {
       tender,
       values,
       errors,
       errorList: errors ? errorSummary(errors) : undefined,
       heardViaItems,
+      notice,
     });
 
   router.get('/tenders/:id/interest', requireRole('supplier'), async (req, res) => {
     const id = String(req.params.id);
     const tender = await tenders.get(id, req.user);
-    const mine = await interests.mine(id, signedInUser(req));
+    const mine = await interests.mineIn(tender.id, signedInUser(req));
+    // The form sent after its session ended, by the one now signed in: shown again, filled in, to send.
+    const restored = kept?.claim(req, `/tenders/${tender.id}/interest`);
     if (mine) {
       return res.render('suppliers/views/interest-mine.njk', {
         tender,
@@ -68,6 +72,7 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
     const open = tender.status === 'published' && tenders.now() <= new Date(tender.eoiDeadline);
     if (!open) return res.status(409).render('suppliers/views/interest-closed.njk', { tender });
     const user = signedInUser(req);
+    if (restored) return renderForm(res, 200, tender, restored.fields as FormBody, undefined, RESTORED_NOTICE);
     renderForm(res, 200, tender, { contactName: user.name, contactEmail: user.email });
   });
 

@@ -5,6 +5,7 @@ import { allowAnyone, requireRole, type PublicUser, signedInUser } from '../plat
 import { ValidationError, type FieldErrors } from '../platform/errors';
 import { daysUntil } from '../platform/london-time';
 import { mayUseCache, renderCached } from '../platform/page-cache';
+import { RESTORED_NOTICE, type KeptPosts } from '../platform/kept-post';
 import { publicListCache, type PublicListCache } from './list-cache';
 import { paginationFor } from '../platform/pagination';
 import { formRoute, isUploadProblem, isValidationProblem } from '../platform/form-route';
@@ -98,6 +99,7 @@ export function tendersPages(
   boroughs: Boroughs,
   extras: ExercisePageExtras = async () => ({}),
   listCache: PublicListCache = publicListCache(tenders),
+  kept?: KeptPosts,
 ): Router {
   const router = Router();
 
@@ -182,14 +184,14 @@ export function tendersPages(
   );
 
   /** The exercise page; `ask` re-shows the question form with what was typed and its problem. */
-  async function renderExercise(req: Request, res: Response, status = 200, ask?: { value: string; error: string }) {
+  async function renderExercise(req: Request, res: Response, status = 200, ask?: { value: string; error?: string; notice?: string }) {
     // The exercise is read once: its questions and the other features' parts of the page are read alongside.
     const doc = await tenders.findVisible(String(req.params.id), req.user);
     const tender = tenders.toApi(doc, req.user);
     const own = isOwnBoroughOfficer(req.user, tender.borough.id);
     const [questions, more] = await Promise.all([clarifications.listOf(doc, req.user), extras(tender, req.user)]);
     const now = tenders.now();
-    const errors = ask ? { question: ask.error } : undefined;
+    const errors = ask?.error ? { question: ask.error } : undefined;
     res.status(status).render('tenders/views/show.njk', {
       tender: { ...tender, history: tender.history.map((h) => ({ ...h, label: historyLabel(h.field) })) },
       documentGroups: documentGroups(tender.documents),
@@ -207,11 +209,18 @@ export function tendersPages(
       askValue: ask?.value,
       errors,
       errorList: errors ? errorSummary(errors) : undefined,
+      notice: ask?.notice,
       ...more,
     });
   }
 
-  router.get('/tenders/:id', allowAnyone(), (req, res) => renderExercise(req, res));
+  router.get('/tenders/:id', allowAnyone(), (req, res) => {
+    // A question sent after its session ended, by the one now signed in: shown again in the box, to send.
+    const restored = req.user ? kept?.claim(req, `/tenders/${String(req.params.id)}/questions`) : undefined;
+    const typed = restored?.fields.question;
+    if (typeof typed === 'string') return renderExercise(req, res, 200, { value: typed, notice: RESTORED_NOTICE });
+    return renderExercise(req, res);
+  });
 
   router.get('/tenders/:id/edit', requireRole('officer'), async (req, res) => {
     const tender = tenders.toApi(await tenders.findOwn(String(req.params.id), signedInUser(req)), req.user);

@@ -117,7 +117,7 @@ describe('sign in and out with forms', () => {
     const { agent } = await formClient('/login');
     const res = await agent.post('/login').type('form').send({ email: officer.email, password: STRONG_PASSWORD });
     expect(res.status).toBe(403);
-    expect(res.text).toContain('security token');
+    expect(res.text).toContain('The form was out of date.');
   });
 
   test('signing in goes to the dashboard (or a safe next page); signing out returns home', async () => {

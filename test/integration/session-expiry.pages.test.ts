@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
-import type supertest from 'supertest';
+import supertest from 'supertest';
 import { signedInAs, STRONG_PASSWORD, startTestApp, testClock, type TestApp } from '../helpers/app';
 import type { Client } from '../helpers/client';
-import { createOfficer, interestedSupplier, publishedExercise, sampleQuestionnaire } from '../helpers/factories';
+import { createOfficer, interestedSupplier, publishedExercise, registeredSupplier, sampleQuestionnaire } from '../helpers/factories';
 import { csrfFrom, signInThroughForm } from '../helpers/forms';
 import { samplePdf } from '../helpers/sample-files';
 
@@ -125,9 +125,95 @@ test('a section with a file question, sent after the session ended, keeps its ty
   expect(late.status).toBe(401);
   expect(late.text).toContain('Sign in again and we will save the answers you just sent.');
 
+  expect(late.text).toContain('The file you chose is not kept. You will need to choose it again.');
+
   await signInOn(a.pages, a.email, path);
   await a.pages.get(path).expect(303);
   expect(await storedAnswers(id, a.organisationId)).toEqual({ barriers: ['other', 'timescales'], other_barrier: 'Not enough notice' });
+  expect((await a.pages.get(path).expect(200)).text).toContain('The file you chose was not kept: choose it again.');
+});
+
+test('an expression of interest sent after the session ended comes back filled in, to send, for the same person only', async () => {
+  const id = await exercise();
+  const s = await registeredSupplier(t.app, { organisation: { name: 'Late Readers' } });
+  const pages = await signInThroughForm(t.app, s.email);
+  const path = `/tenders/${id}/interest`;
+  const page = await pages.get(path).expect(200);
+  await expireSessions(s.email);
+  const late = await pages
+    .post(path)
+    .type('form')
+    .send({
+      _csrf: csrfFrom(page.text),
+      _owner: hidden(page.text, '_owner'),
+      lotIds: 'lot-1',
+      contactName: 'Lena Late',
+      contactEmail: 'lena@late.example.org',
+      consortium: 'no',
+      heardVia: 'newsletter',
+    });
+  expect(late.status).toBe(401);
+  expect(late.text).toContain(
+    'What you sent is not sent yet. Sign in again and it will be back on the page, filled in, for you to check and send.',
+  );
+  expect(late.text).toContain(`href="/login?next=${encodeURIComponent(path)}"`);
+
+  await signInOn(pages, s.email, path);
+  const back = await pages.get(path).expect(200);
+  expect(back.text).toContain('You are signed in again. What you typed is below. It is not sent yet: check it, then send it.');
+  expect(back.text).toContain('value="Lena Late"');
+  expect(back.text).toContain('value="lena@late.example.org"');
+  expect(back.text).toMatch(/value="newsletter" checked/);
+  // Nothing was sent for them: the interest is recorded only when they send the form.
+  expect(await t.interests.interests.countDocuments({ tender: new Types.ObjectId(id) })).toBe(0);
+  expect((await pages.get(path).expect(200)).text).not.toContain('Lena Late');
+});
+
+test('a question sent after the session ended is back in the box on the exercise page; "Send answers" leads back to the check page', async () => {
+  const id = await exercise();
+  const a = await supplier(id, 'Questioning Readers');
+  const exercisePage = await a.pages.get(`/tenders/${id}`).expect(200);
+  const check = await a.pages.get(`/tenders/${id}/response/check`).expect(200);
+  await expireSessions(a.email);
+
+  const asked = await a.pages
+    .post(`/tenders/${id}/questions`)
+    .type('form')
+    .send({
+      _csrf: csrfFrom(exercisePage.text),
+      _owner: hidden(exercisePage.text, '_owner'),
+      question: 'Will the council keep the mobile library?',
+    });
+  expect(asked.status).toBe(401);
+  expect(asked.text).toContain(`href="/login?next=${encodeURIComponent(`/tenders/${id}`)}"`);
+  await signInOn(a.pages, a.email, `/tenders/${id}`);
+  const back = await a.pages.get(`/tenders/${id}`).expect(200);
+  expect(back.text).toContain('You are signed in again. What you typed is below.');
+  expect(back.text).toMatch(/<textarea[^>]*name="question"[^>]*>Will the council keep the mobile library\?<\/textarea>/);
+  expect(await t.clarifications.clarifications.countDocuments({ tender: new Types.ObjectId(id) })).toBe(0);
+
+  await expireSessions(a.email);
+  const sent = await a.pages
+    .post(`/tenders/${id}/response/submit`)
+    .type('form')
+    .send({
+      _csrf: csrfFrom(check.text),
+      _owner: hidden(check.text, '_owner'),
+      idempotencyKey: hidden(check.text, 'idempotencyKey'),
+    });
+  expect(sent.status).toBe(401);
+  expect(sent.text).toContain(`href="/login?next=${encodeURIComponent(`/tenders/${id}/response/check`)}"`);
+  await signInOn(a.pages, a.email, `/tenders/${id}/response/check`);
+  const again = await a.pages.get(`/tenders/${id}/response/check`).expect(200);
+  expect(again.text).toContain('Your answers are saved, but they are not sent yet: check them, then send them.');
+});
+
+test('a registration page sent after its answers were cleared says so and offers to start again', async () => {
+  const res = await supertest.agent(t.app).post('/register/your-details').type('form').send({ _csrf: 'stale' });
+  expect(res.status).toBe(403);
+  expect(res.text).toContain('Your answers were cleared');
+  expect(res.text).toContain('href="/register">Start again</a>');
+  expect(res.text).not.toContain('Sign in again');
 });
 
 test('any out-of-date form says what happened and how to go on', async () => {
