@@ -142,7 +142,8 @@ function expiredForm(req: Request): Record<string, string> {
   }
   return {
     title: 'What you sent was not saved',
-    message: 'The form was out of date. This happens when the page was open from before you last signed in. Go back to the page, then send it again.',
+    message:
+      'The form was out of date. This happens when the page was open from before you last signed in. Go back to the page, then send it again.',
     retryHref: back,
   };
 }

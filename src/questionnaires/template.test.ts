@@ -232,3 +232,11 @@ describe('coreKeys', () => {
     };
   }
 });
+
+test('no date question of a template gives its own example: the page adds one, in the form it asks for (27 3 2027)', () => {
+  for (const template of Object.values(TEMPLATES)) {
+    for (const question of allQuestions(template.definition).filter((item) => item.type === 'date')) {
+      expect([question.key, question.hint ?? '']).toEqual([question.key, expect.not.stringMatching(/for example/i)]);
+    }
+  }
+});

@@ -134,7 +134,7 @@ const yourInterest: Section = {
       key: 'earliest_start',
       type: 'date',
       label: 'What is the earliest date you could start?',
-      hint: 'For example, 2027-04-01. A rough date is fine.',
+      hint: 'A rough date is fine.',
       showIf: { key: 'start_within_12_months', equals: true },
     }),
     question({
