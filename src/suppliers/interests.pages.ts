@@ -10,7 +10,7 @@ import { STATUS_LABELS, type Tender, type TendersService } from '../tenders';
 import { HEARD_VIA, HEARD_VIA_LABELS } from './interest.model';
 import { expressInterestSchema, interestFiltersSchema } from './interests.schemas';
 import type { InterestsService } from './interests.service';
-import { SECTORS, SECTOR_LABELS, SIZES, SIZE_LABELS, THIRD_SECTOR } from './sectors';
+import { SECTORS, SECTOR_LABELS, SECTOR_SHORT_LABELS, SIZES, SIZE_LABELS, THIRD_SECTOR } from './sectors';
 
 type FormBody = Record<string, unknown>;
 
@@ -134,6 +134,7 @@ export function interestsPages(interests: InterestsService, tenders: TendersServ
       filterErrors,
       sectors: SECTORS,
       sectorLabels: SECTOR_LABELS,
+      sectorShortLabels: SECTOR_SHORT_LABELS,
       thirdSector: THIRD_SECTOR,
       sizes: SIZES,
       sizeLabels: SIZE_LABELS,

@@ -9,6 +9,14 @@ export const SECTOR_LABELS: Record<Sector, string> = {
   social_enterprise: 'Social enterprise (CICs, community benefit societies, co-operatives, mutuals)',
 };
 
+/** The sector in a tag or a table cell, where the full label would be cut short. */
+export const SECTOR_SHORT_LABELS: Record<Sector, string> = {
+  private: 'Private sector',
+  public: 'Public sector',
+  voluntary: 'Voluntary and community sector',
+  social_enterprise: 'Social enterprise',
+};
+
 export const SECTOR_HINTS: Record<Sector, string> = {
   private: 'Businesses run for profit, such as companies, partnerships and sole traders.',
   public: 'Councils, NHS bodies, schools, colleges, universities and other public bodies.',

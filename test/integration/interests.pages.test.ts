@@ -120,7 +120,9 @@ test('the officer sees counts by sector, badges and filters; names are shown as 
   expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt; Readers');
   expect(page.text).not.toContain('<img src=x');
   // Where each organisation heard of the exercise, in the words it chose from (a proper name keeps its capitals).
-  expect(page.text).toContain('Heard about it from: Find a Tender');
+  expect(page.text).toContain('Heard about it from: Find a Tender</p>');
+  // When it said so is on a line of its own, not read as when it heard.
+  expect(page.text).toMatch(/<p class="govuk-body-s">Expressed interest: \d{1,2} \w+ \d{4}/);
   expect(page.text).toContain('Third sector (voluntary, community and social enterprise)');
   expect(page.text).toMatch(/Private sector<\/th>\s*<td[^>]*>1<\/td>/);
   const filtered = await officer.get(`/tenders/${exerciseId}/interests?sector=voluntary`).expect(200);
