@@ -31,6 +31,10 @@ export const pageLocals: RequestHandler = (req, res, next) => {
     res.locals.flash = req.session.flash;
     delete req.session.flash;
   }
+  if (req.session?.notice) {
+    res.locals.notice = req.session.notice;
+    delete req.session.notice;
+  }
   res.locals.csrfToken = () => {
     tokenIssued = true;
     return csrf.generateToken(req);

@@ -78,7 +78,7 @@ export function sendKept(res: Response, page: KeptPage, hit = true): void {
 
 /** Whether a request may be answered from the cache: a GET from someone not signed in, with no message waiting for them. */
 export function mayUseCache(req: Request, res: Response): boolean {
-  return req.method === 'GET' && !req.user && !res.locals.flash;
+  return req.method === 'GET' && !req.user && !res.locals.flash && !res.locals.notice;
 }
 
 /**

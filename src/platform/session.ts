@@ -12,7 +12,15 @@ declare module 'express-session' {
     signedInAt?: number;
     csrfToken?: string;
     flash?: string;
+    notice?: Notice;
   }
+}
+
+/** A one-time message for the next page that is not a success: something still to do, with a way to do it. */
+export interface Notice {
+  heading: string;
+  text?: string;
+  link?: { href: string; text: string };
 }
 
 export const SESSION_COOKIE = 'lmep.sid';

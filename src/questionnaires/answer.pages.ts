@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { requireRole, signedInUser } from '../platform/roles';
 import { AppError, ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
 import type { KeptPosts } from '../platform/kept-post';
+import type { Notice } from '../platform/session';
 import { formRoute, isUploadProblem } from '../platform/form-route';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
 import { checkUpload, defaultUploadLimits, formatBytes, receiveForm, receiveUpload } from '../platform/upload';
@@ -260,7 +261,7 @@ export function answerPages(
       return res.redirect(303, `${base(id)}/sections/${n}#${fieldName(revealed.key)}`);
     }
     const unanswered = section.questions.filter((q) => q.required && after.has(q.key) && !isAnswered(saved.answers[q.key]));
-    if (unanswered.length) req.session.flash = leftUnanswered(section.title, unanswered);
+    if (unanswered.length) req.session.notice = leftUnanswered(section.title, unanswered, `${base(id)}/sections/${n}`);
     res.redirect(303, n < ctx.definition.sections.length ? `${base(id)}/sections/${n + 1}` : `${base(id)}/check`);
   }
 
@@ -349,8 +350,8 @@ export function answerPages(
 
 const NOT_SENT_NOTICE = 'You are signed in again. Your answers are saved, but they are not sent yet: check them, then send them.';
 
-/** What a supplier is told on moving on from a section with required questions still blank: saved, and which ones wait. */
-export function leftUnanswered(sectionTitle: string, questions: { label: string }[]): string {
+/** What a supplier is told on moving on from a section with required questions still blank: saved, which ones wait, and where. */
+export function leftUnanswered(sectionTitle: string, questions: { label: string }[], sectionHref: string): Notice {
   const named = questions.slice(0, 3).map((q) => `“${q.label}”`);
   const more = questions.length - named.length;
   const list =
@@ -359,5 +360,10 @@ export function leftUnanswered(sectionTitle: string, questions: { label: string 
       : named.length > 1
         ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`
         : named[0];
-  return `Your answers are saved. Still to answer in “${sectionTitle}”: ${list}.`;
+  const count = questions.length === 1 ? '1 question' : `${questions.length} questions`;
+  return {
+    heading: 'Your answers are saved',
+    text: `${count} in “${sectionTitle}” still ${questions.length === 1 ? 'needs' : 'need'} an answer: ${list}`,
+    link: { href: sectionHref, text: `Go back to “${sectionTitle}”` },
+  };
 }

@@ -444,14 +444,20 @@ test('moving on from a section with required questions left blank saves it and n
   const moved = await saveOk(pages, id, 1, { 'a-experience': 'Some of it' });
   expect(moved.headers.location).toBe(`/tenders/${id}/response/sections/2`);
   const next = await pages.get(`/tenders/${id}/response/sections/2`).expect(200);
+  // Not a success banner: something is still to do, with the way back to it.
+  expect(next.text).toMatch(/<div class="govuk-notification-banner" role="region"/);
+  expect(next.text).toContain('<h3 class="govuk-notification-banner__heading">Your answers are saved</h3>');
   expect(next.text).toContain(
-    'Your answers are saved. Still to answer in “About you”: “Have you taken on staff under TUPE?” and “How likely are you to bid?”.',
+    '2 questions in “About you” still need an answer: “Have you taken on staff under TUPE?” and “How likely are you to bid?”',
+  );
+  expect(next.text).toContain(
+    `<a class="govuk-notification-banner__link" href="/tenders/${id}/response/sections/1">Go back to “About you”</a>`,
   );
   // Said once: the next page shown does not repeat it.
-  expect((await pages.get(`/tenders/${id}/response/sections/2`).expect(200)).text).not.toContain('Still to answer');
+  expect((await pages.get(`/tenders/${id}/response/sections/2`).expect(200)).text).not.toContain('still need an answer');
   // A complete section moves on without it; a question its answer brings up (pensions) counts once it is shown.
   await saveOk(pages, id, 1, { 'a-experience': 'All of it', 'a-tupe': 'no', 'a-likelihood': '4' });
-  expect((await pages.get(`/tenders/${id}/response/sections/2`).expect(200)).text).not.toContain('Still to answer');
+  expect((await pages.get(`/tenders/${id}/response/sections/2`).expect(200)).text).not.toContain('still need an answer');
 });
 
 test('the dashboard and the interest page link to the questionnaire', async () => {
