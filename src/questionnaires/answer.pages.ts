@@ -83,7 +83,7 @@ export function answerPages(
     status: number,
     ctx: Answering,
     n: number,
-    opts: { values: FormBody; answers: Answers; errors?: FieldErrors; restored?: boolean },
+    opts: { values: FormBody; answers: Answers; errors?: FieldErrors; restored?: boolean; fromCheck?: boolean },
   ) => {
     const section = ctx.definition.sections[n - 1]!;
     const shown = new Set(visibleQuestions(ctx.definition, opts.answers).map((q) => q.key));
@@ -103,6 +103,7 @@ export function answerPages(
       errorList: errors ? sectionErrorList(section.questions, errors) : undefined,
       maxFileSize: formatBytes(defaultUploadLimits.maxFileBytes),
       acceptedTypes: ACCEPTED_TYPES,
+      fromCheck: opts.fromCheck ?? opts.values.from === 'check',
       ...(opts.restored ? { flash: 'You are signed in again. Check the answers you sent before you were signed out.' } : {}),
     });
   };
@@ -152,7 +153,11 @@ export function answerPages(
     const section = ctx.definition.sections[n - 1]!;
     const restored = kept?.claim(req, `${base(ctx.tender.id)}/sections/${n}`);
     if (restored) return saveRestored(req, res, ctx, n, restored.fields as FormBody, restored.droppedFile ?? false);
-    renderSection(res, 200, ctx, n, { values: formValues(section.questions, ctx.answers), answers: ctx.answers });
+    renderSection(res, 200, ctx, n, {
+      values: formValues(section.questions, ctx.answers),
+      answers: ctx.answers,
+      fromCheck: req.query.from === 'check',
+    });
   });
 
   /** Saves a section sent just before its session ended, once its sender has signed in again, through the same checks as Save. */
@@ -260,6 +265,8 @@ export function answerPages(
       req.session.flash = 'Your answers are saved. Your answer brought up another question in this section.';
       return res.redirect(303, `${base(id)}/sections/${n}#${fieldName(revealed.key)}`);
     }
+    // A change made from the check page goes back there, where anything still to answer is listed.
+    if (body.from === 'check') return res.redirect(303, `${base(id)}/check`);
     const unanswered = section.questions.filter((q) => q.required && after.has(q.key) && !isAnswered(saved.answers[q.key]));
     if (unanswered.length) req.session.notice = leftUnanswered(section.title, unanswered, `${base(id)}/sections/${n}`);
     res.redirect(303, n < ctx.definition.sections.length ? `${base(id)}/sections/${n + 1}` : `${base(id)}/check`);

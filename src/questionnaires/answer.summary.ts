@@ -112,7 +112,8 @@ export function checkAnswers(
         fileHref: q.type === 'file' && fileNames.has(String(answers[q.key])) ? `${base}/files/${String(answers[q.key])}/download` : null,
         missing: Boolean(missing[`answers.${q.key}`]),
         problem: problems?.[`answers.${q.key}`] ?? null,
-        href: `${base}/sections/${i + 1}#${fieldName(q.key)}`,
+        // "Change" comes back here once the section is saved.
+        href: `${base}/sections/${i + 1}?from=check#${fieldName(q.key)}`,
       })),
   }));
   const questions = definition.sections.flatMap((s) => s.questions);
@@ -128,7 +129,7 @@ export function checkAnswers(
           const n = sectionOf.get(key);
           return {
             text: labels.has(key) ? namedProblem(labels.get(key)!, message) : message,
-            href: n ? `${base}/sections/${n}#${fieldName(key)}` : '#send',
+            href: n ? `${base}/sections/${n}?from=check#${fieldName(key)}` : '#send',
           };
         })
     : undefined;

@@ -106,7 +106,7 @@ describeInBrowser('answering a questionnaire in a real browser (Chromium)', () =
     await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Send answers' }).click()]);
     await page.waitForSelector('.govuk-error-summary');
     await Promise.all([
-      page.waitForURL('**/response/sections/2#a-barriers'),
+      page.waitForURL('**/response/sections/2?from=check#a-barriers'),
       page
         .locator('.govuk-error-summary')
         .getByRole('link', { name: /What makes it hard to bid/ })

@@ -266,8 +266,8 @@ test('check, send, receipt and the text receipt; a second send of the same form 
   }
   expect(check.text).toContain('You still need to answer 1 required question');
   expect(check.text).toMatch(/What makes it hard to bid\?[\s\S]*?Required: not answered yet/);
-  expect(check.text).toContain(`href="/tenders/${id}/response/sections/2#a-barriers"`);
-  expect(check.text).toContain(`href="/tenders/${id}/response/sections/1#a-pensions"`);
+  expect(check.text).toContain(`href="/tenders/${id}/response/sections/2?from=check#a-barriers"`);
+  expect(check.text).toContain(`href="/tenders/${id}/response/sections/1?from=check#a-pensions"`);
   // The hidden "What else?" question is not listed.
   expect(check.text).not.toContain('What else?');
 
@@ -279,7 +279,7 @@ test('check, send, receipt and the text receipt; a second send of the same form 
     .send({ _csrf: csrfFrom(check.text), idempotencyKey: key });
   expect(missing.status).toBe(422);
   expect(missing.text).toContain('There is a problem');
-  expect(missing.text).toContain(`href="/tenders/${id}/response/sections/2#a-barriers"`);
+  expect(missing.text).toContain(`href="/tenders/${id}/response/sections/2?from=check#a-barriers"`);
   expect(missing.text).toContain('Answer “What makes it hard to bid?”');
   expect(missing.text).not.toContain(': answer this question');
   const draft = await storedResponse(id, organisationId);
@@ -458,6 +458,35 @@ test('moving on from a section with required questions left blank saves it and n
   // A complete section moves on without it; a question its answer brings up (pensions) counts once it is shown.
   await saveOk(pages, id, 1, { 'a-experience': 'All of it', 'a-tupe': 'no', 'a-likelihood': '4' });
   expect((await pages.get(`/tenders/${id}/response/sections/2`).expect(200)).text).not.toContain('still need an answer');
+});
+
+test('"Change" on the check page leads to the question and, once saved, back to the check page', async () => {
+  const id = await exercise();
+  const { pages } = await supplier(id, 'Changing Readers');
+  await saveOk(pages, id, 1, { 'a-experience': 'First try', 'a-tupe': 'no', 'a-likelihood': '3' });
+  const check = await pages.get(`/tenders/${id}/response/check`).expect(200);
+  const change = `/tenders/${id}/response/sections/1?from=check`;
+  expect(check.text).toContain(`href="${change}#a-experience"`);
+  const section = await pages.get(change).expect(200);
+  expect(section.text).toContain('<input type="hidden" name="from" value="check">');
+  expect(section.text).toContain('Save and go back to check your answers');
+  const saved = await pages
+    .post(`/tenders/${id}/response/sections/1`)
+    .type('form')
+    .send({
+      _csrf: csrfFrom(section.text),
+      from: 'check',
+      action: 'continue',
+      'a-experience': 'Second try',
+      'a-tupe': 'no',
+      'a-likelihood': '3',
+    });
+  expect(saved.status).toBe(303);
+  expect(saved.headers.location).toBe(`/tenders/${id}/response/check`);
+  expect((await pages.get(`/tenders/${id}/response/check`).expect(200)).text).toContain('Second try');
+  // Without it, the section moves on as usual.
+  const onward = await saveSection(pages, id, 1, { 'a-experience': 'Third try', 'a-tupe': 'no', 'a-likelihood': '3' });
+  expect(onward.headers.location).toBe(`/tenders/${id}/response/sections/2`);
 });
 
 test('the dashboard and the interest page link to the questionnaire', async () => {
