@@ -113,7 +113,8 @@ describeInBrowser('answering a questionnaire in a real browser (Chromium)', () =
         .click(),
     ]);
     await page.getByLabel('Contract size').check();
-    await clickAndWait(page, '**/response/check', 'Save and continue');
+    // Having come from the check page, saving goes back there.
+    await clickAndWait(page, '**/response/check', 'Save and go back to check your answers');
     // A file goes up with the section form, so the answers on the page are saved with it.
     await page.goto(`/tenders/${exerciseId}/response/sections/2`);
     await page.getByLabel(/^Choose a file for:/).setInputFiles({ name: 'Our work.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
