@@ -10,6 +10,7 @@ import { csrf, pageLocals } from './platform/csrf';
 import { errorHandler, notFound } from './platform/error-handler';
 import { healthRouter } from './platform/health';
 import { keptPosts, type Keepable } from './platform/kept-post';
+import { stampArrival } from './platform/arrival';
 import { helpPages } from './platform/help-pages';
 import { requestLogger } from './platform/logger';
 import { requestTimeLimit, stopIfAnswered } from './platform/request-limit';
@@ -61,7 +62,8 @@ export function createApp(deps: AppDeps): Express {
     contactEmail: config.contactEmail,
   });
 
-  // 1. Request log and security headers on every response.
+  // 1. When the request arrived, request log and security headers on every response.
+  app.use(stampArrival(() => deps.questionnaires.now()));
   app.use(requestLogger(logger));
   app.use(cspNonce);
   app.use(securityHeaders(config.isProduction));

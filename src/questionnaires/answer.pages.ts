@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { requireRole, signedInUser } from '../platform/roles';
 import { AppError, ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
 import type { KeptPosts } from '../platform/kept-post';
+import { arrivedAt } from '../platform/arrival';
 import type { Notice } from '../platform/session';
 import { formRoute, isUploadProblem } from '../platform/form-route';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
@@ -341,7 +342,7 @@ export function answerPages(
         return typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
       },
       // The same key (a double click, a retry) gets the same receipt, even after the deadline.
-      run: (key, { req, ctx }) => questionnaires.submit(ctx.tender.id, key, signedInUser(req), ctx.context),
+      run: (key, { req, res, ctx }) => questionnaires.submit(ctx.tender.id, key, signedInUser(req), ctx.context, arrivedAt(res)),
       done: (_sent, { res, ctx }) => res.redirect(303, `${base(ctx.tender.id)}/receipt`),
       rerender: (problem, { res, ctx }) =>
         problem.error instanceof ValidationError

@@ -182,6 +182,7 @@ export class AnsweringService {
     idempotencyKey: string | undefined,
     actor: PublicUser,
     given?: AnsweringContext | null,
+    arrivedAt?: Date,
   ): Promise<{ receipt: Receipt; created: boolean }> {
     if (!idempotencyKey || !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
       throw new BadRequestError('idempotency_key', 'Send an Idempotency-Key header: up to 200 visible characters, new for each submission');
@@ -189,14 +190,15 @@ export class AnsweringService {
     const store = this.store;
     const { tender, organisation, interest } = await this.answering(tenderId, actor, given);
     const key = { tender: tender._id, organisation };
+    // One clock judges the deadline: the time the submission was received (when the request arrived, however long a
+    // busy server then took, and the same on every try), which its receipt shows.
+    const receivedAt = arrivedAt ?? store.now();
     const outcome = await retried(async () => {
       const found = await store.responses.findOne(key).lean();
       const existing = found ? normalised(found as ResponseRecord) : null;
       const repeat = existing?.revisions.find((r) => r.idempotencyKey === idempotencyKey);
       if (repeat)
         return { receipt: { receivedAt: repeat.receivedAt.toISOString(), sha256: repeat.sha256 }, created: false, receivedAt: null };
-      // One clock judges the deadline: the time the submission is received, which its receipt shows.
-      const receivedAt = store.now();
       store.checkOpen(tender, receivedAt);
       const questionnaire = await store.questionnaires.findOne({ tender: tender._id }, { definition: 1, version: 1, locked: 1 }).lean();
       if (!questionnaire) throw new NotFoundError('This exercise has no questionnaire yet');

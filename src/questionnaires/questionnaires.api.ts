@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { arrivedAt } from '../platform/arrival';
 import { API_PAGE_SIZE, pageParam } from '../platform/pagination';
 import { allowAnyone, requireRole, signedInUser } from '../platform/roles';
 import { sendStoredFile, type FileStore } from '../platform/file-store';
@@ -42,7 +43,7 @@ export function questionnairesApi(questionnaires: QuestionnairesService, files: 
 
   router.post('/tenders/:id/response/submit', requireRole('supplier'), async (req, res) => {
     const key = req.get('Idempotency-Key');
-    const { receipt } = await questionnaires.submit(String(req.params.id), key, signedInUser(req));
+    const { receipt } = await questionnaires.submit(String(req.params.id), key, signedInUser(req), null, arrivedAt(res));
     res.status(201).json({ receipt });
   });
 

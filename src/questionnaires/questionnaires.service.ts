@@ -102,8 +102,9 @@ export class QuestionnairesService {
     idempotencyKey: string | undefined,
     actor: PublicUser,
     context?: AnsweringContext | null,
+    arrivedAt?: Date,
   ): Promise<{ receipt: Receipt; created: boolean }> {
-    return this.answering.submit(tenderId, idempotencyKey, actor, context);
+    return this.answering.submit(tenderId, idempotencyKey, actor, context, arrivedAt);
   }
 
   ownResponse(tenderId: string, actor: PublicUser): Promise<ResponseView> {

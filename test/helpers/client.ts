@@ -20,11 +20,18 @@ interface CookieJar {
   getCookies(access: { domain: string; path: string; secure: boolean; script: boolean }): { toValueString(): string }[];
 }
 
+/** The client's cookies as a Cookie header, for a request made some other way (say, with node:http). */
+export function cookieHeader(client: Client): string {
+  const jar = (client.agent as unknown as { jar: CookieJar }).jar;
+  return jar
+    .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
+    .map((c) => c.toValueString())
+    .join('; ');
+}
+
 /** The same signed-in session on another app server (the second of two on one database): an app, or a server's URL. */
 export function onServer(client: Client, app: Express | string): Client {
-  const jar = (client.agent as unknown as { jar: CookieJar }).jar;
-  const cookies = jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false });
   const agent = request.agent(app);
-  agent.set('Cookie', cookies.map((c) => c.toValueString()).join('; '));
+  agent.set('Cookie', cookieHeader(client));
   return { agent, csrfToken: client.csrfToken };
 }
