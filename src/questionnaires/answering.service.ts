@@ -248,6 +248,12 @@ export class AnsweringService {
       await withdrawSubmission(store, key, idempotencyKey);
       throw new ConflictError('not_open', 'This exercise is not taking questionnaire answers');
     }
+    // The same for an interest withdrawn (by a colleague, say) while the submission was being stored, before it arrived.
+    const interestNow = await store.interests.interests.findOne(key, { status: 1, withdrawnAt: 1 }).lean();
+    if (interestNow?.status === 'withdrawn' && interestNow.withdrawnAt && interestNow.withdrawnAt < outcome.receivedAt) {
+      await withdrawSubmission(store, key, idempotencyKey);
+      throw new ForbiddenError('no_interest', NO_INTEREST);
+    }
     // Only a new submission is confirmed: a repeated Idempotency-Key returned above, before this.
     await this.confirm(tender, organisation.toString(), interest?.organisation.name ?? 'your organisation', outcome.receipt, actor);
     return { receipt: outcome.receipt, created: true };

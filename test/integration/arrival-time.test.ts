@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { Types } from 'mongoose';
 import { startTestApp, signedInAs, testClock, type TestApp } from '../helpers/app';
 import { listen, type ListeningApp } from '../helpers/browser';
 import { cookieHeader, send, type Client } from '../helpers/client';
@@ -81,4 +82,25 @@ test('one that arrived at the deadline or after is refused, whenever the server 
   const res = await submitSlowly(supplier, id, 'arrived-late', () => clock.set(new Date(deadline.getTime() - 60_000).toISOString()));
   expect(res.status).toBe(409);
   expect(res.body).toContain('deadline_passed');
+});
+
+test('a submission that arrived after a colleague withdrew the interest is taken back, though the interest looked active when read', async () => {
+  const { id, supplier } = await readyToSend('Withdrawn Readers');
+  const user = (await t.auth.findByEmail(supplier.email))!;
+  // Read as a request does before storing: the interest is active then.
+  const { context } = await t.questionnaires.answeringPage(id, user);
+  expect(context?.interest?.status).toBe('active');
+  clock.set('2027-01-10T10:00:00.000Z');
+  expect((await send(supplier, 'delete', `/api/v1/tenders/${id}/interests/mine`)).status).toBeLessThan(300);
+
+  await expect(t.questionnaires.submit(id, 'after-withdrawal', user, context, new Date('2027-01-10T10:00:00.001Z'))).rejects.toMatchObject({
+    status: 403,
+    code: 'no_interest',
+  });
+  const stored = await t.questionnaires.responses.findOne({ tender: new Types.ObjectId(id) }).lean();
+  expect(stored?.status).toBe('draft');
+  expect(stored?.revisions ?? []).toEqual([]);
+  // One that arrived before the withdrawal stands: it was sent while the organisation was still interested.
+  const before = await t.questionnaires.submit(id, 'before-withdrawal', user, context, new Date('2027-01-10T09:59:59.999Z'));
+  expect(before.created).toBe(true);
 });
