@@ -26,26 +26,33 @@ export const pageLocals: RequestHandler = (req, res, next) => {
   let tokenIssued = false;
   const tokenBefore = req.session?.csrfToken;
   res.locals.currentUser = req.user;
-  // A one-time message from the previous request (after a redirect), shown once.
-  if (req.session?.flash) {
-    res.locals.flash = req.session.flash;
-    delete req.session.flash;
-  }
-  if (req.session?.notice) {
-    res.locals.notice = req.session.notice;
-    delete req.session.notice;
-  }
+  // A one-time message from the previous request (after a redirect), shown once: on the next page a person sees, not
+  // used up by a call from a page's script, a request for a missing file or a page that answers with an error.
+  const forPage = req.method === 'GET' && !req.path.startsWith('/api/');
+  if (forPage && req.session?.flash) res.locals.flash = req.session.flash;
+  if (forPage && req.session?.notice) res.locals.notice = req.session.notice;
   res.locals.csrfToken = () => {
     tokenIssued = true;
     return csrf.generateToken(req);
   };
   const render = res.render.bind(res);
   res.render = ((view: string, options?: object, callback?: (err: Error, html: string) => void) => {
-    if (typeof options === 'function' || callback) {
-      render(view, options as object, callback);
+    if (typeof options === 'function') {
+      render(view, options as object);
       return;
     }
-    render(view, options ?? {}, (err: Error | null, rendered: string) => {
+    if (callback) {
+      // An error page (or a page kept whole) leaves a waiting message for the next page.
+      render(view, res.statusCode < 400 ? options : { flash: undefined, notice: undefined, ...options }, callback);
+      return;
+    }
+    const shown = res.statusCode < 400;
+    if (shown && forPage) {
+      if (res.locals.flash !== undefined && req.session?.flash === res.locals.flash) delete req.session.flash;
+      if (res.locals.notice !== undefined && req.session?.notice === res.locals.notice) delete req.session.notice;
+    }
+    const pageOptions = shown ? (options ?? {}) : { flash: undefined, notice: undefined, ...options };
+    render(view, pageOptions, (err: Error | null, rendered: string) => {
       if (err) return next(err);
       const html = errorSummaryInPageOrder(rendered);
       // A token made for this page is stored before the page is sent; one the session already had needs no write.

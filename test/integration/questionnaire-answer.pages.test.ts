@@ -443,6 +443,10 @@ test('moving on from a section with required questions left blank saves it and n
   const { pages } = await supplier(id, 'Half Done Readers');
   const moved = await saveOk(pages, id, 1, { 'a-experience': 'Some of it' });
   expect(moved.headers.location).toBe(`/tenders/${id}/response/sections/2`);
+  // What the browser and the page's script ask for meanwhile (Stay signed in, a missing icon) do not use it up.
+  await pages.get('/api/v1/auth/session').expect(200);
+  const missing = await pages.get('/favicon.ico').expect(404);
+  expect(missing.text).not.toContain('still need an answer');
   const next = await pages.get(`/tenders/${id}/response/sections/2`).expect(200);
   // Not a success banner: something is still to do, with the way back to it.
   expect(next.text).toMatch(/<div class="govuk-notification-banner" role="region"/);
