@@ -320,10 +320,13 @@ export class AnsweringService {
 
   /** For an organisation's dashboard: how far its response to each exercise has got, in two queries however many. */
   async progressForMany(tenderIds: string[], organisationId: string): Promise<Map<string, QuestionnaireProgress>> {
+    // Keyed by each id's usual form (24 lower-case hex digits), whatever form it was given in, and answered by the ids given.
+    const canonical = (id: string) => (Types.ObjectId.isValid(id) ? new Types.ObjectId(id).toString() : id);
     const progress = new Map<string, QuestionnaireProgress>();
-    const valid = [...new Set(tenderIds)].filter((id) => Types.ObjectId.isValid(id));
-    for (const id of tenderIds) progress.set(id, { status: 'not_started', hasQuestionnaire: false });
-    if (!valid.length || !Types.ObjectId.isValid(organisationId)) return progress;
+    for (const id of tenderIds) progress.set(canonical(id), { status: 'not_started', hasQuestionnaire: false });
+    const answer = () => new Map(tenderIds.map((id) => [id, progress.get(canonical(id))!] as const));
+    const valid = [...progress.keys()].filter((id) => Types.ObjectId.isValid(id));
+    if (!valid.length || !Types.ObjectId.isValid(organisationId)) return answer();
     const tenders = valid.map((id) => new Types.ObjectId(id));
     const [withQuestionnaire, responses] = await Promise.all([
       this.store.questionnaires.find({ tender: mongoose.trusted({ $in: tenders }) }, { tender: 1 }).lean(),
@@ -331,9 +334,15 @@ export class AnsweringService {
         .find({ tender: mongoose.trusted({ $in: tenders }), organisation: new Types.ObjectId(organisationId) }, { tender: 1, status: 1 })
         .lean(),
     ]);
-    for (const q of withQuestionnaire) progress.get(q.tender.toString())!.hasQuestionnaire = true;
-    for (const r of responses) progress.get(r.tender.toString())!.status = r.status;
-    return progress;
+    for (const q of withQuestionnaire) {
+      const found = progress.get(q.tender.toString());
+      if (found) found.hasQuestionnaire = true;
+    }
+    for (const r of responses) {
+      const found = progress.get(r.tender.toString());
+      if (found) found.status = r.status;
+    }
+    return answer();
   }
 
   /** For one exercise's page: how far the organisation's response has got. */

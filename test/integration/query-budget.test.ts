@@ -112,3 +112,15 @@ test('saving and sending answers read the exercise once each', async () => {
   );
   expect(submit.filter((op) => op === 'tenders.findOne')).toHaveLength(1);
 });
+
+test('questionnaire progress answers for ids in any form an id may take, and for ids of nothing', async () => {
+  const officer = await signedInAs(t.app, (await createOfficer(t.auth, 'lambeth')).email);
+  const id = await publishedExercise(officer, { tender: tenderBodyNextYear(), questionnaire: sampleQuestionnaire() });
+  const supplier = await interestedSupplier(t.app, id, { name: 'Any Form Readers' });
+  const organisationId = (await t.auth.findByEmail(supplier.email))!.organisationId!;
+  const upper = id.toUpperCase();
+  const progress = await t.questionnaires.progressForMany([id, upper, 'not-an-id', new Types.ObjectId().toString()], organisationId);
+  expect(progress.get(id)).toEqual({ status: 'not_started', hasQuestionnaire: true });
+  expect(progress.get(upper)).toEqual({ status: 'not_started', hasQuestionnaire: true });
+  expect(progress.get('not-an-id')).toEqual({ status: 'not_started', hasQuestionnaire: false });
+});
