@@ -55,9 +55,9 @@ export function pageWindow(requested: number, total: number, pageSize: number): 
   return { page, pageCount, skip: (page - 1) * pageSize };
 }
 
-/** A `?page=` value from a link: a whole number from 1, anything else the first page. */
+/** A `?page=` value from a link: a whole number from 1 written in digits (past the last page shows the last), anything else the first page. */
 export function pageParam(value: unknown): number {
-  const n = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : 1;
+  const n = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : 1;
   return n >= 1 ? n : 1;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageParam } from '../platform/pagination';
 import { optionalFilter } from '../platform/validation';
 
 export const TUPE_VALUES = ['yes', 'no', 'unknown'] as const;
@@ -145,7 +146,7 @@ export const listTendersQuery = z.object({
   q: optionalFilter(z.string().trim().max(200, 'Search must be 200 characters or fewer')),
   sort: optionalFilter(z.enum(['newest', 'closing'], { message: 'Sort by newest or closing' })),
   // A page number comes from a link, never typed: one that makes no sense shows the first page.
-  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
+  page: z.preprocess(pageParam, z.number()).optional(),
 });
 
 export type ListTendersQuery = z.infer<typeof listTendersQuery>;

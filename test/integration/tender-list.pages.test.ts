@@ -40,6 +40,14 @@ test('the list shows 20 exercises a page, with links to the others that keep the
   // A page past the end shows the last one; a page number that makes no sense shows the first, keeping the search.
   expect(titles((await supertest(s.one.app).get('/tenders?q=Paged&page=9').expect(200)).text)).toHaveLength(3);
   expect(titles((await supertest(s.one.app).get('/tenders?q=Paged&page=two').expect(200)).text)[0]).toBe('Paged library exercise 23');
+  // The same rule as every other list: however large, a page number in digits past the end is the last page; 1e3, 0x2
+  // or " 2" are not page numbers, so they show the first.
+  for (const past of ['999999', '1234567']) {
+    expect(titles((await supertest(s.one.app).get(`/tenders?q=Paged&page=${past}`).expect(200)).text)).toHaveLength(3);
+  }
+  for (const odd of ['1e3', '0x2', '%202', '-1', '0']) {
+    expect(titles((await supertest(s.one.app).get(`/tenders?q=Paged&page=${odd}`).expect(200)).text)[0]).toBe('Paged library exercise 23');
+  }
 });
 
 test('the filter form as a browser sends it (the fields left on "any" empty) filters by what was chosen', async () => {
