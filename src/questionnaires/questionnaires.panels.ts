@@ -15,7 +15,13 @@ export function supplierInterestsPanel(interests: InterestsService, questionnair
         mine.map((m) => m.tender.id),
         organisationId,
       );
-      const myInterests = mine.map((m) => ({ ...m, questionnaire: progress.get(m.tender.id)! }));
+      // An exercise closed, cancelled or past its questionnaire deadline takes no more answers: the row says so.
+      const now = questionnaires.now();
+      const myInterests = mine.map((m) => ({
+        ...m,
+        questionnaire: progress.get(m.tender.id)!,
+        open: m.tender.status === 'published' && now <= new Date(m.tender.questionnaireDeadline),
+      }));
       // Only the newest are listed: the dashboard says so when the list stops there.
       return { myInterests, listedMost: mine.length >= MOST_ON_DASHBOARD ? MOST_ON_DASHBOARD : null };
     },

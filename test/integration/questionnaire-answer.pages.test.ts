@@ -529,4 +529,22 @@ test('the dashboard shows each exercise’s own questionnaire progress, however 
   expect(rowOf(sent)).toContain('Sent View or change');
   expect(rowOf(untouched)).toContain('Not started Answer');
   expect(rowOf(noQuestionnaire)).toContain('Not ready yet');
+  expect(rowOf(started)).toContain('Interested in ');
+
+  // After the deadline nothing invites answering: what was sent can be seen, the rest is closed.
+  clock.set('2027-03-02T09:00:00.000Z');
+  const closed = (await s.pages.get('/dashboard').expect(200)).text;
+  const closedRow = (id: string) => {
+    const row = new RegExp(`<tr class="govuk-table__row">\\s*<td[^>]*><a class="govuk-link" href="/tenders/${id}">[\\s\\S]*?</tr>`).exec(
+      closed,
+    );
+    return row![0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  };
+  expect(closedRow(started)).toContain('Closed Not sent');
+  expect(closedRow(started)).not.toContain('Answer');
+  expect(closedRow(sent)).toContain('Sent View your answers');
+  expect(closedRow(sent)).not.toContain('change');
+  expect(closedRow(untouched)).toContain('Closed Not sent');
+  expect(closedRow(noQuestionnaire)).toMatch(/Questionnaire\s*Closed|Closed\s*$/);
+  expect(closedRow(noQuestionnaire)).not.toContain('Not ready yet');
 });
