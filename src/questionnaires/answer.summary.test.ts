@@ -118,9 +118,9 @@ describe('the error summary of the check page', () => {
       'Upload a file for “Your CV”',
     ]);
     expect(errorList!.map((e) => e.href)).toEqual([
-      '/tenders/t/response/sections/1#a-name',
-      '/tenders/t/response/sections/2#a-staff',
-      '/tenders/t/response/sections/2#a-cv',
+      '/tenders/t/response/sections/1?from=check#a-name',
+      '/tenders/t/response/sections/2?from=check#a-staff',
+      '/tenders/t/response/sections/2?from=check#a-cv',
     ]);
   });
 });
