@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { storeSession } from '../platform/session';
 import type { PassportInstance } from './passport';
 import { csrf } from '../platform/csrf';
 import { parseInput } from '../platform/validation';
@@ -22,6 +23,7 @@ export function authApi(auth: AuthService, passport: PassportInstance): Router {
     req.body = parseInput(loginSchema, req.body);
     const outcome = await signInWithPassword(passport, auth, req);
     const csrfToken = csrf.generateToken(req, true);
+    await storeSession(req);
     if ('user' in outcome) return void res.json({ user: outcome.user, csrfToken });
     // Nobody is signed in yet: POST /auth/login/2fa (or, to set it up, /auth/2fa/setup and /auth/2fa/enable) completes it.
     res.json({ twoFactorRequired: true, ...(outcome.setupRequired ? { setupRequired: true } : {}), csrfToken });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { storeSession } from '../platform/session';
 import { csrf } from '../platform/csrf';
 import { parseInput } from '../platform/validation';
 import { allowAnyone, requireRole, signedInUser } from '../platform/roles';
@@ -15,7 +16,9 @@ export function twoFactorApi(auth: AuthService): Router {
   router.post('/auth/login/2fa', allowAnyone(), async (req, res) => {
     const { code } = parseInput(signInCodeSchema, req.body);
     const { user } = await completeSignIn(auth, req, code);
-    res.json({ user, csrfToken: csrf.generateToken(req, true) });
+    const csrfToken = csrf.generateToken(req, true);
+    await storeSession(req);
+    res.json({ user, csrfToken });
   });
 
   router.post('/auth/2fa/setup', account, async (req, res) => {
@@ -31,7 +34,9 @@ export function twoFactorApi(auth: AuthService): Router {
     if (!pendingSetup) return void res.json({ recoveryCodes });
     // A sign-in that had to set it up (REQUIRE_2FA) completes here, with a new session id and token.
     await finishPendingSetup(auth, req, user);
-    res.json({ recoveryCodes, user, csrfToken: csrf.generateToken(req, true) });
+    const csrfToken = csrf.generateToken(req, true);
+    await storeSession(req);
+    res.json({ recoveryCodes, user, csrfToken });
   });
 
   router.post('/auth/2fa/disable', requireRole(...TWO_FACTOR_ROLES), async (req, res) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import session, { type SessionData, type Store } from 'express-session';
 import MongoStore from 'connect-mongo';
 import type { Collection, Document } from 'mongodb';
@@ -127,6 +127,15 @@ export function dependableStore(store: Store, read: Store['get'] = store.get.bin
  * headers while the save is still running, and a browser following the Location header at once could
  * arrive before the store holds what the first request wrote (a new sign-in, a one-time message).
  */
+/**
+ * Stores the session now. express-session stores a changed session as the answer ends, after sending its headers
+ * (the cookie) and all but its last byte: a client that sends its next request on the new cookie as soon as the
+ * headers arrive (as fetch() allows) could find no session yet. Sign-in answers store it first.
+ */
+export function storeSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err as Error) : resolve())));
+}
+
 export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   res.redirect = ((...args: unknown[]) => {

@@ -123,6 +123,9 @@ export async function signInOverHttp(base: string, email: string): Promise<strin
     body: JSON.stringify({ email, password: STRONG_PASSWORD }),
   });
   if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status}`);
+  // The session is stored before the answer's last byte is sent, while its headers (the cookie) come first: a request
+  // sent on the cookie before the whole answer has arrived can find no session yet.
+  await res.arrayBuffer();
   return cookieOf(res);
 }
 

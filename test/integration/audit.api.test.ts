@@ -287,6 +287,8 @@ describe('the CSV', () => {
         headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken },
         body: JSON.stringify({ email, password: STRONG_PASSWORD }),
       });
+      // Read whole: the session is stored before the answer's last byte is sent (see signInOverHttp).
+      await login.arrayBuffer();
       const signedIn = login.headers
         .getSetCookie()
         .map((c) => c.split(';')[0])
