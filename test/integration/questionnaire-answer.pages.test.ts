@@ -51,6 +51,15 @@ async function saveOk(pages: supertest.Agent, id: string, n: number, fields: Rec
 const storedResponse = (id: string, organisationId: string) =>
   t.questionnaires.responses.findOne({ tender: new Types.ObjectId(id), organisation: new Types.ObjectId(organisationId) }).lean();
 
+/** The text of the dashboard's row for an exercise, its tags and links as words. */
+function dashboardRow(html: string, id: string): string {
+  const row = new RegExp(`<tr class="govuk-table__row">\\s*<td[^>]*><a class="govuk-link" href="/tenders/${id}">[\\s\\S]*?</tr>`).exec(
+    html,
+  );
+  if (!row) throw new Error(`no dashboard row for ${id}`);
+  return row[0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+}
+
 /** Whether the question's slot on the section page carries the `hidden` attribute. */
 function isHidden(html: string, key: string): boolean {
   const match = new RegExp(`<div class="app-question-slot"( hidden)?>\\s*<div class="app-question" id="question-${key}"`).exec(html);
@@ -518,13 +527,7 @@ test('the dashboard shows each exercise’s own questionnaire progress, however 
   expect((await s.pages.post(`/tenders/${sent}/response/submit`).type('form').send(form)).status).toBe(303);
 
   const dashboard = (await s.pages.get('/dashboard').expect(200)).text;
-  const rowOf = (id: string) => {
-    const row = new RegExp(`<tr class="govuk-table__row">\\s*<td[^>]*><a class="govuk-link" href="/tenders/${id}">[\\s\\S]*?</tr>`).exec(
-      dashboard,
-    );
-    if (!row) throw new Error(`no dashboard row for ${id}`);
-    return row[0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
-  };
+  const rowOf = (id: string) => dashboardRow(dashboard, id);
   expect(rowOf(started)).toContain('In progress Answer');
   expect(rowOf(sent)).toContain('Sent View or change');
   expect(rowOf(untouched)).toContain('Not started Answer');
@@ -534,12 +537,7 @@ test('the dashboard shows each exercise’s own questionnaire progress, however 
   // After the deadline nothing invites answering: what was sent can be seen, the rest is closed.
   clock.set('2027-03-02T09:00:00.000Z');
   const closed = (await s.pages.get('/dashboard').expect(200)).text;
-  const closedRow = (id: string) => {
-    const row = new RegExp(`<tr class="govuk-table__row">\\s*<td[^>]*><a class="govuk-link" href="/tenders/${id}">[\\s\\S]*?</tr>`).exec(
-      closed,
-    );
-    return row![0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
-  };
+  const closedRow = (id: string) => dashboardRow(closed, id);
   expect(closedRow(started)).toContain('Closed Not sent');
   expect(closedRow(started)).not.toContain('Answer');
   expect(closedRow(sent)).toContain('Sent View your answers');
