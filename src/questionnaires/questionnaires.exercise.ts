@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { PublicUser } from '../platform/roles';
 import type { Tender } from '../tenders';
+import type { QuestionnaireProgress } from './answering.service';
 import type { QuestionnairesService } from './questionnaires.service';
 
 /** What the exercise page shows a supplier about the questionnaire: the next step, once it has expressed interest. */
@@ -8,7 +9,7 @@ export async function questionnaireOnExercise(
   questionnaires: QuestionnairesService,
   tender: Tender,
   user: PublicUser | undefined,
-): Promise<{ myQuestionnaire?: { status: 'not_started' | 'draft' | 'submitted'; open: boolean }; noQuestionnaire?: boolean }> {
+): Promise<{ myQuestionnaire?: { status: QuestionnaireProgress['status']; open: boolean }; noQuestionnaire?: boolean }> {
   // The borough's officer, before publishing, is warned when there is no questionnaire to answer yet.
   if (user?.role === 'officer' && user.borough?.id === tender.borough.id && tender.status === 'draft') {
     return { noQuestionnaire: !(await questionnaires.questionnaires.exists({ tender: new Types.ObjectId(tender.id) })) };
